@@ -1,0 +1,863 @@
+/*
+ * The config parser: turns threadsd.conf into a struct config.  inih
+ * splits sections, names and values; this file hands it one line at a
+ * time (so that every error names its line), knows the keys and their
+ * types, checks each value and writes the one error message.  It reads
+ * no secrets: the *_file keys only say where they live.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "common/duration.h"
+#include "daemon/config.h"
+
+/* A config file is a page or two; anything bigger is a mistake. */
+#define CONFIG_MAX_BYTES	(1024 * 1024)
+
+#define ZONEINFO_DIR		"/usr/share/zoneinfo"
+
+#define MINUTE			60
+#define HOUR			(60 * MINUTE)
+#define DAY			(24 * HOUR)
+#define YEAR			(365 * (int64_t)DAY)
+#define KIB			((int64_t)1024)
+#define MIB			(1024 * KIB)
+#define GIB			(1024 * MIB)
+#define TIB			(1024 * GIB)
+
+#define SUN_PATH_MAX		sizeof(((struct sockaddr_un *)0)->sun_path)
+
+enum key_type {
+	KEY_URL,		/* http(s); plain http to loopback only */
+	KEY_HTTPS_URL,		/* https only */
+	KEY_APP_ID,		/* digits */
+	KEY_PATH,		/* absolute */
+	KEY_SOCKET,		/* absolute, fits in sun_path */
+	KEY_DURATION,		/* int64_t seconds in [min, max] */
+	KEY_INT,		/* int in [min, max] */
+	KEY_SIZE,		/* uint64_t bytes in [min, max] */
+	KEY_TIMEZONE,		/* IANA name; "UTC" is stored as NULL */
+};
+
+struct key {
+	const char	*section;
+	const char	*name;
+	enum key_type	 type;
+	size_t		 offset;
+	int64_t		 min;
+	int64_t		 max;
+};
+
+#define F(field)	offsetof(struct config, field)
+
+/* Keep in step with conf/threadsd.conf and conf/threadsd.conf.5.scd. */
+static const struct key keys[] = {
+	{ "api", "base_url", KEY_URL, F(base_url), 0, 0 },
+	{ "api", "auth_url", KEY_URL, F(auth_url), 0, 0 },
+	{ "api", "app_id", KEY_APP_ID, F(app_id), 0, 0 },
+	{ "api", "app_secret_file", KEY_PATH, F(app_secret_file), 0, 0 },
+	{ "api", "redirect_uri", KEY_HTTPS_URL, F(redirect_uri), 0, 0 },
+	{ "api", "timeout", KEY_DURATION, F(api_timeout), 1, 10 * MINUTE },
+	{ "api", "max_connections", KEY_INT, F(api_max_connections),
+	    1, 1024 },
+	{ "store", "path", KEY_PATH, F(store_path), 0, 0 },
+	{ "store", "map_size", KEY_SIZE, F(store_map_size), MIB, TIB },
+	{ "control", "socket", KEY_SOCKET, F(control_socket), 0, 0 },
+	{ "control", "max_clients", KEY_INT, F(control_max_clients),
+	    1, 10000 },
+	{ "control", "idle_timeout", KEY_DURATION, F(control_idle_timeout),
+	    1, DAY },
+	/* Down to 1s so that end-to-end tests need not wait. */
+	{ "poll", "interval", KEY_DURATION, F(poll_interval), 1, DAY },
+	{ "poll", "history_retention", KEY_DURATION,
+	    F(poll_history_retention), HOUR, 100 * YEAR },
+	/*
+	 * Meta refuses to refresh a token younger than 24 h, and the tokens
+	 * owner waits for that; smaller values only matter against a fake.
+	 */
+	{ "tokens", "refresh_after", KEY_DURATION, F(tokens_refresh_after),
+	    1, 59 * DAY },
+	{ "tokens", "warn_before", KEY_DURATION, F(tokens_warn_before),
+	    1, 59 * DAY },
+	{ "tokens", "key_file", KEY_PATH, F(tokens_key_file), 0, 0 },
+	{ "scheduler", "prestage", KEY_DURATION, F(sched_prestage),
+	    0, 23 * HOUR },
+	{ "scheduler", "max_attempts", KEY_INT, F(sched_max_attempts),
+	    1, 100 },
+	{ "scheduler", "timezone", KEY_TIMEZONE, F(sched_timezone), 0, 0 },
+	{ NULL, NULL, 0, 0, 0, 0 }
+};
+
+/* One parse: the input, where the reader is, and the first error. */
+struct parse {
+	struct config	*cfg;
+	const char	*name;		/* file name for messages */
+	const char	*p;		/* next unread byte */
+	const char	*end;
+	int		 line;		/* the line inih is handling */
+	int		 error;		/* -errno of the first error, or 0 */
+	int		 error_line;
+	char		*errbuf;
+	size_t		 errlen;
+};
+
+static void	set_error(struct parse *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static void	file_error(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
+set_error(struct parse *ps, int error, const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[512];
+
+	if (ps->error != 0)
+		return;
+	ps->error = error;
+	ps->error_line = ps->line;
+	if (ps->errbuf == NULL || ps->errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(ps->errbuf, ps->errlen, "%s:%d: %s", ps->name, ps->line,
+	    msg);
+}
+
+static void
+file_error(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (errbuf == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Copies at most len bytes of s for quoting in a message: control
+ * characters become '?' and a long value is cut with "...".
+ */
+static const char *
+shown(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t	i, max = size - 4;
+
+	for (i = 0; i < len && s[i] != '\0' && i < max; i++)
+		buf[i] = iscntrl((unsigned char)s[i]) ? '?' : s[i];
+	if (i < len && s[i] != '\0') {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+static int
+section_known(const char *name, size_t len)
+{
+	const struct key	*k;
+
+	for (k = keys; k->section != NULL; k++) {
+		if (strlen(k->section) == len &&
+		    memcmp(k->section, name, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const struct key *
+key_find(const char *section, const char *name)
+{
+	const struct key	*k;
+
+	for (k = keys; k->section != NULL; k++) {
+		if (strcmp(k->section, section) == 0 &&
+		    strcmp(k->name, name) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* Bounds as a user would write them: "10m", "23h", "36500d". */
+static const char *
+fmt_secs(int64_t secs, char *buf, size_t len)
+{
+	if (secs != 0 && secs % DAY == 0)
+		snprintf(buf, len, "%lldd", (long long)(secs / DAY));
+	else if (secs != 0 && secs % HOUR == 0)
+		snprintf(buf, len, "%lldh", (long long)(secs / HOUR));
+	else if (secs != 0 && secs % MINUTE == 0)
+		snprintf(buf, len, "%lldm", (long long)(secs / MINUTE));
+	else
+		snprintf(buf, len, "%llds", (long long)secs);
+	return buf;
+}
+
+static const char *
+fmt_bytes(int64_t bytes, char *buf, size_t len)
+{
+	if (bytes != 0 && bytes % TIB == 0)
+		snprintf(buf, len, "%lldT", (long long)(bytes / TIB));
+	else if (bytes != 0 && bytes % GIB == 0)
+		snprintf(buf, len, "%lldG", (long long)(bytes / GIB));
+	else if (bytes != 0 && bytes % MIB == 0)
+		snprintf(buf, len, "%lldM", (long long)(bytes / MIB));
+	else if (bytes != 0 && bytes % KIB == 0)
+		snprintf(buf, len, "%lldK", (long long)(bytes / KIB));
+	else
+		snprintf(buf, len, "%lld", (long long)bytes);
+	return buf;
+}
+
+int
+config_parse_size(const char *s, uint64_t *ret_bytes)
+{
+	const char	*p;
+	uint64_t	 n = 0, mult = 1;
+	int		 overflow = 0;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		if (n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			overflow = 1;
+		else
+			n = n * 10 + (uint64_t)(*p - '0');
+	}
+	switch (*p) {
+	case '\0':
+		break;
+	case 'K':
+	case 'k':
+		mult = 1ULL << 10;
+		p++;
+		break;
+	case 'M':
+	case 'm':
+		mult = 1ULL << 20;
+		p++;
+		break;
+	case 'G':
+	case 'g':
+		mult = 1ULL << 30;
+		p++;
+		break;
+	case 'T':
+	case 't':
+		mult = 1ULL << 40;
+		p++;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*p != '\0')
+		return -EINVAL;
+	if (overflow || n > UINT64_MAX / mult)
+		return -ERANGE;
+	*ret_bytes = n * mult;
+	return 0;
+}
+
+/* host is a name, a dotted quad, or (bracketed) an IPv6 literal. */
+static int
+is_loopback(const char *host, int bracketed)
+{
+	struct in_addr	 a4;
+	struct in6_addr	 a6;
+
+	if (bracketed)
+		return inet_pton(AF_INET6, host, &a6) == 1 &&
+		    IN6_IS_ADDR_LOOPBACK(&a6);
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	/* inet_pton takes dotted quads only, which is what we document. */
+	return inet_pton(AF_INET, host, &a4) == 1 &&
+	    (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+/*
+ * Checks an http(s) URL well enough that curl cannot read it differently
+ * from the operator: a scheme, a host, an optional port, no user info,
+ * nothing but visible ASCII.  Plain http would send tokens in the clear,
+ * so it is allowed only to a loopback host (the tests' fake Graph API).
+ */
+static int
+check_url(const char *v, const char *q, int https_only, char *why,
+    size_t len)
+{
+	struct in6_addr	 a6;
+	const char	*host, *hend, *aend, *p;
+	char		 hbuf[256];
+	int		 https, bracketed = 0;
+	long		 port;
+
+	for (p = v; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f) {
+			snprintf(why, len, "'%s' is not a URL (spaces and "
+			    "non-ASCII bytes must be %%-encoded)", q);
+			return -EINVAL;
+		}
+	}
+	if (strncasecmp(v, "https://", 8) == 0) {
+		https = 1;
+		host = v + 8;
+	} else if (strncasecmp(v, "http://", 7) == 0) {
+		https = 0;
+		host = v + 7;
+	} else {
+		snprintf(why, len, "'%s' is not an http:// or https:// URL", q);
+		return -EINVAL;
+	}
+	if (https_only && !https) {
+		snprintf(why, len, "'%s' is not an https:// URL", q);
+		return -EINVAL;
+	}
+
+	/* The authority ends the host part; user info is a credential. */
+	aend = host + strcspn(host, "/?#");
+	if (memchr(host, '@', aend - host) != NULL) {
+		snprintf(why, len, "'%s': user info is not allowed in a URL",
+		    q);
+		return -EINVAL;
+	}
+	if (*host == '[') {
+		bracketed = 1;
+		host++;
+		if ((hend = memchr(host, ']', aend - host)) == NULL)
+			goto bad;
+		p = hend + 1;
+	} else {
+		if ((hend = memchr(host, ':', aend - host)) == NULL)
+			hend = aend;
+		p = hend;
+	}
+	if (hend == host || (size_t)(hend - host) >= sizeof(hbuf))
+		goto bad;
+	memcpy(hbuf, host, hend - host);
+	hbuf[hend - host] = '\0';
+	if (bracketed && inet_pton(AF_INET6, hbuf, &a6) != 1)
+		goto bad;
+	if (p < aend) {
+		/* Only ":PORT" may follow the host. */
+		if (*p++ != ':' || p == aend || aend - p > 5)
+			goto bad;
+		for (port = 0; p < aend; p++) {
+			if (*p < '0' || *p > '9')
+				goto bad;
+			port = port * 10 + (*p - '0');
+		}
+		if (port < 1 || port > 65535)
+			goto bad;
+	}
+	if (!https && !is_loopback(hbuf, bracketed)) {
+		snprintf(why, len, "'%s': plain http is allowed only to a "
+		    "loopback host (127.0.0.0/8, ::1, localhost)", q);
+		return -EINVAL;
+	}
+	return 0;
+
+bad:
+	snprintf(why, len, "'%s' is not a URL (want scheme://host[:port]/...)",
+	    q);
+	return -EINVAL;
+}
+
+static int
+check_path(const char *v, const char *q, char *why, size_t len)
+{
+	const char	*p;
+
+	if (*v != '/') {
+		snprintf(why, len, "'%s' is a relative path (it must start "
+		    "with /)", q);
+		return -EINVAL;
+	}
+	for (p = v; *p != '\0'; p++) {
+		if (iscntrl((unsigned char)*p)) {
+			snprintf(why, len, "'%s' contains a control character",
+			    q);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A zone name becomes a path under zoneinfo, so only the characters of
+ * IANA names are taken (no '.', hence no ".."), and the file must be
+ * TZif data: "Europe" is a directory, "leapseconds" is text.  TZDIR is
+ * honoured as glibc honours it.
+ */
+static int
+check_timezone(const char *v, const char *q, char *why, size_t len)
+{
+	static const char	 ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-+";
+	const char		*dir;
+	char			 path[512], magic[4];
+	struct stat		 st;
+	int			 fd, found = 0;
+
+	if (v[strspn(v, ok)] != '\0' || *v == '/' || *v == '-' ||
+	    *v == '+') {
+		snprintf(why, len, "'%s' is not a time zone name (like "
+		    "Europe/Paris)", q);
+		return -EINVAL;
+	}
+	if (strcmp(v, "UTC") == 0)
+		return 0;
+	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
+		dir = ZONEINFO_DIR;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, v) >=
+	    sizeof(path))
+		goto unknown;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1)
+		goto unknown;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
+	    memcmp(magic, "TZif", 4) == 0)
+		found = 1;
+	close(fd);
+	if (found)
+		return 0;
+unknown:
+	snprintf(why, len, "unknown time zone '%s' (not in %s)", q, dir);
+	return -EINVAL;
+}
+
+static int
+set_string(char **field, const char *v, char *why, size_t len)
+{
+	char	*s;
+
+	if ((s = strdup(v)) == NULL) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+/* Checks v for key k and stores it in cfg; else explains in why. */
+static int
+key_set(struct config *cfg, const struct key *k, const char *v,
+    char *why, size_t len)
+{
+	void		*field = (char *)cfg + k->offset;
+	char		 q[80], lo[32], hi[32];
+	char		*end;
+	long long	 n;
+	int64_t		 secs;
+	uint64_t	 bytes;
+	int		 r;
+
+	shown(v, strlen(v), q, sizeof(q));
+	switch (k->type) {
+	case KEY_URL:
+	case KEY_HTTPS_URL:
+		r = check_url(v, q, k->type == KEY_HTTPS_URL, why, len);
+		if (r < 0)
+			return r;
+		return set_string(field, v, why, len);
+	case KEY_APP_ID:
+		if (v[strspn(v, "0123456789")] != '\0') {
+			snprintf(why, len, "'%s' is not an app id (digits "
+			    "only)", q);
+			return -EINVAL;
+		}
+		return set_string(field, v, why, len);
+	case KEY_PATH:
+	case KEY_SOCKET:
+		if ((r = check_path(v, q, why, len)) < 0)
+			return r;
+		if (k->type == KEY_SOCKET && strlen(v) >= SUN_PATH_MAX) {
+			snprintf(why, len, "'%s' is too long for a socket path "
+			    "(at most %zu bytes)", q, SUN_PATH_MAX - 1);
+			return -EINVAL;
+		}
+		return set_string(field, v, why, len);
+	case KEY_TIMEZONE:
+		if ((r = check_timezone(v, q, why, len)) < 0)
+			return r;
+		if (strcmp(v, "UTC") == 0) {
+			free(*(char **)field);
+			*(char **)field = NULL;
+			return 0;
+		}
+		return set_string(field, v, why, len);
+	case KEY_DURATION:
+		r = duration_parse(v, &secs);
+		if (r == -EINVAL) {
+			snprintf(why, len, "'%s' is not a duration (use 90s, "
+			    "15m, 7d)", q);
+			return r;
+		}
+		if (r < 0 || secs < k->min || secs > k->max)
+			goto range;
+		*(int64_t *)field = secs;
+		return 0;
+	case KEY_INT:
+		if (*v < '0' || *v > '9')
+			goto nan;
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (*end != '\0')
+			goto nan;
+		if (errno == ERANGE || n < k->min || n > k->max) {
+			snprintf(why, len, "'%s' is out of range (%lld..%lld)",
+			    q, (long long)k->min, (long long)k->max);
+			return -EINVAL;
+		}
+		*(int *)field = (int)n;
+		return 0;
+	case KEY_SIZE:
+		r = config_parse_size(v, &bytes);
+		if (r == -EINVAL) {
+			snprintf(why, len, "'%s' is not a size (use 4096, 64K, "
+			    "512M, 1G)", q);
+			return r;
+		}
+		if (r < 0 || bytes < (uint64_t)k->min ||
+		    bytes > (uint64_t)k->max) {
+			snprintf(why, len, "'%s' is out of range (%s..%s)", q,
+			    fmt_bytes(k->min, lo, sizeof(lo)),
+			    fmt_bytes(k->max, hi, sizeof(hi)));
+			return -EINVAL;
+		}
+		*(uint64_t *)field = bytes;
+		return 0;
+	}
+	snprintf(why, len, "cannot be set");
+	return -EINVAL;
+
+nan:
+	snprintf(why, len, "'%s' is not a number", q);
+	return -EINVAL;
+range:
+	snprintf(why, len, "'%s' is out of range (%s..%s)", q,
+	    fmt_secs(k->min, lo, sizeof(lo)), fmt_secs(k->max, hi, sizeof(hi)));
+	return -EINVAL;
+}
+
+/*
+ * inih calls this for each key; returning 0 marks the line as an error.
+ * After our first error the reader ends the input, so this never runs with
+ * ps->error set.
+ */
+static int
+config_handler(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct parse		*ps = arg;
+	const struct key	*k;
+	char			 q[80], why[384];
+	int			 r;
+
+	shown(name, strlen(name), q, sizeof(q));
+	if (*name == '\0') {
+		set_error(ps, -EINVAL, "syntax error");
+		return 0;
+	}
+	if (*section == '\0') {
+		set_error(ps, -EINVAL, "%s: key outside any section", q);
+		return 0;
+	}
+	if (!section_known(section, strlen(section))) {
+		/* The reader has refused the header already; be sure. */
+		set_error(ps, -EINVAL, "[%s]: unknown section", section);
+		return 0;
+	}
+	if ((k = key_find(section, name)) == NULL) {
+		set_error(ps, -EINVAL, "[%s] %s: unknown key", section, q);
+		return 0;
+	}
+	if (*value == '\0') {
+		set_error(ps, -EINVAL, "[%s] %s: empty value", section, q);
+		return 0;
+	}
+	if ((r = key_set(ps->cfg, k, value, why, sizeof(why))) < 0) {
+		set_error(ps, r, "[%s] %s: %s", section, q, why);
+		return 0;
+	}
+	return 1;
+}
+
+/* Section headers are checked here so that an empty one is refused too. */
+static int
+check_header(struct parse *ps, const char *s, const char *e)
+{
+	const char	*close;
+	char		 q[80];
+
+	if ((close = memchr(s, ']', e - s)) == NULL)
+		return 0;	/* inih reports it */
+	if (close + 1 != e) {
+		set_error(ps, -EINVAL, "syntax error");
+		return -EINVAL;
+	}
+	if (!section_known(s + 1, close - s - 1)) {
+		set_error(ps, -EINVAL, "[%s]: unknown section",
+		    shown(s + 1, close - s - 1, q, sizeof(q)));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * inih's line reader.  Feeding lines ourselves gives the handler the line
+ * number (the packaged inih is built without INI_HANDLER_LINENO) and makes
+ * the syntax independent of how inih was built:
+ *  - leading blanks are dropped, so an indented key is a key and not, as
+ *    with INI_ALLOW_MULTILINE, a continuation of the previous value;
+ *  - '#' and ';' start a comment at the start of a line or after a blank
+ *    (inih's inline comments know only ';');
+ *  - a line that does not fit inih's buffer is an error, not two lines.
+ */
+static char *
+config_reader(char *buf, int num, void *arg)
+{
+	struct parse	*ps = arg;
+	const char	*s, *e, *nl, *p;
+	size_t		 max;
+
+	if (ps->error != 0 || ps->p >= ps->end)
+		return NULL;
+	s = ps->p;
+	nl = memchr(s, '\n', ps->end - s);
+	e = nl != NULL ? nl : ps->end;
+	ps->p = nl != NULL ? nl + 1 : ps->end;
+	ps->line++;
+
+	if (memchr(s, '\0', e - s) != NULL) {
+		set_error(ps, -EINVAL, "NUL byte in line");
+		return NULL;
+	}
+	if (e > s && e[-1] == '\r')
+		e--;
+	/* inih needs room for "\r\n\0" (see INI_MAX_LINE). */
+	max = num > 3 ? (size_t)num - 3 : 0;
+	if ((size_t)(e - s) > max) {
+		set_error(ps, -EINVAL, "line too long (at most %zu bytes)",
+		    max);
+		return NULL;
+	}
+	if (ps->line == 1 && e - s >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (s < e && isspace((unsigned char)*s))
+		s++;
+	if (s < e && (*s == '#' || *s == ';'))
+		e = s;
+	for (p = s; p < e; p++) {
+		if ((*p == '#' || *p == ';') && p > s &&
+		    isspace((unsigned char)p[-1])) {
+			e = p;
+			break;
+		}
+	}
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	if (s < e && *s == '[' && check_header(ps, s, e) < 0)
+		return NULL;
+
+	memcpy(buf, s, e - s);
+	buf[e - s] = '\n';
+	buf[e - s + 1] = '\0';
+	return buf;
+}
+
+static int
+config_parse(const char *name, const char *text, size_t len,
+    struct config **ret_cfg, char *errbuf, size_t errlen)
+{
+	struct parse	 ps;
+	struct config	*cfg;
+	int		 r;
+
+	if ((cfg = config_new()) == NULL) {
+		file_error(errbuf, errlen, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	memset(&ps, 0, sizeof(ps));
+	ps.cfg = cfg;
+	ps.name = name;
+	ps.p = text;
+	ps.end = text + len;
+	ps.errbuf = errbuf;
+	ps.errlen = errlen;
+
+	r = ini_parse_stream(config_reader, &ps, config_handler, &ps);
+	if (r > 0 && (ps.error == 0 || r < ps.error_line)) {
+		/* A line inih could not read came before any error of ours. */
+		ps.error = 0;
+		ps.line = r;
+		set_error(&ps, -EINVAL, "syntax error");
+	} else if (r < 0 && ps.error == 0) {
+		file_error(errbuf, errlen, "%s: out of memory", name);
+		ps.error = -ENOMEM;
+	}
+	if (ps.error != 0) {
+		config_free(cfg);
+		return ps.error;
+	}
+	*ret_cfg = cfg;
+	return 0;
+}
+
+/* Reads all of fd, at most CONFIG_MAX_BYTES. */
+static int
+read_all(int fd, char **ret_text, size_t *ret_len)
+{
+	char	*text, *n;
+	size_t	 len = 0, size = 4096;
+	ssize_t	 got;
+
+	if ((text = malloc(size)) == NULL)
+		return -ENOMEM;
+	for (;;) {
+		if (len == size) {
+			if (size > CONFIG_MAX_BYTES) {
+				free(text);
+				return -EFBIG;
+			}
+			if ((n = realloc(text, size * 2)) == NULL) {
+				free(text);
+				return -ENOMEM;
+			}
+			text = n;
+			size *= 2;
+		}
+		got = read(fd, text + len, size - len);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			free(text);
+			return -errno;
+		}
+		if (got == 0)
+			break;
+		len += got;
+	}
+	if (len > CONFIG_MAX_BYTES) {
+		free(text);
+		return -EFBIG;
+	}
+	*ret_text = text;
+	*ret_len = len;
+	return 0;
+}
+
+int
+config_load(const char *path, struct config **ret_cfg, char *errbuf,
+    size_t errlen)
+{
+	char	*text = NULL;
+	size_t	 len = 0;
+	int	 fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		r = -errno;
+		file_error(errbuf, errlen, "%s: cannot open: %s", path,
+		    strerror(-r));
+		return r;
+	}
+	r = read_all(fd, &text, &len);
+	close(fd);
+	if (r == -EFBIG) {
+		file_error(errbuf, errlen, "%s: larger than %d bytes", path,
+		    CONFIG_MAX_BYTES);
+		return r;
+	}
+	if (r < 0) {
+		file_error(errbuf, errlen, "%s: cannot read: %s", path,
+		    strerror(-r));
+		return r;
+	}
+	r = config_parse(path, text, len, ret_cfg, errbuf, errlen);
+	free(text);
+	return r;
+}
+
+int
+config_load_string(const char *name, const char *text,
+    struct config **ret_cfg, char *errbuf, size_t errlen)
+{
+	if (name == NULL)
+		name = "<string>";
+	if (text == NULL) {
+		file_error(errbuf, errlen, "%s: no text", name);
+		return -EINVAL;
+	}
+	return config_parse(name, text, strlen(text), ret_cfg, errbuf,
+	    errlen);
+}
+
+struct config *
+config_new(void)
+{
+	struct config	*cfg;
+
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL)
+		return NULL;
+	cfg->api_timeout = 30;
+	cfg->api_max_connections = 16;
+	cfg->store_map_size = GIB;
+	cfg->control_max_clients = 64;
+	cfg->control_idle_timeout = 60;
+	cfg->poll_interval = 15 * MINUTE;
+	cfg->poll_history_retention = 400 * DAY;
+	cfg->tokens_refresh_after = 7 * DAY;
+	cfg->tokens_warn_before = 7 * DAY;
+	cfg->sched_prestage = 10 * MINUTE;
+	cfg->sched_max_attempts = 5;
+	cfg->base_url = strdup("https://graph.threads.net");
+	cfg->auth_url = strdup("https://threads.net/oauth/authorize");
+	cfg->store_path = strdup("/var/lib/threadsd");
+	cfg->control_socket = strdup("/run/threadsd/control.sock");
+	if (cfg->base_url == NULL || cfg->auth_url == NULL ||
+	    cfg->store_path == NULL || cfg->control_socket == NULL) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->base_url);
+	free(cfg->auth_url);
+	free(cfg->app_id);
+	free(cfg->app_secret_file);
+	free(cfg->redirect_uri);
+	free(cfg->store_path);
+	free(cfg->control_socket);
+	free(cfg->tokens_key_file);
+	free(cfg->sched_timezone);
+	free(cfg);
+}

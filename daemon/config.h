@@ -1,0 +1,69 @@
+/*
+ * threadsd.conf: the keys, their defaults, and the parser that fills a
+ * struct config from an INI file (inih does the reading; this adds the
+ * keys, the types and the error messages).  It does not read secrets:
+ * it only records where they live.
+ */
+#ifndef THREADSD_CONFIG_H
+#define THREADSD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_DEFAULT_PATH	"/etc/threadsd/threadsd.conf"
+
+struct config {
+	/* [api] */
+	char		*base_url;		/* https://graph.threads.net */
+	char		*auth_url;		/* https://threads.net/oauth/authorize */
+	char		*app_id;		/* NULL: not configured */
+	char		*app_secret_file;	/* NULL: credential only */
+	char		*redirect_uri;		/* NULL: not configured */
+	int64_t		 api_timeout;		/* seconds, 30s */
+	int		 api_max_connections;	/* 16 */
+
+	/* [store] */
+	char		*store_path;		/* /var/lib/threadsd */
+	uint64_t	 store_map_size;	/* bytes, 1G */
+
+	/* [control] */
+	char		*control_socket;	/* /run/threadsd/control.sock */
+	int		 control_max_clients;	/* 64 */
+	int64_t		 control_idle_timeout;	/* seconds, 60s */
+
+	/* [poll] */
+	int64_t		 poll_interval;		/* 15m */
+	int64_t		 poll_history_retention;	/* 400d */
+
+	/* [tokens] */
+	int64_t		 tokens_refresh_after;	/* 7d */
+	int64_t		 tokens_warn_before;	/* 7d */
+	char		*tokens_key_file;	/* NULL: credential or generated */
+
+	/* [scheduler] */
+	int64_t		 sched_prestage;	/* 10m, at most 23h */
+	int		 sched_max_attempts;	/* 5 */
+	char		*sched_timezone;	/* NULL: UTC */
+};
+
+/* A config holding every default.  NULL when out of memory. */
+struct config	*config_new(void);
+void		 config_free(struct config *);
+
+/*
+ * Reads path into a new config (defaults for what the file leaves out).
+ * On failure returns -errno and writes one line naming file, line and key
+ * into errbuf ("threadsd.conf:12: [poll] interval: '15x' is not a
+ * duration").  A missing file is -ENOENT.
+ */
+int		 config_load(const char *path, struct config **ret_cfg,
+		    char *errbuf, size_t errlen);
+
+/* The same, from a string in memory (tests, fuzzing); name is for errors. */
+int		 config_load_string(const char *name, const char *text,
+		    struct config **ret_cfg, char *errbuf, size_t errlen);
+
+/* Parses a size: "4096", "64K", "512M", "1G" (powers of 1024). */
+int		 config_parse_size(const char *s, uint64_t *ret_bytes);
+
+#endif
