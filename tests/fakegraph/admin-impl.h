@@ -1,0 +1,43 @@
+/*
+ * admin-impl: what the admin-*.c files share; not used outside them.
+ */
+#ifndef FG_ADMIN_IMPL_H
+#define FG_ADMIN_IMPL_H
+
+#include <stdint.h>
+
+struct fgreq;
+struct fguser;
+
+struct admin_entry {
+	const char	*path;
+	int		 methods;
+	void		(*fn)(struct fgreq *);
+};
+
+int		 admin_int(struct fgreq *, const char *, int64_t, int64_t,
+		    int64_t, int64_t *);
+struct fguser	*admin_user(struct fgreq *);
+int		 admin_reply_ok(struct fgreq *);
+
+/* admin.c */
+void	admin_token(struct fgreq *);
+void	admin_revoke(struct fgreq *);
+void	admin_clock(struct fgreq *);
+void	admin_config(struct fgreq *);
+void	admin_reset(struct fgreq *);
+
+/* admin-users.c */
+void	admin_user_add(struct fgreq *);
+void	admin_user_list(struct fgreq *);
+void	admin_user_update(struct fgreq *);
+
+/* admin-test.c */
+void	admin_fault_add(struct fgreq *);
+void	admin_fault_list(struct fgreq *);
+void	admin_fault_clear(struct fgreq *);
+void	admin_requests(struct fgreq *);
+void	admin_post_add(struct fgreq *);
+void	admin_post_list(struct fgreq *);
+
+#endif

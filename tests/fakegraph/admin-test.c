@@ -1,0 +1,220 @@
+/*
+ * admin-test: the knobs tests turn around a run: faults, the request
+ * log, and posts (seeding them, and listing what was published).
+ *
+ * It owns the parsing of fault parameters; faults.c keeps the list.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "admin-impl.h"
+#include "clock.h"
+#include "faults.h"
+#include "fgreq.h"
+#include "media.h"
+#include "reply.h"
+#include "reqlog.h"
+#include "store.h"
+
+#define POSTS_SEED_MAX	10000
+
+static int
+parse_methods(const char *s, int *ret)
+{
+	int	m = 0;
+
+	if (s == NULL) {
+		*ret = 0;
+		return 0;
+	}
+	if (strstr(s, "GET") != NULL)
+		m |= M_GET;
+	if (strstr(s, "POST") != NULL)
+		m |= M_POST;
+	if (strstr(s, "DELETE") != NULL)
+		m |= M_DELETE;
+	if (m == 0)
+		return -1;
+	*ret = m;
+	return 0;
+}
+
+/* POST /__admin/fault?path=&kind=&count=[&method=&code=&subcode=...] */
+void
+admin_fault_add(struct fgreq *r)
+{
+	struct fault	 f;
+	const char	*path, *kind, *s;
+	json_object	*o;
+	int64_t		 v, transient;
+	uint64_t	 id;
+
+	memset(&f, 0, sizeof(f));
+	path = req_param(r, "path");
+	kind = req_param(r, "kind");
+	if (path == NULL || path[0] != '/') {
+		reply_admin_error(r, 400, "path must be a prefix starting "
+		    "with /");
+		return;
+	}
+	if (kind == NULL || fault_kind_parse(kind, &f.kind) < 0) {
+		reply_admin_error(r, 400, "kind must be http500, error, "
+		    "throttle, stall, malformed, truncated or reset");
+		return;
+	}
+	if (strncmp(path, "/v1.0", 5) == 0 && (path[5] == '/' ||
+	    path[5] == '\0'))
+		path += 5;
+	snprintf(f.prefix, sizeof(f.prefix), "%s", *path ? path : "/");
+	if (parse_methods(req_param(r, "method"), &f.methods) < 0) {
+		reply_admin_error(r, 400, "method must be GET, POST or DELETE");
+		return;
+	}
+	if (admin_int(r, "count", 1, 0, INT64_MAX / 4, &f.count) < 0 ||
+	    admin_int(r, "delay_ms", 0, 0, 3600 * 1000, &f.delay_ms) < 0 ||
+	    admin_int(r, "transient", -1, -1, 1, &transient) < 0)
+		return;
+	f.transient = (int)transient;
+	if (admin_int(r, "code", 0, 0, 1000000, &v) < 0)
+		return;
+	f.code = (int)v;
+	if (admin_int(r, "subcode", 0, 0, 100000000, &v) < 0)
+		return;
+	f.subcode = (int)v;
+	if (admin_int(r, "status", 0, 0, 599, &v) < 0)
+		return;
+	if (v != 0 && v < 200) {
+		reply_admin_error(r, 400, "status must be 200-599");
+		return;
+	}
+	f.status = (int)v;
+	if (admin_int(r, "after", 0, 0, 1, &v) < 0)
+		return;
+	f.after = (int)v;
+	if ((s = req_param(r, "message")) != NULL)
+		snprintf(f.message, sizeof(f.message), "%s", s);
+	if ((s = req_param(r, "type")) != NULL)
+		snprintf(f.type, sizeof(f.type), "%s", s);
+	if (faults_add(&f, &id) < 0) {
+		reply_admin_error(r, 500, "out of memory");
+		return;
+	}
+	if ((o = json_object_new_object()) != NULL)
+		json_add_int(o, "id", (int64_t)id);
+	reply_json(r, 200, o);
+}
+
+void
+admin_fault_list(struct fgreq *r)
+{
+	reply_json(r, 200, faults_json());
+}
+
+void
+admin_fault_clear(struct fgreq *r)
+{
+	faults_clear();
+	admin_reply_ok(r);
+}
+
+/* GET /__admin/requests[?since=SEQ][&limit=N][&path=PREFIX] */
+void
+admin_requests(struct fgreq *r)
+{
+	int64_t	since, limit;
+
+	if (admin_int(r, "since", 0, 0, INT64_MAX, &since) < 0 ||
+	    admin_int(r, "limit", REQLOG_CAP, 1, REQLOG_CAP, &limit) < 0)
+		return;
+	reply_json(r, 200, reqlog_json((uint64_t)since, (size_t)limit,
+	    req_param(r, "path")));
+}
+
+/*
+ * POST /__admin/posts?username=&count=&text=&age=&spacing=: existing
+ * posts, oldest first, the newest age seconds old.
+ */
+void
+admin_post_add(struct fgreq *r)
+{
+	struct fgmedia	*m;
+	struct fguser	*u;
+	const char	*text;
+	json_object	*top, *ids;
+	int64_t		 count, age, spacing, likes, views, replies, i;
+	char		 buf[64];
+
+	if ((u = admin_user(r)) == NULL ||
+	    admin_int(r, "count", 1, 1, POSTS_SEED_MAX, &count) < 0 ||
+	    admin_int(r, "age", 0, 0, INT64_MAX / 4, &age) < 0 ||
+	    admin_int(r, "spacing", 60, 0, 86400 * 365, &spacing) < 0 ||
+	    admin_int(r, "likes", 0, 0, INT32_MAX, &likes) < 0 ||
+	    admin_int(r, "views", 0, 0, INT32_MAX, &views) < 0 ||
+	    admin_int(r, "replies", 0, 0, INT32_MAX, &replies) < 0)
+		return;
+	text = req_param(r, "text");
+	top = json_object_new_object();
+	if ((ids = json_object_new_array()) == NULL || top == NULL) {
+		json_object_put(top);
+		reply_json(r, 500, NULL);
+		return;
+	}
+	json_object_object_add(top, "ids", ids);
+	for (i = 0; i < count; i++) {
+		snprintf(buf, sizeof(buf), "Post %lld",
+		    (long long)u->nposts + 1);
+		if (media_seed(u, text != NULL ? text : buf, fgclock_now() -
+		    age - (count - 1 - i) * spacing, &m) < 0) {
+			json_object_put(top);
+			reply_admin_error(r, 500, "out of memory");
+			return;
+		}
+		m->likes = likes;
+		m->views = views;
+		m->replies = replies;
+		json_object_array_add(ids, json_object_new_string(m->idstr));
+	}
+	reply_json(r, 200, top);
+}
+
+/* GET /__admin/posts?username=: every post, published or seeded. */
+void
+admin_post_list(struct fgreq *r)
+{
+	const struct fgmedia	*m;
+	struct fguser		*u;
+	json_object		*top, *arr, *o;
+	size_t			 i;
+
+	if ((u = admin_user(r)) == NULL)
+		return;
+	top = json_object_new_object();
+	if ((arr = json_object_new_array()) == NULL || top == NULL) {
+		json_object_put(top);
+		reply_json(r, 500, NULL);
+		return;
+	}
+	json_object_object_add(top, "posts", arr);
+	for (i = 0; i < u->nposts; i++) {
+		m = u->posts[i];
+		if ((o = json_object_new_object()) == NULL)
+			break;
+		json_add_str(o, "id", m->idstr);
+		json_add_str(o, "media_type", mtype_read_name(m->type));
+		json_add_str(o, "text", m->text);
+		json_add_int(o, "timestamp", m->timestamp);
+		if (m->container_id[0] != '\0')
+			json_add_str(o, "container_id", m->container_id);
+		json_add_str(o, "reply_to_id", m->reply_to_id);
+		json_add_str(o, "quote_post_id", m->quote_post_id);
+		json_add_str(o, "media_url", m->media_url);
+		json_add_int(o, "children", (int64_t)m->nchildren);
+		json_object_object_add(o, "seeded",
+		    json_object_new_boolean(m->seeded));
+		json_object_object_add(o, "deleted",
+		    json_object_new_boolean(m->deleted));
+		json_object_array_add(arr, o);
+	}
+	reply_json(r, 200, top);
+}

@@ -1,0 +1,77 @@
+/*
+ * auth: token validation for Graph routes.
+ *
+ * It owns the wording of the 190 and 10 errors.  A token that was
+ * revoked or replaced by a refresh answers 190/463 like an expired one;
+ * a string the fake never issued answers 190 without a subcode.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "auth.h"
+#include "clock.h"
+#include "fgreq.h"
+#include "reply.h"
+#include "store.h"
+
+static void
+fmt_session_time(int64_t when, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		t = (time_t)when;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%A, %d-%b-%y %H:%M:%S UTC", &tm) == 0)
+		buf[0] = '\0';
+}
+
+/*
+ * The 190 error for a missing (no token in the request), unknown (t NULL)
+ * or expired/dead token.  status is 400 except on /debug_token.
+ */
+void
+auth_token_error(struct fgreq *r, const struct fgtoken *t, int status)
+{
+	char	end[64], now[64];
+
+	if (r->token == NULL) {
+		reply_error(r, status, "OAuthException", 190, 0,
+		    "An active access token must be used to query "
+		    "information about the current user.");
+		return;
+	}
+	if (t == NULL) {
+		reply_error(r, status, "OAuthException", 190, 0,
+		    "Invalid OAuth access token - Cannot parse access token");
+		return;
+	}
+	fmt_session_time(store_token_end(t), end, sizeof(end));
+	fmt_session_time(fgclock_now(), now, sizeof(now));
+	reply_error(r, status, "OAuthException", 190, 463,
+	    "Error validating access token: Session has expired on %s. "
+	    "The current time is %s.", end, now);
+}
+
+/* 0 with r->tok and r->user set, or a reply and -EACCES. */
+int
+auth_require(struct fgreq *r, unsigned scopes)
+{
+	struct fgtoken	*t = NULL;
+
+	if (r->token != NULL)
+		t = store_token_get(r->token);
+	if (t == NULL || store_token_state(t, fgclock_now()) != TOK_VALID) {
+		auth_token_error(r, t, 400);
+		return -EACCES;
+	}
+	if ((t->scopes & scopes) != scopes) {
+		reply_error(r, 400, "OAuthException", 10, 0,
+		    "(#10) Application does not have permission for this "
+		    "action");
+		return -EACCES;
+	}
+	r->tok = t;
+	r->user = t->user;
+	return 0;
+}
