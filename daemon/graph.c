@@ -1,0 +1,896 @@
+/*
+ * The Threads Graph API client: composes requests, sends them through
+ * http, and turns the answers into C structs plus one classified
+ * graph_error.  It owns its in-flight calls and copies of what it was
+ * given, except the app secret, which is borrowed.  It keeps no account
+ * state and does not log.
+ *
+ * No token or secret ever goes into a URL: URLs end up in proxy logs and
+ * in curl's verbose output.  Tokens travel as a Bearer header or in a
+ * form-encoded POST body.  So the token exchange, the refresh and
+ * debug_token, documented as GETs with query parameters, are sent as
+ * POSTs with the same parameters in the body (threads-api.md §1: the API
+ * takes POST parameters as a form).
+ */
+#include <sys/queue.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "daemon/graph.h"
+#include "daemon/http.h"
+
+#define GRAPH_ME_FIELDS	"id,username,name,threads_profile_picture_url"
+
+enum graph_kind {
+	GRAPH_KIND_TOKEN,
+	GRAPH_KIND_PROFILE,
+	GRAPH_KIND_TOKEN_INFO,
+};
+
+struct graph_call {
+	TAILQ_ENTRY(graph_call)	 entry;
+	struct graph		*graph;
+	enum graph_kind		 kind;
+	union {
+		graph_token_cb		 token;
+		graph_profile_cb	 profile;
+		graph_token_info_cb	 token_info;
+	} cb;
+	void			*arg;
+	struct http_call	*http_call;
+	struct event		*defer;		/* a failure known at start */
+	struct graph_error	 err;		/* ... and what it is */
+	int			 done;		/* its callback is running */
+};
+
+struct graph {
+	struct http		*http;
+	char			*base_url;	/* no trailing '/' */
+	char			*app_id;
+	char			*redirect_uri;
+	const char		*app_secret;	/* borrowed */
+	TAILQ_HEAD(, graph_call) calls;
+};
+
+const char *
+graph_class_name(enum graph_class class)
+{
+	switch (class) {
+	case GRAPH_OK:
+		return "ok";
+	case GRAPH_TRANSIENT:
+		return "transient";
+	case GRAPH_THROTTLED:
+		return "throttled";
+	case GRAPH_AUTH:
+		return "auth";
+	case GRAPH_NOT_READY:
+		return "not_ready";
+	case GRAPH_PERMANENT:
+		return "permanent";
+	}
+	return "unknown";
+}
+
+/*
+ * Copies text Meta sent into a fixed buffer for a log line: control
+ * characters become spaces, and a cut never splits a UTF-8 sequence.
+ */
+static void
+graph_copy_text(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t	 n, i, k;
+
+	n = len < size - 1 ? len : size - 1;
+	/* Back to the lead byte of a sequence of at most four. */
+	for (k = 0; n < len && k < 3 && n > 0 &&
+	    ((unsigned char)src[n] & 0xc0) == 0x80; k++)
+		n--;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)src[i] < 0x20 || src[i] == 0x7f)
+			dst[i] = ' ';
+		else
+			dst[i] = src[i];
+	}
+	dst[n] = '\0';
+}
+
+static void
+graph_set_message(struct graph_error *err, const char *msg)
+{
+	graph_copy_text(err->message, sizeof(err->message), msg,
+	    strlen(msg));
+}
+
+static void
+graph_malformed(struct graph_error *err, const char *what)
+{
+	err->class = GRAPH_TRANSIENT;
+	if (what == NULL)
+		graph_set_message(err, "malformed response");
+	else
+		snprintf(err->message, sizeof(err->message),
+		    "malformed response: %s", what);
+}
+
+/* Parses a whole body as one JSON object; NULL when it is anything else. */
+static struct json_object *
+graph_json_object(const char *body, size_t len)
+{
+	struct json_tokener	*tok;
+	struct json_object	*obj;
+	size_t			 end;
+
+	if (body == NULL || len == 0 || len > INT_MAX)
+		return NULL;
+	if ((tok = json_tokener_new()) == NULL)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	obj = json_tokener_parse_ex(tok, body, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (obj == NULL)
+		return NULL;
+	/* Strict mode refuses trailing text, but not after a NUL byte. */
+	for (; end < len; end++)
+		if (strchr(" \t\r\n", body[end]) == NULL ||
+		    body[end] == '\0')
+			break;
+	if (end != len || !json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static struct json_object *
+graph_get(struct json_object *obj, const char *key, enum json_type type)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(obj, key, &v) ||
+	    !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+static const char *
+graph_get_string(struct json_object *obj, const char *key)
+{
+	struct json_object	*v;
+
+	if ((v = graph_get(obj, key, json_type_string)) == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int
+graph_get_int(struct json_object *obj, const char *key)
+{
+	struct json_object	*v;
+	int64_t			 n;
+
+	if ((v = graph_get(obj, key, json_type_int)) == NULL)
+		return 0;
+	n = json_object_get_int64(v);
+	if (n < INT_MIN || n > INT_MAX)
+		return 0;
+	return (int)n;
+}
+
+/*
+ * An id into a GRAPH_ID_LEN buffer: a string of digits, or a JSON integer
+ * (user_id in the code exchange, above 2^53).  json-c keeps integers
+ * exact up to UINT64_MAX and clamps beyond, so UINT64_MAX itself is
+ * refused; a double has lost digits already and is refused too.  0 when
+ * done, -EINVAL when the value is not an id.
+ */
+static int
+graph_id(struct json_object *v, char *ret_id)
+{
+	const char	*s;
+	int64_t		 n;
+	uint64_t	 u;
+	size_t		 len;
+
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		s = json_object_get_string(v);
+		len = strlen(s);
+		if (len == 0 || len >= GRAPH_ID_LEN ||
+		    strspn(s, "0123456789") != len)
+			return -EINVAL;
+		memcpy(ret_id, s, len + 1);
+		return 0;
+	case json_type_int:
+		if ((n = json_object_get_int64(v)) < 0)
+			return -EINVAL;
+		if (n < INT64_MAX) {
+			snprintf(ret_id, GRAPH_ID_LEN, "%" PRId64, n);
+			return 0;
+		}
+		if ((u = json_object_get_uint64(v)) == UINT64_MAX)
+			return -EINVAL;
+		snprintf(ret_id, GRAPH_ID_LEN, "%" PRIu64, u);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * Classification goes by Meta's code, never by HTTP status (Threads sends
+ * 400 and 500 for the same codes).  Throttling comes with is_transient
+ * set, so the codes are tested first; 1/2207052 (Meta could not fetch a
+ * media URL) will not heal by retrying.
+ */
+static enum graph_class
+graph_classify(int code, int subcode, int is_transient)
+{
+	if (code == 1 && subcode == 2207052)
+		return GRAPH_PERMANENT;
+	switch (code) {
+	case 4:
+	case 17:
+	case 32:
+	case 341:
+	case 613:
+		return GRAPH_THROTTLED;
+	case 102:
+	case 190:
+		return GRAPH_AUTH;
+	case 24:
+		return GRAPH_NOT_READY;
+	}
+	if (subcode == 4279009)
+		return GRAPH_NOT_READY;
+	if (code == 1 || code == 2 || is_transient)
+		return GRAPH_TRANSIENT;
+	return GRAPH_PERMANENT;
+}
+
+/* No usable error object: all we have is the status. */
+static void
+graph_status_error(long status, struct graph_error *err)
+{
+	if (status >= 500 || status == 408 || status < 100)
+		err->class = GRAPH_TRANSIENT;
+	else if (status == 429)
+		err->class = GRAPH_THROTTLED;
+	else
+		err->class = GRAPH_PERMANENT;
+	snprintf(err->message, sizeof(err->message), "HTTP status %ld",
+	    status);
+}
+
+/*
+ * Finds an error in a body, in either shape: the Graph envelope
+ * {"error":{"message","type","code","error_subcode","is_transient",
+ * "fbtrace_id"}}, or the flat one of the OAuth code exchange
+ * {"error_type","code","error_message"}.  1 when there is one.
+ */
+static int
+graph_json_error(struct json_object *root, long status,
+    struct graph_error *err)
+{
+	struct json_object	*e, *v;
+	const char		*s;
+	int			 transient = 0;
+
+	if ((e = graph_get(root, "error", json_type_object)) != NULL) {
+		err->code = graph_get_int(e, "code");
+		err->subcode = graph_get_int(e, "error_subcode");
+		if ((v = graph_get(e, "is_transient", json_type_boolean)) !=
+		    NULL)
+			transient = json_object_get_boolean(v);
+		if ((s = graph_get_string(e, "message")) != NULL)
+			graph_set_message(err, s);
+		if ((s = graph_get_string(e, "type")) != NULL)
+			graph_copy_text(err->type, sizeof(err->type), s,
+			    strlen(s));
+		if ((s = graph_get_string(e, "fbtrace_id")) != NULL)
+			graph_copy_text(err->fbtrace_id,
+			    sizeof(err->fbtrace_id), s, strlen(s));
+	} else if (json_object_object_get_ex(root, "error_type", NULL) ||
+	    json_object_object_get_ex(root, "error_message", NULL)) {
+		err->code = graph_get_int(root, "code");
+		err->subcode = graph_get_int(root, "error_subcode");
+		if ((s = graph_get_string(root, "error_message")) != NULL)
+			graph_set_message(err, s);
+		if ((s = graph_get_string(root, "error_type")) != NULL)
+			graph_copy_text(err->type, sizeof(err->type), s,
+			    strlen(s));
+	} else if ((s = graph_get_string(root, "error")) != NULL) {
+		/* Plain OAuth 2: {"error":"...","error_description":"..."} */
+		graph_copy_text(err->type, sizeof(err->type), s, strlen(s));
+		if ((s = graph_get_string(root, "error_description")) == NULL)
+			s = err->type;
+		graph_set_message(err, s);
+	} else
+		return 0;
+	err->class = graph_classify(err->code, err->subcode, transient);
+	if (err->code == 0 && status >= 500)
+		err->class = GRAPH_TRANSIENT;
+	if (err->message[0] == '\0')
+		snprintf(err->message, sizeof(err->message),
+		    "Graph API error code %d", err->code);
+	return 1;
+}
+
+/*
+ * Fills err (GRAPH_OK when the body is a 2xx JSON object without an
+ * error) and returns the parsed object in that case only.
+ */
+static struct json_object *
+graph_response(long status, const char *body, size_t len,
+    struct graph_error *err)
+{
+	struct json_object	*root;
+
+	memset(err, 0, sizeof(*err));
+	err->http_status = status;
+	root = graph_json_object(body, len);
+	if (root != NULL && graph_json_error(root, status, err)) {
+		json_object_put(root);
+		return NULL;
+	}
+	if (status < 200 || status > 299) {
+		json_object_put(root);
+		graph_status_error(status, err);
+		return NULL;
+	}
+	if (root == NULL) {
+		graph_malformed(err, NULL);
+		return NULL;
+	}
+	err->class = GRAPH_OK;
+	return root;
+}
+
+void
+graph_parse_error(long status, const char *body, size_t len,
+    struct graph_error *ret_err)
+{
+	json_object_put(graph_response(status, body, len, ret_err));
+}
+
+void
+graph_token_clear(struct graph_token *tok)
+{
+	if (tok == NULL)
+		return;
+	if (tok->access_token != NULL) {
+		sodium_memzero(tok->access_token, strlen(tok->access_token));
+		free(tok->access_token);
+	}
+	memset(tok, 0, sizeof(*tok));
+	tok->expires_in = -1;
+}
+
+int
+graph_parse_token(long status, const char *body, size_t len,
+    struct graph_token *ret_tok, struct graph_error *ret_err)
+{
+	struct json_object	*root, *v;
+	struct graph_token	 tok;
+	const char		*s;
+	int			 r = -EPROTO;
+
+	memset(&tok, 0, sizeof(tok));
+	tok.expires_in = -1;
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if ((v = graph_get(root, "access_token", json_type_string)) == NULL ||
+	    *(s = json_object_get_string(v)) == '\0') {
+		graph_malformed(ret_err, "missing access_token");
+		goto out;
+	}
+	if (json_object_object_get_ex(root, "user_id", &v) &&
+	    !json_object_is_type(v, json_type_null) &&
+	    graph_id(v, tok.user_id) < 0) {
+		graph_malformed(ret_err, "bad user_id");
+		goto out;
+	}
+	if (json_object_object_get_ex(root, "expires_in", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		if (!json_object_is_type(v, json_type_int) ||
+		    (tok.expires_in = json_object_get_int64(v)) < 0) {
+			graph_malformed(ret_err, "bad expires_in");
+			goto out;
+		}
+	}
+	if ((tok.access_token = strdup(s)) == NULL) {
+		ret_err->class = GRAPH_TRANSIENT;
+		graph_set_message(ret_err, "out of memory");
+		goto out;
+	}
+	*ret_tok = tok;
+	r = 0;
+out:
+	/*
+	 * json-c's copy of the token goes back to the heap wiped.  (Copies
+	 * in curl's and the tokenizer's buffers are out of our reach.)
+	 */
+	if ((v = graph_get(root, "access_token", json_type_string)) != NULL)
+		sodium_memzero((char *)(uintptr_t)json_object_get_string(v),
+		    json_object_get_string_len(v));
+	json_object_put(root);
+	return r;
+}
+
+void
+graph_profile_clear(struct graph_profile *prof)
+{
+	if (prof == NULL)
+		return;
+	free(prof->username);
+	free(prof->name);
+	free(prof->picture_url);
+	memset(prof, 0, sizeof(*prof));
+}
+
+/* 0 with *ret NULL when absent or not a string; -ENOMEM. */
+static int
+graph_dup_string(struct json_object *obj, const char *key, char **ret)
+{
+	const char	*s;
+
+	*ret = NULL;
+	if ((s = graph_get_string(obj, key)) == NULL)
+		return 0;
+	if ((*ret = strdup(s)) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+int
+graph_parse_profile(long status, const char *body, size_t len,
+    struct graph_profile *ret_prof, struct graph_error *ret_err)
+{
+	struct json_object	*root, *v;
+	struct graph_profile	 prof;
+	int			 r = -EPROTO;
+
+	memset(&prof, 0, sizeof(prof));
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if (!json_object_object_get_ex(root, "id", &v)) {
+		graph_malformed(ret_err, "missing id");
+		goto out;
+	}
+	if (graph_id(v, prof.id) < 0) {
+		graph_malformed(ret_err, "bad id");
+		goto out;
+	}
+	if (graph_dup_string(root, "username", &prof.username) < 0 ||
+	    graph_dup_string(root, "name", &prof.name) < 0 ||
+	    graph_dup_string(root, "threads_profile_picture_url",
+	    &prof.picture_url) < 0) {
+		ret_err->class = GRAPH_TRANSIENT;
+		graph_set_message(ret_err, "out of memory");
+		goto out;
+	}
+	*ret_prof = prof;
+	memset(&prof, 0, sizeof(prof));
+	r = 0;
+out:
+	graph_profile_clear(&prof);
+	json_object_put(root);
+	return r;
+}
+
+int
+graph_parse_token_info(long status, const char *body, size_t len,
+    struct graph_token_info *ret_info, struct graph_error *ret_err)
+{
+	struct json_object	*root, *data, *v;
+	struct graph_token_info	 info;
+	int			 r = -EPROTO;
+
+	memset(&info, 0, sizeof(info));
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if ((data = graph_get(root, "data", json_type_object)) == NULL) {
+		graph_malformed(ret_err, "missing data");
+		goto out;
+	}
+	/* An invalid token is an answer: is_valid false, maybe no user. */
+	if ((v = graph_get(data, "is_valid", json_type_boolean)) != NULL)
+		info.is_valid = json_object_get_boolean(v);
+	if ((v = graph_get(data, "issued_at", json_type_int)) != NULL)
+		info.issued_at = json_object_get_int64(v);
+	if ((v = graph_get(data, "expires_at", json_type_int)) != NULL)
+		info.expires_at = json_object_get_int64(v);
+	if (json_object_object_get_ex(data, "user_id", &v) &&
+	    !json_object_is_type(v, json_type_null) &&
+	    graph_id(v, info.user_id) < 0) {
+		graph_malformed(ret_err, "bad user_id");
+		goto out;
+	}
+	*ret_info = info;
+	r = 0;
+out:
+	json_object_put(root);
+	return r;
+}
+
+struct graph *
+graph_new(struct http *http, const char *base_url, const char *app_id,
+    const char *redirect_uri, const char *app_secret)
+{
+	struct graph	*g;
+	size_t		 len;
+
+	if (http == NULL || base_url == NULL || !http_url_allowed(base_url))
+		return NULL;
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	g->http = http;
+	g->app_secret = app_secret;
+	TAILQ_INIT(&g->calls);
+	if ((g->base_url = strdup(base_url)) == NULL)
+		goto fail;
+	len = strlen(g->base_url);
+	while (len > 0 && g->base_url[len - 1] == '/')
+		g->base_url[--len] = '\0';
+	if (app_id != NULL && (g->app_id = strdup(app_id)) == NULL)
+		goto fail;
+	if (redirect_uri != NULL &&
+	    (g->redirect_uri = strdup(redirect_uri)) == NULL)
+		goto fail;
+	return g;
+fail:
+	graph_free(g);
+	return NULL;
+}
+
+/* Cancels the calls in flight: their callbacks do not run. */
+void
+graph_free(struct graph *g)
+{
+	struct graph_call	*c;
+
+	if (g == NULL)
+		return;
+	while ((c = TAILQ_FIRST(&g->calls)) != NULL)
+		graph_cancel(c);
+	free(g->base_url);
+	free(g->app_id);
+	free(g->redirect_uri);
+	free(g);
+}
+
+static void
+graph_free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
+}
+
+/*
+ * "k1=v1&k2=v2" from NULL-terminated key/value pairs, values escaped.
+ * The result may hold secrets: graph_free_secret() it.  NULL on OOM.
+ */
+static char *
+graph_form(const char *const *kv)
+{
+	char	*esc[16], *form = NULL, *p;
+	size_t	 i, n, len = 1;
+
+	for (n = 0; n < 16 && kv[2 * n] != NULL; n++) {
+		if ((esc[n] = http_escape(kv[2 * n + 1])) == NULL)
+			goto out;
+		len += strlen(kv[2 * n]) + strlen(esc[n]) + 2;
+	}
+	if ((form = malloc(len)) == NULL)
+		goto out;
+	for (i = 0, p = form; i < n; i++)
+		p += snprintf(p, len - (p - form), "%s%s=%s",
+		    i == 0 ? "" : "&", kv[2 * i], esc[i]);
+	*p = '\0';
+out:
+	for (i = 0; i < n; i++)
+		graph_free_secret(esc[i]);
+	return form;
+}
+
+static void
+graph_finish(struct graph_call *c, long status, const char *body,
+    size_t len)
+{
+	struct graph_token	 tok;
+	struct graph_profile	 prof;
+	struct graph_token_info	 info;
+	struct graph_error	*err = &c->err;
+
+	switch (c->kind) {
+	case GRAPH_KIND_TOKEN:
+		if (graph_parse_token(status, body, len, &tok, err) == 0) {
+			c->cb.token(err, &tok, c->arg);
+			graph_token_clear(&tok);
+		} else
+			c->cb.token(err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_PROFILE:
+		if (graph_parse_profile(status, body, len, &prof, err) == 0) {
+			c->cb.profile(err, &prof, c->arg);
+			graph_profile_clear(&prof);
+		} else
+			c->cb.profile(err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_TOKEN_INFO:
+		if (graph_parse_token_info(status, body, len, &info,
+		    err) == 0)
+			c->cb.token_info(err, &info, c->arg);
+		else
+			c->cb.token_info(err, NULL, c->arg);
+		break;
+	}
+}
+
+/* On failure a callback gets NULL for the result. */
+static void
+graph_fail(struct graph_call *c)
+{
+	switch (c->kind) {
+	case GRAPH_KIND_TOKEN:
+		c->cb.token(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_PROFILE:
+		c->cb.profile(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_TOKEN_INFO:
+		c->cb.token_info(&c->err, NULL, c->arg);
+		break;
+	}
+}
+
+/*
+ * Unlinked before its callback runs, so that the callback may start or
+ * cancel calls, even this one (a no-op while done is set).
+ */
+static void
+graph_call_done(struct graph_call *c)
+{
+	TAILQ_REMOVE(&c->graph->calls, c, entry);
+	c->done = 1;
+}
+
+static void
+graph_http_cb(const struct http_response *resp, void *arg)
+{
+	struct graph_call	*c = arg;
+
+	c->http_call = NULL;
+	graph_call_done(c);
+	if (resp->failed) {
+		memset(&c->err, 0, sizeof(c->err));
+		c->err.class = GRAPH_TRANSIENT;
+		graph_set_message(&c->err, resp->error != NULL ? resp->error :
+		    "no HTTP answer");
+		graph_fail(c);
+	} else
+		graph_finish(c, resp->status, resp->body, resp->len);
+	free(c);
+}
+
+static void
+graph_defer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct graph_call	*c = arg;
+
+	(void)fd;
+	(void)what;
+	event_free(c->defer);
+	c->defer = NULL;
+	graph_call_done(c);
+	graph_fail(c);
+	free(c);
+}
+
+static struct graph_call *
+graph_call_new(struct graph *g, enum graph_kind kind, void *arg)
+{
+	struct graph_call	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->graph = g;
+	c->kind = kind;
+	c->arg = arg;
+	return c;
+}
+
+/*
+ * A call that fails before it starts still reports from the loop, never
+ * from inside graph_*(): callers may not be ready for a callback before
+ * they hold the handle.
+ */
+static struct graph_call *
+graph_start_failed(struct graph_call *c, enum graph_class class,
+    const char *msg)
+{
+	c->err.class = class;
+	graph_set_message(&c->err, msg);
+	if ((c->defer = event_new(http_base(c->graph->http), -1, 0,
+	    graph_defer_cb, c)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	event_active(c->defer, EV_TIMEOUT, 1);
+	TAILQ_INSERT_TAIL(&c->graph->calls, c, entry);
+	return c;
+}
+
+static struct graph_call *
+graph_start(struct graph_call *c, const char *method, const char *path,
+    const char *bearer, const char *form)
+{
+	struct http_request	 req;
+	char			*url;
+
+	if (asprintf(&url, "%s%s", c->graph->base_url, path) == -1) {
+		free(c);
+		return NULL;
+	}
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = url;
+	req.bearer = bearer;
+	req.form = form;
+	c->http_call = http_start(c->graph->http, &req, graph_http_cb, c);
+	free(url);
+	if (c->http_call == NULL) {
+		free(c);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&c->graph->calls, c, entry);
+	return c;
+}
+
+/* A token request with a form body; the form is wiped either way. */
+static struct graph_call *
+graph_token_post(struct graph *g, const char *path, const char *const *kv,
+    graph_token_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	char			*form;
+
+	if ((c = graph_call_new(g, GRAPH_KIND_TOKEN, arg)) == NULL)
+		return NULL;
+	c->cb.token = cb;
+	if ((form = graph_form(kv)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c = graph_start(c, "POST", path, NULL, form);
+	graph_free_secret(form);
+	return c;
+}
+
+struct graph_call *
+graph_exchange_code(struct graph *g, const char *code, graph_token_cb cb,
+    void *arg)
+{
+	struct graph_call	*c;
+	const char		*kv[] = {
+		"client_id", g->app_id != NULL ? g->app_id : "",
+		"client_secret", g->app_secret,
+		"code", code,
+		"grant_type", "authorization_code",
+		"redirect_uri", g->redirect_uri != NULL ? g->redirect_uri : "",
+		NULL,
+	};
+
+	if (code == NULL || cb == NULL)
+		return NULL;
+	if (g->app_secret == NULL) {
+		if ((c = graph_call_new(g, GRAPH_KIND_TOKEN, arg)) == NULL)
+			return NULL;
+		c->cb.token = cb;
+		return graph_start_failed(c, GRAPH_PERMANENT,
+		    "no app secret configured");
+	}
+	return graph_token_post(g, "/oauth/access_token", kv, cb, arg);
+}
+
+struct graph_call *
+graph_exchange_long(struct graph *g, const char *short_token,
+    graph_token_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	const char		*kv[] = {
+		"grant_type", "th_exchange_token",
+		"client_secret", g->app_secret,
+		"access_token", short_token,
+		NULL,
+	};
+
+	if (short_token == NULL || cb == NULL)
+		return NULL;
+	if (g->app_secret == NULL) {
+		if ((c = graph_call_new(g, GRAPH_KIND_TOKEN, arg)) == NULL)
+			return NULL;
+		c->cb.token = cb;
+		return graph_start_failed(c, GRAPH_PERMANENT,
+		    "no app secret configured");
+	}
+	return graph_token_post(g, "/access_token", kv, cb, arg);
+}
+
+/* No client_secret: the refresh does not need one. */
+struct graph_call *
+graph_refresh(struct graph *g, const char *token, graph_token_cb cb,
+    void *arg)
+{
+	const char	*kv[] = {
+		"grant_type", "th_refresh_token",
+		"access_token", token,
+		NULL,
+	};
+
+	if (token == NULL || cb == NULL)
+		return NULL;
+	return graph_token_post(g, "/refresh_access_token", kv, cb, arg);
+}
+
+struct graph_call *
+graph_me(struct graph *g, const char *token, graph_profile_cb cb, void *arg)
+{
+	struct graph_call	*c;
+
+	if (token == NULL || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_PROFILE, arg)) == NULL)
+		return NULL;
+	c->cb.profile = cb;
+	return graph_start(c, "GET", "/v1.0/me?fields=" GRAPH_ME_FIELDS,
+	    token, NULL);
+}
+
+/* The token inspects itself: Bearer for access_token, input_token POSTed. */
+struct graph_call *
+graph_debug_token(struct graph *g, const char *token, graph_token_info_cb cb,
+    void *arg)
+{
+	struct graph_call	*c;
+	char			*form;
+	const char		*kv[] = { "input_token", token, NULL };
+
+	if (token == NULL || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_TOKEN_INFO, arg)) == NULL)
+		return NULL;
+	c->cb.token_info = cb;
+	if ((form = graph_form(kv)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c = graph_start(c, "POST", "/v1.0/debug_token", token, form);
+	graph_free_secret(form);
+	return c;
+}
+
+void
+graph_cancel(struct graph_call *c)
+{
+	/* From inside its own callback: freed when that returns. */
+	if (c == NULL || c->done)
+		return;
+	http_cancel(c->http_call);
+	if (c->defer != NULL)
+		event_free(c->defer);
+	TAILQ_REMOVE(&c->graph->calls, c, entry);
+	free(c);
+}
