@@ -1,0 +1,307 @@
+/*
+ * threadsctl's account commands: add-account, accounts, show,
+ * remove-account, export, refresh.  Each builds one request (two for the
+ * interactive add-account) and hands the result to the printer.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "threadsctl.h"
+
+#define TOKEN_MAX	8192
+
+/* Runs getopt_long over a verb's argv; returns the option or -1. */
+static int
+verb_opt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	return getopt_long(argc, argv, shortopts, longopts, NULL);
+}
+
+static struct json_object *
+args_account(const char *account)
+{
+	struct json_object *a = json_object_new_object();
+
+	json_object_object_add(a, "account", json_object_new_string(account));
+	return a;
+}
+
+/* Reads one line (the token or the redirect URL) from f, trimmed. */
+static char *
+read_line(FILE *f, size_t max)
+{
+	char *buf;
+	size_t len;
+
+	if ((buf = malloc(max + 2)) == NULL)
+		return NULL;
+	if (fgets(buf, (int)max + 2, f) == NULL) {
+		free(buf);
+		return NULL;
+	}
+	len = strlen(buf);
+	if (len > max) {
+		explicit_bzero(buf, len);
+		free(buf);
+		return NULL;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
+	    buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	return buf;
+}
+
+static void
+show_added(struct ctl *ctl, struct json_object *res)
+{
+	ctl->out->added(res);
+}
+
+static void
+show_url(struct ctl *ctl, struct json_object *res)
+{
+	struct json_object *url;
+
+	if (ctl->json) {
+		ctl->out->done(res, NULL);
+		return;
+	}
+	if (json_object_object_get_ex(res, "url", &url))
+		printf("%s\n", json_object_get_string(url));
+}
+
+static char *interactive_url;
+
+static void
+keep_url(struct ctl *ctl, struct json_object *res)
+{
+	struct json_object *url;
+
+	(void)ctl;
+	if (json_object_object_get_ex(res, "url", &url))
+		interactive_url = strdup(json_object_get_string(url));
+}
+
+/* No option: print the URL, then read back where the browser went. */
+static int
+add_interactive(struct ctl *ctl)
+{
+	struct json_object *args;
+	char *line;
+	int r;
+
+	if ((r = ctl_call(ctl, "account.auth_url", NULL, keep_url)) != 0)
+		return r;
+	if (interactive_url == NULL)
+		return EXIT_REFUSED;
+	fprintf(stderr,
+	    "1. Open this URL in a browser where the Threads account is "
+	    "logged in,\n   and approve the permissions:\n\n%s\n\n"
+	    "2. The browser is then sent to the redirect URI (the page may "
+	    "fail to load:\n   that is fine). Paste the whole address it "
+	    "was sent to here and press Enter:\n", interactive_url);
+	free(interactive_url);
+	interactive_url = NULL;
+	if ((line = read_line(stdin, 65536)) == NULL || line[0] == '\0') {
+		free(line);
+		fprintf(stderr, "threadsctl: no URL given\n");
+		return EXIT_USAGE;
+	}
+	args = json_object_new_object();
+	json_object_object_add(args, "redirect_url",
+	    json_object_new_string(line));
+	explicit_bzero(line, strlen(line));
+	free(line);
+	return ctl_call(ctl, "account.add", args, show_added);
+}
+
+int
+cmd_add_account(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "print-url", no_argument, NULL, 'p' },
+		{ "redirect-url", required_argument, NULL, 'r' },
+		{ "code", required_argument, NULL, 'c' },
+		{ "token-stdin", no_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *redirect = NULL, *code = NULL;
+	struct json_object *args;
+	char *token;
+	int ch, print = 0, from_stdin = 0, r;
+
+	while ((ch = verb_opt(argc, argv, "", opts)) != -1) {
+		switch (ch) {
+		case 'p':
+			print = 1;
+			break;
+		case 'r':
+			redirect = optarg;
+			break;
+		case 'c':
+			code = optarg;
+			break;
+		case 't':
+			from_stdin = 1;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || print + (redirect != NULL) + (code != NULL) +
+	    from_stdin > 1) {
+		fprintf(stderr, "threadsctl: add-account takes at most one of "
+		    "--print-url, --redirect-url, --code, --token-stdin\n");
+		return EXIT_USAGE;
+	}
+	if (print)
+		return ctl_call(ctl, "account.auth_url", NULL, show_url);
+	if (redirect == NULL && code == NULL && !from_stdin)
+		return add_interactive(ctl);
+	args = json_object_new_object();
+	if (redirect != NULL)
+		json_object_object_add(args, "redirect_url",
+		    json_object_new_string(redirect));
+	else if (code != NULL)
+		json_object_object_add(args, "code",
+		    json_object_new_string(code));
+	else {
+		if (isatty(STDIN_FILENO))
+			fprintf(stderr, "Paste the long-lived token and press "
+			    "Enter:\n");
+		if ((token = read_line(stdin, TOKEN_MAX)) == NULL ||
+		    token[0] == '\0') {
+			free(token);
+			json_object_put(args);
+			fprintf(stderr, "threadsctl: no token on standard input "
+			    "(one line, at most %d bytes)\n", TOKEN_MAX);
+			return EXIT_USAGE;
+		}
+		json_object_object_add(args, "token",
+		    json_object_new_string(token));
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	r = ctl_call(ctl, "account.add", args, show_added);
+	return r;
+}
+
+static void
+show_accounts(struct ctl *ctl, struct json_object *res)
+{
+	ctl->out->accounts(res);
+}
+
+int
+cmd_accounts(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return ctl_call(ctl, "account.list", NULL, show_accounts);
+}
+
+static void
+show_account(struct ctl *ctl, struct json_object *res)
+{
+	ctl->out->account(res);
+}
+
+int
+cmd_show(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argc;
+	return ctl_call(ctl, "account.show", args_account(argv[1]),
+	    show_account);
+}
+
+static void
+show_removed(struct ctl *ctl, struct json_object *res)
+{
+	struct json_object *name;
+	char msg[256];
+
+	json_object_object_get_ex(res, "removed", &name);
+	snprintf(msg, sizeof(msg), "removed '%s': its token, metric history "
+	    "and posts are erased", json_object_get_string(name));
+	ctl->out->done(res, msg);
+}
+
+int
+cmd_remove_account(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "yes", no_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *account;
+	char answer[16];
+	int ch, yes = 0;
+
+	while ((ch = verb_opt(argc, argv, "y", opts)) != -1) {
+		if (ch != 'y')
+			return EXIT_USAGE;
+		yes = 1;
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: threadsctl remove-account ACCOUNT "
+		    "[--yes]\n");
+		return EXIT_USAGE;
+	}
+	account = argv[optind];
+	if (!yes) {
+		if (!isatty(STDIN_FILENO)) {
+			fprintf(stderr, "threadsctl: not on a terminal: pass "
+			    "--yes to remove '%s'\n", account);
+			return EXIT_USAGE;
+		}
+		fprintf(stderr, "Remove account '%s' and erase its token, "
+		    "metric history and queued posts? [y/N] ", account);
+		if (fgets(answer, sizeof(answer), stdin) == NULL ||
+		    (answer[0] != 'y' && answer[0] != 'Y')) {
+			fprintf(stderr, "not removed\n");
+			return EXIT_REFUSED;
+		}
+	}
+	return ctl_call(ctl, "account.remove", args_account(account),
+	    show_removed);
+}
+
+static void
+show_export(struct ctl *ctl, struct json_object *res)
+{
+	/* An export is JSON for people and programs alike. */
+	output_json.done(res, NULL);
+	(void)ctl;
+}
+
+int
+cmd_export(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argc;
+	return ctl_call(ctl, "account.export", args_account(argv[1]),
+	    show_export);
+}
+
+static void
+show_refreshed(struct ctl *ctl, struct json_object *res)
+{
+	struct json_object *msg;
+
+	json_object_object_get_ex(res, "message", &msg);
+	ctl->out->done(res, json_object_get_string(msg));
+}
+
+int
+cmd_refresh(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argc;
+	if (isatty(STDERR_FILENO) && !ctl->json)
+		fprintf(stderr, "refreshing the token of '%s'...\n", argv[1]);
+	return ctl_call(ctl, "account.refresh", args_account(argv[1]),
+	    show_refreshed);
+}

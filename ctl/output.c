@@ -1,0 +1,187 @@
+/*
+ * Output for people: aligned tables and labels, relative times next to
+ * absolute ones.  Reads the daemon's result objects; a field that is
+ * missing or null prints as "-".
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/duration.h"
+#include "common/timefmt.h"
+#include "output.h"
+
+static const char *
+str_field(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static const char *
+or_dash(const char *s)
+{
+	return s != NULL ? s : "-";
+}
+
+/* "in 3 d" / "2 h ago" for a wire time, or "-". */
+static const char *
+rel_field(struct json_object *o, const char *key, char *buf, size_t len)
+{
+	const char *s = str_field(o, key);
+	int64_t t;
+
+	if (s == NULL || timefmt_parse(s, 0, &t) < 0)
+		return "-";
+	return duration_relative(t, time(NULL), buf, len);
+}
+
+static void
+human_status(struct json_object *r)
+{
+	struct json_object *posts, *v;
+	char up[32], rel[48];
+	const char *due;
+	int64_t t;
+	int first = 1;
+
+	json_object_object_get_ex(r, "uptime", &v);
+	printf("%-10s threadsd %s, up %s\n", "daemon:",
+	    or_dash(str_field(r, "version")),
+	    duration_format(json_object_get_int64(v), up, sizeof(up)));
+	json_object_object_get_ex(r, "accounts", &v);
+	printf("%-10s %lld\n", "accounts:",
+	    (long long)json_object_get_int64(v));
+	printf("%-10s ", "posts:");
+	if (json_object_object_get_ex(r, "posts", &posts)) {
+		json_object_object_foreach(posts, state, n) {
+			if (json_object_get_int64(n) == 0)
+				continue;
+			printf("%s%lld %s", first ? "" : ", ",
+			    (long long)json_object_get_int64(n), state);
+			first = 0;
+		}
+	}
+	printf("%s\n", first ? "none" : "");
+	due = str_field(r, "next_due");
+	if (due != NULL && timefmt_parse(due, 0, &t) == 0)
+		printf("%-10s post %s at %s (%s)\n", "next due:",
+		    or_dash(str_field(r, "next_due_post")), due,
+		    duration_relative(t, time(NULL), rel, sizeof(rel)));
+	else
+		printf("%-10s nothing\n", "next due:");
+}
+
+#define ACCT_COLS	6
+
+static void
+account_row(struct json_object *a, char cells[ACCT_COLS][128])
+{
+	char rel[48];
+
+	snprintf(cells[0], 128, "%s", or_dash(str_field(a, "username")));
+	snprintf(cells[1], 128, "%s", or_dash(str_field(a, "name")));
+	snprintf(cells[2], 128, "%s",
+	    or_dash(str_field(a, "followers_count")));
+	snprintf(cells[3], 128, "%s", or_dash(str_field(a, "state")));
+	snprintf(cells[4], 128, "%s",
+	    rel_field(a, "token_expires_at", rel, sizeof(rel)));
+	snprintf(cells[5], 128, "%s",
+	    rel_field(a, "last_poll_at", rel, sizeof(rel)));
+}
+
+static void
+human_accounts(struct json_object *r)
+{
+	static const char *const head[ACCT_COLS] = {
+		"USERNAME", "NAME", "FOLLOWERS", "STATE", "TOKEN EXPIRES",
+		"LAST POLL"
+	};
+	struct json_object *arr;
+	char cells[ACCT_COLS][128];
+	size_t w[ACCT_COLS], i, j, n;
+
+	if (!json_object_object_get_ex(r, "accounts", &arr) ||
+	    (n = json_object_array_length(arr)) == 0) {
+		printf("no accounts; connect one with 'threadsctl "
+		    "add-account'\n");
+		return;
+	}
+	for (j = 0; j < ACCT_COLS; j++)
+		w[j] = strlen(head[j]);
+	for (i = 0; i < n; i++) {
+		account_row(json_object_array_get_idx(arr, i), cells);
+		for (j = 0; j < ACCT_COLS; j++)
+			if (strlen(cells[j]) > w[j])
+				w[j] = strlen(cells[j]);
+	}
+	for (j = 0; j < ACCT_COLS; j++)
+		printf("%-*s%s", (int)w[j], head[j],
+		    j + 1 < ACCT_COLS ? "  " : "\n");
+	for (i = 0; i < n; i++) {
+		account_row(json_object_array_get_idx(arr, i), cells);
+		for (j = 0; j < ACCT_COLS; j++)
+			printf("%-*s%s", j + 1 < ACCT_COLS ? (int)w[j] : 0,
+			    cells[j], j + 1 < ACCT_COLS ? "  " : "\n");
+	}
+}
+
+static void
+human_account(struct json_object *a)
+{
+	static const char *const counts[] = {
+		"followers_count", "following_count", "media_count"
+	};
+	char rel[48];
+	size_t i;
+
+	printf("%-16s %s\n", "username:", or_dash(str_field(a, "username")));
+	printf("%-16s %s\n", "name:", or_dash(str_field(a, "name")));
+	printf("%-16s %s\n", "user id:", or_dash(str_field(a, "user_id")));
+	printf("%-16s %s\n", "state:", or_dash(str_field(a, "state")));
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		printf("%-16.*s %s\n", (int)strcspn(counts[i], "_") + 1,
+		    counts[i], or_dash(str_field(a, counts[i])));
+	printf("%-16s %s (%s)\n", "token expires:",
+	    or_dash(str_field(a, "token_expires_at")),
+	    rel_field(a, "token_expires_at", rel, sizeof(rel)));
+	printf("%-16s %s (%s)\n", "last poll:",
+	    or_dash(str_field(a, "last_poll_at")),
+	    rel_field(a, "last_poll_at", rel, sizeof(rel)));
+	printf("%-16s %s\n", "picture:",
+	    or_dash(str_field(a, "profile_picture_url")));
+}
+
+static void
+human_added(struct json_object *a)
+{
+	struct json_object *created;
+	char rel[48];
+
+	json_object_object_get_ex(a, "created", &created);
+	printf("%s '%s' (%s), user id %s; token expires %s\n",
+	    json_object_get_boolean(created) ? "connected" :
+	    "updated the token of", or_dash(str_field(a, "username")),
+	    or_dash(str_field(a, "name")), or_dash(str_field(a, "user_id")),
+	    rel_field(a, "token_expires_at", rel, sizeof(rel)));
+}
+
+static void
+human_done(struct json_object *result, const char *what)
+{
+	(void)result;
+	if (what != NULL)
+		printf("%s\n", what);
+}
+
+const struct output output_human = {
+	.status = human_status,
+	.accounts = human_accounts,
+	.account = human_account,
+	.added = human_added,
+	.done = human_done,
+};

@@ -1,0 +1,425 @@
+/*
+ * Account records in LMDB.  The record is JSON with a "v" field; the
+ * username index maps names to user ids; the sealed token sits apart in
+ * `secrets` so a listing never touches it.  Keys of the per-account
+ * databases (metrics, account_posts) start with the user id and a NUL, so
+ * one account's prefix never matches another's ("12" vs "123").
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "account.h"
+#include "common/timefmt.h"
+#include "seal.h"
+#include "status.h"
+#include "store.h"
+
+#define ACCOUNT_RECORD_VERSION	1
+
+const char *
+account_state_name(enum account_state s)
+{
+	return s == ACCOUNT_REAUTH_REQUIRED ? "reauth_required" : "active";
+}
+
+void
+account_init(struct account *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->followers = a->following = a->media = ACCOUNT_UNKNOWN;
+}
+
+void
+account_clear(struct account *a)
+{
+	free(a->username);
+	free(a->name);
+	free(a->picture_url);
+	account_init(a);
+}
+
+int
+account_set_str(char **dst, const char *src)
+{
+	char *s = NULL;
+
+	if (src != NULL && (s = strdup(src)) == NULL)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static void
+add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+}
+
+/* Unknown counts and unset times are null, never 0. */
+static void
+add_count(struct json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, v >= 0 ? json_object_new_int64(v) : NULL);
+}
+
+static void
+add_int(struct json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static const char *
+get_str(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int64_t
+get_int(struct json_object *o, const char *k, int64_t dflt)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return dflt;
+	return json_object_get_int64(v);
+}
+
+static struct json_object *
+account_record(const struct account *a)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_int(o, "v", ACCOUNT_RECORD_VERSION);
+	add_str(o, "user_id", a->user_id);
+	add_str(o, "username", a->username);
+	add_str(o, "name", a->name);
+	add_str(o, "profile_picture_url", a->picture_url);
+	add_count(o, "followers_count", a->followers);
+	add_count(o, "following_count", a->following);
+	add_count(o, "media_count", a->media);
+	add_str(o, "state", account_state_name(a->state));
+	add_int(o, "added_at", a->added_at);
+	add_int(o, "token_issued_at", a->token_issued_at);
+	add_int(o, "token_expires_at", a->token_expires_at);
+	add_int(o, "last_poll_at", a->last_poll_at);
+	add_int(o, "refresh_retry_at", a->refresh_retry_at);
+	add_int(o, "refresh_failures", a->refresh_failures);
+	add_int(o, "expiry_warned_at", a->expiry_warned_at);
+	return o;
+}
+
+static int
+account_from_record(struct json_object *o, struct account *a)
+{
+	const char *s;
+
+	account_init(a);
+	if ((s = get_str(o, "user_id")) == NULL ||
+	    strlen(s) >= sizeof(a->user_id) || get_str(o, "username") == NULL)
+		return -EBADMSG;
+	strcpy(a->user_id, s);
+	if (account_set_str(&a->username, get_str(o, "username")) < 0 ||
+	    account_set_str(&a->name, get_str(o, "name")) < 0 ||
+	    account_set_str(&a->picture_url,
+	    get_str(o, "profile_picture_url")) < 0) {
+		account_clear(a);
+		return -ENOMEM;
+	}
+	a->followers = get_int(o, "followers_count", ACCOUNT_UNKNOWN);
+	a->following = get_int(o, "following_count", ACCOUNT_UNKNOWN);
+	a->media = get_int(o, "media_count", ACCOUNT_UNKNOWN);
+	s = get_str(o, "state");
+	a->state = s != NULL && strcmp(s, "reauth_required") == 0 ?
+	    ACCOUNT_REAUTH_REQUIRED : ACCOUNT_ACTIVE;
+	a->added_at = get_int(o, "added_at", 0);
+	a->token_issued_at = get_int(o, "token_issued_at", 0);
+	a->token_expires_at = get_int(o, "token_expires_at", 0);
+	a->last_poll_at = get_int(o, "last_poll_at", 0);
+	a->refresh_retry_at = get_int(o, "refresh_retry_at", 0);
+	a->refresh_failures = (int)get_int(o, "refresh_failures", 0);
+	a->expiry_warned_at = get_int(o, "expiry_warned_at", 0);
+	return 0;
+}
+
+static int
+account_get_by_id(MDB_txn *txn, struct store *st, const char *user_id,
+    struct account *ret)
+{
+	struct json_object *o;
+	int r;
+
+	r = store_get_json(txn, st->accounts, user_id, strlen(user_id), &o);
+	if (r < 0)
+		return r;
+	r = account_from_record(o, ret);
+	json_object_put(o);
+	return r;
+}
+
+int
+account_get(MDB_txn *txn, struct store *st, const char *key,
+    struct account *ret)
+{
+	MDB_val k = { strlen(key), (void *)key }, v;
+	char id[GRAPH_ID_LEN];
+	int rc, r;
+
+	if (k.mv_size == 0)
+		return -ENOENT;
+	r = account_get_by_id(txn, st, key, ret);
+	if (r != -ENOENT)
+		return r;
+	if ((rc = mdb_get(txn, st->names, &k, &v)) != 0)
+		return store_errno(rc);
+	if (v.mv_size == 0 || v.mv_size >= sizeof(id))
+		return -EBADMSG;
+	memcpy(id, v.mv_data, v.mv_size);
+	id[v.mv_size] = '\0';
+	return account_get_by_id(txn, st, id, ret);
+}
+
+int
+account_put(MDB_txn *txn, struct store *st, const struct account *a)
+{
+	struct account old;
+	struct json_object *o;
+	MDB_val k, v;
+	int r, rc;
+
+	/* A renamed account leaves no stale name behind. */
+	account_init(&old);
+	r = account_get_by_id(txn, st, a->user_id, &old);
+	if (r == 0 && strcmp(old.username, a->username) != 0) {
+		k.mv_size = strlen(old.username);
+		k.mv_data = old.username;
+		rc = mdb_del(txn, st->names, &k, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			account_clear(&old);
+			return store_errno(rc);
+		}
+	}
+	account_clear(&old);
+	if (r < 0 && r != -ENOENT)
+		return r;
+
+	o = account_record(a);
+	r = store_put_json(txn, st->accounts, a->user_id, strlen(a->user_id),
+	    o);
+	json_object_put(o);
+	if (r < 0)
+		return r;
+	k.mv_size = strlen(a->username);
+	k.mv_data = a->username;
+	v.mv_size = strlen(a->user_id);
+	v.mv_data = (void *)a->user_id;
+	return store_errno(mdb_put(txn, st->names, &k, &v, 0));
+}
+
+int
+account_token_put(MDB_txn *txn, struct store *st, const struct seal *seal,
+    const char *user_id, const char *token)
+{
+	uint8_t *blob;
+	size_t len;
+	MDB_val k = { strlen(user_id), (void *)user_id }, v;
+	int r;
+
+	if ((r = seal_seal(seal, user_id, token, strlen(token), &blob,
+	    &len)) < 0)
+		return r;
+	v.mv_size = len;
+	v.mv_data = blob;
+	r = store_errno(mdb_put(txn, st->secrets, &k, &v, 0));
+	free(blob);
+	return r;
+}
+
+int
+account_token_get(MDB_txn *txn, struct store *st, const struct seal *seal,
+    const char *user_id, struct secret **ret_token)
+{
+	MDB_val k = { strlen(user_id), (void *)user_id }, v;
+	int rc;
+
+	if ((rc = mdb_get(txn, st->secrets, &k, &v)) != 0)
+		return store_errno(rc);
+	return seal_open(seal, user_id, v.mv_data, v.mv_size, ret_token);
+}
+
+/*
+ * Deletes every key of dbi that starts with prefix (prefixlen bytes),
+ * calling each (may be NULL) on a key before it goes.  The cursor seeks
+ * the prefix again after every delete: simple, and O(log n) a key.
+ */
+static int
+del_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t prefixlen,
+    int (*each)(MDB_txn *, const MDB_val *, void *), void *arg)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, r = 0;
+
+	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
+		return store_errno(rc);
+	for (;;) {
+		k.mv_size = prefixlen;
+		k.mv_data = (void *)prefix;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		if (rc != 0 || k.mv_size < prefixlen ||
+		    memcmp(k.mv_data, prefix, prefixlen) != 0)
+			break;
+		if (each != NULL && (r = each(txn, &k, arg)) < 0)
+			break;
+		if ((rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (r < 0)
+		return r;
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+/* For each account_posts key: the post, its due entry, its tally. */
+static int
+erase_post(MDB_txn *txn, const MDB_val *k, void *arg)
+{
+	struct store *st = arg;
+	struct json_object *post;
+	uint8_t pid[8], due[16];
+	char tally[32];
+	const char *state;
+	uint64_t n;
+	MDB_val dk = { sizeof(due), due };
+	int64_t next_at;
+	int r, rc;
+
+	if (k->mv_size < 8)
+		return -EBADMSG;
+	memcpy(pid, (const uint8_t *)k->mv_data + k->mv_size - 8, 8);
+	r = store_get_json(txn, st->posts, pid, 8, &post);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	next_at = get_int(post, "next_at", 0);
+	if (next_at > 0) {
+		store_be64(due, (uint64_t)next_at);
+		memcpy(due + 8, pid, 8);
+		rc = mdb_del(txn, st->due, &dk, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			r = store_errno(rc);
+	}
+	if (r == 0 && (state = get_str(post, "state")) != NULL) {
+		snprintf(tally, sizeof(tally), "posts.%s", state);
+		if ((r = store_meta_get_u64(txn, st, tally, &n)) == 0 && n > 0)
+			r = store_meta_put_u64(txn, st, tally, n - 1);
+	}
+	json_object_put(post);
+	if (r < 0)
+		return r;
+	{
+		MDB_val pk = { 8, pid };
+
+		rc = mdb_del(txn, st->posts, &pk, NULL);
+	}
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+int
+account_erase(MDB_txn *txn, struct store *st, const char *user_id)
+{
+	struct account a;
+	char prefix[GRAPH_ID_LEN + 1];
+	size_t plen = strlen(user_id) + 1;
+	MDB_val k;
+	int r, rc;
+
+	if (plen > sizeof(prefix))
+		return -EINVAL;
+	memcpy(prefix, user_id, plen);	/* the id and its NUL */
+	if ((r = account_get_by_id(txn, st, user_id, &a)) < 0)
+		return r;
+	k.mv_size = strlen(a.username);
+	k.mv_data = a.username;
+	rc = mdb_del(txn, st->names, &k, NULL);
+	account_clear(&a);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_errno(rc);
+	k.mv_size = strlen(user_id);
+	k.mv_data = (void *)user_id;
+	if ((rc = mdb_del(txn, st->accounts, &k, NULL)) != 0)
+		return store_errno(rc);
+	rc = mdb_del(txn, st->secrets, &k, NULL);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_errno(rc);
+	if ((r = del_prefix(txn, st->metrics, prefix, plen, NULL, NULL)) < 0)
+		return r;
+	return del_prefix(txn, st->account_posts, prefix, plen, erase_post,
+	    st);
+}
+
+int
+account_foreach(MDB_txn *txn, struct store *st,
+    int (*fn)(const struct account *, void *), void *arg)
+{
+	struct json_object *o;
+	struct account a;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, r = 0;
+
+	if ((rc = mdb_cursor_open(txn, st->accounts, &cur)) != 0)
+		return store_errno(rc);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && r == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (store_json_from_val(&v, &o) < 0)
+			continue;	/* a damaged record is skipped */
+		if (account_from_record(o, &a) < 0) {
+			json_object_put(o);
+			continue;
+		}
+		json_object_put(o);
+		r = fn(&a, arg);
+		account_clear(&a);
+	}
+	mdb_cursor_close(cur);
+	if (r != 0)
+		return r;
+	return rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+static void
+add_time(struct json_object *o, const char *k, int64_t t)
+{
+	char buf[TIMEFMT_LEN];
+
+	add_str(o, k, t > 0 ? timefmt_format(t, buf, sizeof(buf)) : NULL);
+}
+
+struct json_object *
+account_to_json(const struct account *a)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_str(o, "user_id", a->user_id);
+	add_str(o, "username", a->username);
+	add_str(o, "name", a->name);
+	add_str(o, "profile_picture_url", a->picture_url);
+	add_count(o, "followers_count", a->followers);
+	add_count(o, "following_count", a->following);
+	add_count(o, "media_count", a->media);
+	add_str(o, "state", account_state_name(a->state));
+	add_time(o, "token_expires_at", a->token_expires_at);
+	add_time(o, "last_poll_at", a->last_poll_at);
+	return o;
+}

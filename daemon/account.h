@@ -1,0 +1,89 @@
+/*
+ * Accounts in the store: the record (what threadsd keeps about a Threads
+ * account, and nothing more), its sealed token, the username index, and
+ * erasing all of it.  The record holds only the user id, username,
+ * display name, profile picture URL, follower / following / media counts,
+ * and the token's bookkeeping (state, issue and expiry times, retries).
+ * Every function works inside a caller's transaction and does not log.
+ */
+#ifndef THREADSD_ACCOUNT_H
+#define THREADSD_ACCOUNT_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+#include <lmdb.h>
+
+#include "graph.h"
+
+struct store;
+struct seal;
+struct secret;
+
+enum account_state {
+	ACCOUNT_ACTIVE,
+	ACCOUNT_REAUTH_REQUIRED,
+};
+
+#define ACCOUNT_UNKNOWN	(-1)	/* a count Meta did not give us */
+
+struct account {
+	char			 user_id[GRAPH_ID_LEN];
+	char			*username;
+	char			*name;		/* may be NULL */
+	char			*picture_url;	/* may be NULL */
+	int64_t			 followers;	/* ACCOUNT_UNKNOWN when unknown */
+	int64_t			 following;	/* the API has none: unknown */
+	int64_t			 media;
+	enum account_state	 state;
+	int64_t			 added_at;
+	int64_t			 token_issued_at;
+	int64_t			 token_expires_at;
+	int64_t			 last_poll_at;	/* 0: never */
+	/* token keeper's bookkeeping */
+	int64_t			 refresh_retry_at;	/* 0: none pending */
+	int			 refresh_failures;
+	int64_t			 expiry_warned_at;	/* 0: not warned */
+};
+
+const char	*account_state_name(enum account_state);
+
+void		 account_init(struct account *);
+void		 account_clear(struct account *);
+/* Replaces *dst with a copy of src (strings may be NULL). */
+int		 account_set_str(char **dst, const char *src);
+
+/*
+ * Looks an account up by user id or username.  -ENOENT when there is none,
+ * -EBADMSG when its record is damaged.
+ */
+int		 account_get(MDB_txn *, struct store *, const char *key,
+		    struct account *ret_acct);
+/* Writes the record and keeps the username index in step. */
+int		 account_put(MDB_txn *, struct store *, const struct account *);
+
+/* The token, sealed under the token key with the user id bound to it. */
+int		 account_token_put(MDB_txn *, struct store *,
+		    const struct seal *, const char *user_id,
+		    const char *token);
+int		 account_token_get(MDB_txn *, struct store *,
+		    const struct seal *, const char *user_id,
+		    struct secret **ret_token);
+
+/*
+ * Deletes the account and everything held about it: record, name index,
+ * sealed token, metric history, posts and their due entries.
+ */
+int		 account_erase(MDB_txn *, struct store *, const char *user_id);
+
+/*
+ * Calls fn for each account, in user id order, until fn returns non-zero
+ * (which is returned).  The account is valid during the call.
+ */
+int		 account_foreach(MDB_txn *, struct store *,
+		    int (*fn)(const struct account *, void *), void *arg);
+
+/* The wire form (DESIGN.md §3): unknown numbers are null. */
+struct json_object *account_to_json(const struct account *);
+
+#endif

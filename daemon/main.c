@@ -1,0 +1,374 @@
+/*
+ * threadsd: command line, config, the store, the control socket, signals
+ * and systemd notification around one libevent loop.  main() builds the
+ * daemon context and owns everything in it; the owners (control, and
+ * later tokens, poller, scheduler) each hang their own events off the
+ * loop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+#include <systemd/sd-daemon.h>
+
+#include "config.h"
+#include "connect.h"
+#include "control.h"
+#include "daemon.h"
+#include "graph.h"
+#include "http.h"
+#include "log.h"
+#include "seal.h"
+#include "secret.h"
+#include "status.h"
+#include "store.h"
+#include "tokens.h"
+
+#define STATUS_REFRESH	60	/* seconds between STATUS= updates */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: threadsd [-f] [-c FILE]\n"
+	    "       threadsd --version\n"
+	    "\n"
+	    "  -c, --config FILE  read FILE (default " CONFIG_DEFAULT_PATH ")\n"
+	    "  -f, --foreground   log plain lines to stderr, not the journal\n"
+	    "  -h, --help         show this help\n"
+	    "      --version      print the version\n");
+}
+
+static int64_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+int64_t
+daemon_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t
+daemon_uptime(const struct daemon *d)
+{
+	return mono_now() - d->started_mono;
+}
+
+void
+daemon_notify_status(struct daemon *d)
+{
+	struct status_counts sc;
+	char line[256];
+
+	if (status_counts(d->store, &sc) < 0)
+		return;
+	status_line(&sc, line, sizeof(line));
+	sd_notifyf(0, "STATUS=%s", line);
+}
+
+static int
+str_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+#define SWAP(a, b) do {							\
+	__typeof__(a) swap_tmp_ = (a);					\
+	(a) = (b);							\
+	(b) = swap_tmp_;						\
+} while (0)
+
+/*
+ * Keys that only take effect at start ([api], [store], the control
+ * socket) keep their running values; a change is logged rather than
+ * half-applied.
+ */
+static void
+reload_keep_fixed(struct config *new, struct config *old)
+{
+	if (str_differs(old->base_url, new->base_url) ||
+	    str_differs(old->auth_url, new->auth_url) ||
+	    str_differs(old->app_id, new->app_id) ||
+	    str_differs(old->app_secret_file, new->app_secret_file) ||
+	    str_differs(old->redirect_uri, new->redirect_uri) ||
+	    old->api_timeout != new->api_timeout ||
+	    old->api_max_connections != new->api_max_connections)
+		log_warning("reload: [api] changed; restart threadsd to "
+		    "apply it");
+	if (str_differs(old->store_path, new->store_path) ||
+	    old->store_map_size != new->store_map_size ||
+	    str_differs(old->tokens_key_file, new->tokens_key_file))
+		log_warning("reload: [store] or [tokens] key_file changed; "
+		    "restart threadsd to apply it");
+	if (str_differs(old->control_socket, new->control_socket) ||
+	    old->control_max_clients != new->control_max_clients)
+		log_warning("reload: [control] socket or max_clients "
+		    "changed; restart threadsd to apply it");
+	SWAP(new->base_url, old->base_url);
+	SWAP(new->auth_url, old->auth_url);
+	SWAP(new->app_id, old->app_id);
+	SWAP(new->app_secret_file, old->app_secret_file);
+	SWAP(new->redirect_uri, old->redirect_uri);
+	SWAP(new->api_timeout, old->api_timeout);
+	SWAP(new->api_max_connections, old->api_max_connections);
+	SWAP(new->store_path, old->store_path);
+	SWAP(new->store_map_size, old->store_map_size);
+	SWAP(new->tokens_key_file, old->tokens_key_file);
+	SWAP(new->control_socket, old->control_socket);
+	SWAP(new->control_max_clients, old->control_max_clients);
+}
+
+int
+daemon_reload(struct daemon *d, char *errbuf, size_t errlen)
+{
+	struct config *cfg;
+	int r;
+
+	sd_notify(0, "RELOADING=1");
+	r = config_load(d->config_path, &cfg, errbuf, errlen);
+	if (r < 0) {
+		log_error("reload: %s; keeping the running configuration",
+		    errbuf);
+		sd_notify(0, "READY=1");
+		return r;
+	}
+	reload_keep_fixed(cfg, d->cfg);
+	config_free(d->cfg);
+	d->cfg = cfg;
+	log_notice("configuration reloaded from %s", d->config_path);
+	tokens_kick(d->tokens);
+	sd_notify(0, "READY=1");
+	daemon_notify_status(d);
+	return 0;
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	char err[512];
+
+	(void)what;
+	switch (sig) {
+	case SIGHUP:
+		daemon_reload(d, err, sizeof(err));
+		break;
+	default:
+		log_notice("%s received, stopping", strsignal(sig));
+		sd_notify(0, "STOPPING=1");
+		event_base_loopbreak(d->base);
+		break;
+	}
+}
+
+/* Pings systemd from the loop: if the loop hangs, the pings stop. */
+static void
+watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static void
+status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	daemon_notify_status(arg);
+}
+
+/*
+ * The secrets: the app secret (optional: without it only --token-stdin
+ * connects accounts) and the token key (made on first start if need be).
+ */
+static void
+open_secrets(struct daemon *d)
+{
+	uint8_t key[SECRET_KEY_LEN];
+	char err[512];
+	int r, generated = 0;
+
+	r = secret_load("app-secret", d->cfg->app_secret_file, &d->app_secret,
+	    err, sizeof(err));
+	if (r == -ENOENT && d->cfg->app_secret_file == NULL)
+		log_notice("no app secret (no app-secret credential, no [api] "
+		    "app_secret_file): accounts can be connected only with "
+		    "'threadsctl add-account --token-stdin'");
+	else if (r < 0)
+		fatal("app secret: %s", err);
+	r = secret_token_key(d->cfg->tokens_key_file, d->cfg->store_path, key,
+	    &generated, err, sizeof(err));
+	if (r < 0)
+		fatal("token key: %s", err);
+	if (generated)
+		log_with(LOG_NOTICE, &(struct log_fields){
+		    .msgid = MSGID_KEY_GENERATED },
+		    "generated a new token key in %s/token.key; back it up "
+		    "with the store, or provide the token-key credential",
+		    d->cfg->store_path);
+	d->seal = seal_new(key);
+	sodium_memzero(key, sizeof(key));
+	if (d->seal == NULL)
+		fatal("cannot set up token sealing (libsodium)");
+}
+
+/* The socket systemd passed us, or -1 to bind our own. */
+static int
+listen_fd_from_systemd(void)
+{
+	int n;
+
+	n = sd_listen_fds(1);
+	if (n < 0)
+		fatal("sd_listen_fds: %s", strerror(-n));
+	if (n == 0)
+		return -1;
+	if (n > 1)
+		fatal("systemd passed %d sockets; threadsd takes one", n);
+	if (sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, NULL,
+	    0) <= 0)
+		fatal("the socket systemd passed is not a listening Unix "
+		    "stream socket");
+	return SD_LISTEN_FDS_START;
+}
+
+static struct event *
+add_timer(struct daemon *d, event_callback_fn cb, int64_t usec)
+{
+	struct timeval tv = { usec / 1000000, usec % 1000000 };
+	struct event *ev;
+
+	ev = event_new(d->base, -1, EV_PERSIST, cb, d);
+	if (ev == NULL || event_add(ev, &tv) < 0)
+		fatal("cannot arm a timer: out of memory");
+	return ev;
+}
+
+static struct event *
+add_signal(struct daemon *d, int sig)
+{
+	struct event *ev;
+
+	ev = evsignal_new(d->base, sig, signal_cb, d);
+	if (ev == NULL || event_add(ev, NULL) < 0)
+		fatal("cannot watch signal %d", sig);
+	return ev;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct daemon d = { .config_path = CONFIG_DEFAULT_PATH };
+	struct event *sigs[3], *wd = NULL, *st_ev;
+	char err[512];
+	uint64_t wd_usec;
+	int ch, foreground = 0, lfd, r;
+	size_t i;
+
+	while ((ch = getopt_long(argc, argv, "c:fh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			d.config_path = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("threadsd %s\n", THREADSD_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_init(foreground);
+	signal(SIGPIPE, SIG_IGN);
+	d.started_mono = mono_now();
+
+	if ((r = config_load(d.config_path, &d.cfg, err, sizeof(err))) < 0)
+		fatal("%s", err);
+	if ((r = store_open(d.cfg->store_path, d.cfg->store_map_size,
+	    &d.store, err, sizeof(err))) < 0)
+		fatal("%s", err);
+	open_secrets(&d);
+	if ((d.base = event_base_new()) == NULL)
+		fatal("cannot create the event loop");
+	if ((d.http = http_new(d.base, d.cfg->api_max_connections,
+	    d.cfg->api_timeout)) == NULL)
+		fatal("cannot set up HTTP (libcurl)");
+	if ((d.graph = graph_new(d.http, d.cfg->base_url, d.cfg->app_id,
+	    d.cfg->redirect_uri, d.app_secret ? d.app_secret->data :
+	    NULL)) == NULL)
+		fatal("out of memory");
+	if ((d.tokens = tokens_new(&d)) == NULL ||
+	    (d.connects = connects_new(&d)) == NULL)
+		fatal("out of memory");
+	lfd = listen_fd_from_systemd();
+	if ((d.control = control_new(&d, lfd)) == NULL)
+		fatal("cannot open the control socket");
+
+	sigs[0] = add_signal(&d, SIGTERM);
+	sigs[1] = add_signal(&d, SIGINT);
+	sigs[2] = add_signal(&d, SIGHUP);
+	if (sd_watchdog_enabled(0, &wd_usec) > 0)
+		wd = add_timer(&d, watchdog_cb, wd_usec / 2);
+	st_ev = add_timer(&d, status_cb, STATUS_REFRESH * 1000000LL);
+
+	log_notice("threadsd %s started (store %s, socket %s%s)",
+	    THREADSD_VERSION, d.cfg->store_path, d.cfg->control_socket,
+	    lfd >= 0 ? ", from systemd" : "");
+	sd_notify(0, "READY=1");
+	daemon_notify_status(&d);
+
+	event_base_dispatch(d.base);
+
+	sd_notify(0, "STOPPING=1");
+	for (i = 0; i < 3; i++)
+		event_free(sigs[i]);
+	if (wd != NULL)
+		event_free(wd);
+	event_free(st_ev);
+	connects_free(d.connects);
+	tokens_free(d.tokens);
+	graph_free(d.graph);
+	http_free(d.http);
+	control_free(d.control);
+	event_base_free(d.base);
+	store_close(d.store);
+	seal_free(d.seal);
+	secret_free(d.app_secret);
+	config_free(d.cfg);
+	log_notice("threadsd stopped");
+	return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * Checking a request's arguments against a handler's field table: names,
+ * JSON types, required fields.  Unknown arguments are refused so a typo in
+ * a client never passes silently.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "req.h"
+
+static const char *const type_names[] = {
+	[ARG_STRING] = "a string",
+	[ARG_INT] = "an integer",
+	[ARG_BOOL] = "a boolean",
+};
+
+static int
+arg_fill(const struct req_arg *a, struct json_object *v, void *out)
+{
+	char *p = (char *)out + a->offset;
+
+	switch (a->type) {
+	case ARG_STRING:
+		if (!json_object_is_type(v, json_type_string))
+			return -EINVAL;
+		*(const char **)p = json_object_get_string(v);
+		return 0;
+	case ARG_INT:
+		if (!json_object_is_type(v, json_type_int))
+			return -EINVAL;
+		*(int64_t *)p = json_object_get_int64(v);
+		return 0;
+	case ARG_BOOL:
+		if (!json_object_is_type(v, json_type_boolean))
+			return -EINVAL;
+		*(int *)p = json_object_get_boolean(v);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int
+req_args(struct req *req, const struct req_arg *table, void *out)
+{
+	const struct req_arg *a;
+	struct json_object *v;
+
+	json_object_object_foreach(req->pr.args, key, val) {
+		(void)val;
+		for (a = table; a != NULL && a->name != NULL; a++)
+			if (strcmp(a->name, key) == 0)
+				break;
+		if (a == NULL || a->name == NULL) {
+			req_fail(req, ERR_INVALID_ARGUMENT,
+			    "unknown argument '%.64s'", key);
+			return -EINVAL;
+		}
+	}
+	for (a = table; a != NULL && a->name != NULL; a++) {
+		if (!json_object_object_get_ex(req->pr.args, a->name, &v) ||
+		    json_object_is_type(v, json_type_null)) {
+			if (a->required) {
+				req_fail(req, ERR_INVALID_ARGUMENT,
+				    "missing argument '%s'", a->name);
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (arg_fill(a, v, out) < 0) {
+			req_fail(req, ERR_INVALID_ARGUMENT,
+			    "argument '%s' must be %s", a->name,
+			    type_names[a->type]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}

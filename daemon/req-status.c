@@ -1,0 +1,84 @@
+/*
+ * ping, status and reload: what the daemon is, how long it has run, what
+ * it holds, and re-reading its config.  Counts come from the store (the
+ * per-state post tallies the scheduler keeps in meta), never from a scan.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "common/timefmt.h"
+#include "daemon.h"
+#include "log.h"
+#include "req.h"
+#include "status.h"
+#include "store.h"
+
+void
+req_ping(struct req *req)
+{
+	if (req_args(req, NULL, NULL) < 0)
+		return;
+	req_ok(req, NULL);
+}
+
+static struct json_object *
+status_to_json(const struct daemon *d, const struct status_counts *sc)
+{
+	struct json_object *o, *posts;
+	char when[TIMEFMT_LEN];
+	size_t i;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "version",
+	    json_object_new_string(THREADSD_VERSION));
+	json_object_object_add(o, "uptime",
+	    json_object_new_int64(daemon_uptime(d)));
+	json_object_object_add(o, "accounts",
+	    json_object_new_int64((int64_t)sc->accounts));
+	posts = json_object_new_object();
+	for (i = 0; i < POST_NSTATES; i++)
+		json_object_object_add(posts, post_state_names[i],
+		    json_object_new_int64((int64_t)sc->posts[i]));
+	json_object_object_add(o, "posts", posts);
+	if (sc->next_due > 0) {
+		json_object_object_add(o, "next_due", json_object_new_string(
+		    timefmt_format(sc->next_due, when, sizeof(when))));
+		json_object_object_add(o, "next_due_post",
+		    json_object_new_string(sc->next_due_post));
+	} else {
+		json_object_object_add(o, "next_due", NULL);
+		json_object_object_add(o, "next_due_post", NULL);
+	}
+	return o;
+}
+
+void
+req_status(struct req *req)
+{
+	struct status_counts sc;
+	int r;
+
+	if (req_args(req, NULL, NULL) < 0)
+		return;
+	if ((r = status_counts(req->d->store, &sc)) < 0) {
+		log_error("status: cannot read the store: %s", strerror(-r));
+		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
+		    strerror(-r));
+		return;
+	}
+	req_ok(req, status_to_json(req->d, &sc));
+}
+
+void
+req_reload(struct req *req)
+{
+	char err[512];
+
+	if (req_args(req, NULL, NULL) < 0)
+		return;
+	if (daemon_reload(req->d, err, sizeof(err)) < 0) {
+		req_fail(req, ERR_INVALID_ARGUMENT, "%s", err);
+		return;
+	}
+	req_ok(req, NULL);
+}

@@ -1,0 +1,48 @@
+/*
+ * The request handlers, one file per family (req-status.c, ...), and the
+ * field table that checks a request's arguments before a handler uses
+ * them.  control.c holds the table that names them.
+ */
+#ifndef THREADSD_REQ_H
+#define THREADSD_REQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control.h"
+
+enum req_arg_type {
+	ARG_STRING,	/* const char * borrowed from the request */
+	ARG_INT,	/* int64_t */
+	ARG_BOOL,	/* int */
+};
+
+struct req_arg {
+	const char		*name;
+	enum req_arg_type	 type;
+	size_t			 offset;	/* into the handler's struct */
+	int			 required;
+};
+
+/*
+ * Fills out from req's args per table.  Unknown arguments and wrong types
+ * are refused: on failure it answers invalid_argument itself and returns
+ * -EINVAL, and the handler just returns.
+ */
+int	req_args(struct req *, const struct req_arg *table, void *out);
+
+/* req-status.c */
+void	req_ping(struct req *);
+void	req_status(struct req *);
+void	req_reload(struct req *);
+
+/* req-account.c */
+void	req_account_auth_url(struct req *);
+void	req_account_add(struct req *);
+void	req_account_list(struct req *);
+void	req_account_show(struct req *);
+void	req_account_remove(struct req *);
+void	req_account_export(struct req *);
+void	req_account_refresh(struct req *);
+
+#endif

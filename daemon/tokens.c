@@ -1,0 +1,560 @@
+/*
+ * The token keeper.  Everything it needs is in the account records
+ * (issue and expiry times, retry time, failure count, last warning), so
+ * it holds nothing in memory but the refreshes in flight: each wake-up
+ * scans the accounts, starts what is due, and re-arms the one timer on
+ * the earliest next thing.  A scan of 10,000 records costs milliseconds
+ * and happens at most once per refresh or warning, plus once an hour.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "account.h"
+#include "common/duration.h"
+#include "common/timefmt.h"
+#include "config.h"
+#include "daemon.h"
+#include "graph.h"
+#include "log.h"
+#include "secret.h"
+#include "store.h"
+#include "tokens.h"
+
+#define MIN_AGE		86400	/* Meta refuses younger tokens */
+#define MAX_IN_FLIGHT	64
+#define RESCAN		3600	/* look again at least this often */
+#define RETRY_BASE	60
+#define RETRY_MAX	(6 * 3600)
+
+struct refresh {
+	TAILQ_ENTRY(refresh)	 entry;
+	struct tokens		*t;
+	char			 user_id[GRAPH_ID_LEN];
+	char			 username[128];
+	int64_t			 issued_at;	/* of the token refreshed */
+	struct graph_call	*call;
+	tokens_done_cb		 cb;
+	void			*arg;
+};
+
+struct tokens {
+	struct daemon		*d;
+	struct event		*timer;
+	TAILQ_HEAD(, refresh)	 inflight;
+	int			 ninflight;
+};
+
+static void	tokens_arm(struct tokens *, int64_t when);
+
+/* A stable per-account offset so thousands of tokens never fire at once. */
+static int64_t
+jitter(const char *user_id, int64_t span)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+
+	if (span <= 0)
+		return 0;
+	for (p = user_id; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (int64_t)(h % (uint64_t)span);
+}
+
+static int64_t
+refresh_age(const struct tokens *t)
+{
+	int64_t age = t->d->cfg->tokens_refresh_after;
+
+	return age < MIN_AGE ? MIN_AGE : age;
+}
+
+/* When the account's token should next be refreshed. */
+static int64_t
+refresh_due(const struct tokens *t, const struct account *a)
+{
+	int64_t age = refresh_age(t), span;
+
+	if (a->refresh_retry_at > 0)
+		return a->refresh_retry_at;
+	span = age / 10 < 3600 ? age / 10 : 3600;
+	return a->token_issued_at + age + jitter(a->user_id, span);
+}
+
+static int64_t
+retry_delay(int failures, const char *user_id)
+{
+	int64_t d = RETRY_BASE;
+	int i;
+
+	for (i = 1; i < failures && d < RETRY_MAX; i++)
+		d *= 2;
+	if (d > RETRY_MAX)
+		d = RETRY_MAX;
+	return d + jitter(user_id, d / 4 + 1);
+}
+
+static struct refresh *
+find_inflight(struct tokens *t, const char *user_id)
+{
+	struct refresh *rf;
+
+	TAILQ_FOREACH(rf, &t->inflight, entry)
+		if (strcmp(rf->user_id, user_id) == 0)
+			return rf;
+	return NULL;
+}
+
+static void
+refresh_free(struct refresh *rf)
+{
+	TAILQ_REMOVE(&rf->t->inflight, rf, entry);
+	rf->t->ninflight--;
+	graph_cancel(rf->call);
+	free(rf);
+}
+
+/* Ends rf, telling whoever asked for it. */
+static void
+refresh_end(struct refresh *rf, int ok, const char *msg)
+{
+	tokens_done_cb cb = rf->cb;
+	void *arg = rf->arg;
+
+	refresh_free(rf);
+	if (cb != NULL)
+		cb(arg, ok, msg);
+}
+
+struct outcome {
+	struct tokens		*t;
+	const char		*user_id;
+	const struct graph_error *e;
+	struct graph_token	*tok;
+	int64_t			 issued_at;
+	int64_t			 now;
+	struct account		 acct;	/* as stored afterwards */
+	enum { OUT_DONE, OUT_REAUTH, OUT_TOO_YOUNG, OUT_RETRY, OUT_GONE } what;
+};
+
+static int
+outcome_txn(MDB_txn *txn, void *arg)
+{
+	struct outcome *o = arg;
+	struct daemon *d = o->t->d;
+	struct account *a = &o->acct;
+	int r;
+
+	account_init(a);
+	if ((r = account_get(txn, d->store, o->user_id, a)) == -ENOENT) {
+		o->what = OUT_GONE;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	if (o->e->class == GRAPH_OK) {
+		o->what = OUT_DONE;
+		a->token_issued_at = o->now;
+		a->token_expires_at = o->now + (o->tok->expires_in > 0 ?
+		    o->tok->expires_in : 60 * 86400);
+		a->refresh_retry_at = 0;
+		a->refresh_failures = 0;
+		a->expiry_warned_at = 0;
+		a->state = ACCOUNT_ACTIVE;
+		if ((r = account_token_put(txn, d->store, d->seal,
+		    a->user_id, o->tok->access_token)) < 0)
+			return r;
+	} else if (o->e->class == GRAPH_AUTH) {
+		o->what = OUT_REAUTH;
+		a->state = ACCOUNT_REAUTH_REQUIRED;
+		a->refresh_retry_at = 0;
+	} else if (o->e->class == GRAPH_PERMANENT &&
+	    o->now - o->issued_at < MIN_AGE) {
+		/* Meta's refusal of a young token: not a failure. */
+		o->what = OUT_TOO_YOUNG;
+		a->refresh_retry_at = o->issued_at + MIN_AGE + 60;
+	} else {
+		o->what = OUT_RETRY;
+		a->refresh_failures++;
+		a->refresh_retry_at = o->now +
+		    retry_delay(a->refresh_failures, a->user_id);
+	}
+	return account_put(txn, d->store, a);
+}
+
+static void
+refresh_cb(const struct graph_error *e, struct graph_token *tok, void *arg)
+{
+	struct refresh *rf = arg;
+	struct tokens *t = rf->t;
+	struct outcome o = { .t = t, .user_id = rf->user_id, .e = e,
+	    .tok = tok, .issued_at = rf->issued_at, .now = daemon_now() };
+	struct log_fields lf = { .account = rf->username,
+	    .user_id = rf->user_id, .meta_code = e->code,
+	    .meta_subcode = e->subcode,
+	    .fbtrace_id = e->fbtrace_id[0] ? e->fbtrace_id : NULL };
+	char when[TIMEFMT_LEN], in[32], msg[512];
+	int r;
+
+	rf->call = NULL;
+	if ((r = store_write(t->d->store, outcome_txn, &o)) < 0) {
+		log_with(LOG_ERR, &lf, "token of '%s': cannot save the "
+		    "refresh outcome: %s", rf->username, strerror(-r));
+		snprintf(msg, sizeof(msg), "cannot save: %s", strerror(-r));
+		account_clear(&o.acct);
+		refresh_end(rf, 0, msg);
+		tokens_kick(t);
+		return;
+	}
+	switch (o.what) {
+	case OUT_DONE:
+		lf.msgid = MSGID_TOKEN_REFRESHED;
+		timefmt_format(o.acct.token_expires_at, when, sizeof(when));
+		log_with(LOG_NOTICE, &lf, "token of '%s' refreshed; valid "
+		    "until %s", rf->username, when);
+		snprintf(msg, sizeof(msg), "token refreshed; valid until %s",
+		    when);
+		break;
+	case OUT_REAUTH:
+		lf.msgid = MSGID_REAUTH_REQUIRED;
+		log_with(LOG_ERR, &lf, "Meta rejected the token of '%s' "
+		    "(code %d/%d: %s); the account needs re-authorization: "
+		    "run 'threadsctl add-account' and approve it as '%s'",
+		    rf->username, e->code, e->subcode, e->message,
+		    rf->username);
+		snprintf(msg, sizeof(msg), "Meta rejected the token (%s); "
+		    "reconnect the account with 'threadsctl add-account'",
+		    e->message);
+		break;
+	case OUT_TOO_YOUNG:
+		log_with(LOG_INFO, &lf, "token of '%s' is younger than 24 h "
+		    "and Meta will not refresh it yet (%s); trying again "
+		    "later", rf->username, e->message);
+		snprintf(msg, sizeof(msg), "Meta does not refresh tokens "
+		    "younger than 24 hours (%s); threadsd will refresh it "
+		    "when it may", e->message);
+		break;
+	case OUT_RETRY:
+		duration_format(o.acct.refresh_retry_at - o.now, in,
+		    sizeof(in));
+		log_with(LOG_WARNING, &lf, "token refresh of '%s' failed "
+		    "(%s: %s); retrying in %s", rf->username,
+		    graph_class_name(e->class), e->message, in);
+		snprintf(msg, sizeof(msg), "refresh failed (%s: %s); "
+		    "threadsd retries in %s", graph_class_name(e->class),
+		    e->message, in);
+		break;
+	case OUT_GONE:
+		snprintf(msg, sizeof(msg), "the account was removed");
+		break;
+	}
+	account_clear(&o.acct);
+	refresh_end(rf, o.what == OUT_DONE, msg);
+	tokens_kick(t);
+}
+
+/* Starts refreshing a's token.  Returns 0 or -errno. */
+static int
+refresh_start(struct tokens *t, const struct account *a, tokens_done_cb cb,
+    void *arg)
+{
+	struct daemon *d = t->d;
+	struct secret *tok;
+	struct refresh *rf;
+	MDB_txn *txn;
+	int r;
+
+	if ((r = store_txn_begin(d->store, 1, &txn)) < 0)
+		return r;
+	r = account_token_get(txn, d->store, d->seal, a->user_id, &tok);
+	mdb_txn_abort(txn);
+	if (r < 0)
+		return r;
+	if ((rf = calloc(1, sizeof(*rf))) == NULL) {
+		secret_free(tok);
+		return -ENOMEM;
+	}
+	rf->t = t;
+	snprintf(rf->user_id, sizeof(rf->user_id), "%s", a->user_id);
+	snprintf(rf->username, sizeof(rf->username), "%s", a->username);
+	rf->issued_at = a->token_issued_at;
+	rf->cb = cb;
+	rf->arg = arg;
+	TAILQ_INSERT_TAIL(&t->inflight, rf, entry);
+	t->ninflight++;
+	rf->call = graph_refresh(d->graph, tok->data, refresh_cb, rf);
+	secret_free(tok);
+	if (rf->call == NULL) {
+		refresh_free(rf);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* What one scan decided; acted on after the read transaction. */
+struct scan {
+	struct tokens	*t;
+	int64_t		 now;
+	int64_t		 next;
+	struct account	 due[MAX_IN_FLIGHT];
+	int		 ndue;
+	struct account	 warn[16];
+	int		 nwarn;
+	struct account	 expired[16];
+	int		 nexpired;
+};
+
+static void
+scan_min(struct scan *s, int64_t when)
+{
+	if (when < s->next)
+		s->next = when;
+}
+
+static int
+keep(struct account *dst, int *n, int max, const struct account *a)
+{
+	if (*n >= max)
+		return 0;
+	account_init(&dst[*n]);
+	memcpy(dst[*n].user_id, a->user_id, sizeof(a->user_id));
+	if (account_set_str(&dst[*n].username, a->username) < 0)
+		return 0;
+	dst[*n].token_issued_at = a->token_issued_at;
+	dst[*n].token_expires_at = a->token_expires_at;
+	(*n)++;
+	return 1;
+}
+
+static int
+scan_one(const struct account *a, void *arg)
+{
+	struct scan *s = arg;
+	struct tokens *t = s->t;
+	int64_t due, warn_at;
+
+	if (a->state != ACCOUNT_ACTIVE || find_inflight(t, a->user_id))
+		return 0;
+	if (a->token_expires_at > 0 && s->now >= a->token_expires_at) {
+		if (!keep(s->expired, &s->nexpired, 16, a))
+			scan_min(s, s->now + 1);
+		return 0;
+	}
+	due = refresh_due(t, a);
+	if (s->now >= due) {
+		if (t->ninflight + s->ndue >= MAX_IN_FLIGHT ||
+		    !keep(s->due, &s->ndue, MAX_IN_FLIGHT, a))
+			scan_min(s, s->now + 1);	/* after these */
+	} else
+		scan_min(s, due);
+	warn_at = a->token_expires_at - t->d->cfg->tokens_warn_before;
+	if (a->expiry_warned_at > 0 && warn_at < a->expiry_warned_at + 86400)
+		warn_at = a->expiry_warned_at + 86400;	/* once a day */
+	if (a->token_expires_at > 0 && s->now >= warn_at) {
+		if (!keep(s->warn, &s->nwarn, 16, a))
+			scan_min(s, s->now + 1);
+	} else if (a->token_expires_at > 0)
+		scan_min(s, warn_at);
+	scan_min(s, a->token_expires_at);
+	return 0;
+}
+
+struct mark {
+	struct tokens		*t;
+	const struct account	*a;
+	int			 expired;
+	int64_t			 now;
+};
+
+static int
+mark_txn(MDB_txn *txn, void *arg)
+{
+	struct mark *m = arg;
+	struct account a;
+	int r;
+
+	account_init(&a);
+	if ((r = account_get(txn, m->t->d->store, m->a->user_id, &a)) < 0)
+		return r == -ENOENT ? 0 : r;
+	if (m->expired)
+		a.state = ACCOUNT_REAUTH_REQUIRED;
+	else
+		a.expiry_warned_at = m->now;
+	r = account_put(txn, m->t->d->store, &a);
+	account_clear(&a);
+	return r;
+}
+
+static void
+act_expired(struct tokens *t, const struct account *a, int64_t now)
+{
+	struct mark m = { t, a, 1, now };
+	int r;
+
+	if ((r = store_write(t->d->store, mark_txn, &m)) < 0) {
+		log_error("token of '%s': cannot mark it expired: %s",
+		    a->username, strerror(-r));
+		return;
+	}
+	log_with(LOG_ERR, &(struct log_fields){
+	    .msgid = MSGID_REAUTH_REQUIRED, .account = a->username,
+	    .user_id = a->user_id },
+	    "the token of '%s' has expired and cannot be refreshed; the "
+	    "account needs re-authorization: run 'threadsctl add-account' "
+	    "and approve it as '%s'", a->username, a->username);
+}
+
+static void
+act_warn(struct tokens *t, const struct account *a, int64_t now)
+{
+	struct mark m = { t, a, 0, now };
+	char left[32], when[TIMEFMT_LEN];
+	int r;
+
+	if ((r = store_write(t->d->store, mark_txn, &m)) < 0) {
+		log_error("token of '%s': cannot record the warning: %s",
+		    a->username, strerror(-r));
+		return;
+	}
+	log_with(LOG_WARNING, &(struct log_fields){
+	    .msgid = MSGID_TOKEN_EXPIRING, .account = a->username,
+	    .user_id = a->user_id },
+	    "the token of '%s' expires in %s (%s) and has not been "
+	    "refreshed; run 'threadsctl refresh %s', or reconnect it with "
+	    "'threadsctl add-account' if that fails", a->username,
+	    duration_format(a->token_expires_at - now, left, sizeof(left)),
+	    timefmt_format(a->token_expires_at, when, sizeof(when)),
+	    a->username);
+}
+
+static void
+tokens_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tokens *t = arg;
+	struct scan *s;
+	MDB_txn *txn;
+	int i, r;
+
+	(void)fd;
+	(void)what;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		tokens_arm(t, daemon_now() + 60);
+		return;
+	}
+	s->t = t;
+	s->now = daemon_now();
+	s->next = s->now + RESCAN;
+	if ((r = store_txn_begin(t->d->store, 1, &txn)) == 0) {
+		r = account_foreach(txn, t->d->store, scan_one, s);
+		mdb_txn_abort(txn);
+	}
+	if (r < 0) {
+		log_error("token keeper: cannot read accounts: %s",
+		    strerror(-r));
+		s->next = s->now + 60;
+	}
+	for (i = 0; i < s->nexpired; i++)
+		act_expired(t, &s->expired[i], s->now);
+	for (i = 0; i < s->nwarn; i++)
+		act_warn(t, &s->warn[i], s->now);
+	for (i = 0; i < s->ndue; i++) {
+		if ((r = refresh_start(t, &s->due[i], NULL, NULL)) < 0)
+			log_with(LOG_ERR, &(struct log_fields){
+			    .account = s->due[i].username,
+			    .user_id = s->due[i].user_id },
+			    "token of '%s': cannot start a refresh: %s",
+			    s->due[i].username, strerror(-r));
+	}
+	for (i = 0; i < s->nexpired; i++)
+		account_clear(&s->expired[i]);
+	for (i = 0; i < s->nwarn; i++)
+		account_clear(&s->warn[i]);
+	for (i = 0; i < s->ndue; i++)
+		account_clear(&s->due[i]);
+	tokens_arm(t, s->next);
+	free(s);
+}
+
+static void
+tokens_arm(struct tokens *t, int64_t when)
+{
+	int64_t now = daemon_now();
+	struct timeval tv = { 0, 0 };
+
+	if (when > now)
+		tv.tv_sec = when - now;
+	event_add(t->timer, &tv);
+}
+
+struct tokens *
+tokens_new(struct daemon *d)
+{
+	struct tokens *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->d = d;
+	TAILQ_INIT(&t->inflight);
+	if ((t->timer = evtimer_new(d->base, tokens_timer_cb, t)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	tokens_kick(t);
+	return t;
+}
+
+void
+tokens_free(struct tokens *t)
+{
+	struct refresh *rf;
+
+	if (t == NULL)
+		return;
+	while ((rf = TAILQ_FIRST(&t->inflight)) != NULL)
+		refresh_free(rf);
+	event_free(t->timer);
+	free(t);
+}
+
+void
+tokens_kick(struct tokens *t)
+{
+	struct timeval now = { 0, 0 };
+
+	event_add(t->timer, &now);
+}
+
+int
+tokens_refresh_now(struct tokens *t, const char *user_id, tokens_done_cb cb,
+    void *arg)
+{
+	struct account a;
+	MDB_txn *txn;
+	int r;
+
+	if (find_inflight(t, user_id) != NULL)
+		return -EBUSY;
+	if ((r = store_txn_begin(t->d->store, 1, &txn)) < 0)
+		return r;
+	account_init(&a);
+	r = account_get(txn, t->d->store, user_id, &a);
+	mdb_txn_abort(txn);
+	if (r == 0)
+		r = refresh_start(t, &a, cb, arg);
+	account_clear(&a);
+	return r;
+}
+
+void
+tokens_forget(struct tokens *t, const char *user_id)
+{
+	struct refresh *rf;
+
+	if ((rf = find_inflight(t, user_id)) != NULL)
+		refresh_end(rf, 0, "the account was removed");
+}

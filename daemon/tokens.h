@@ -1,0 +1,37 @@
+/*
+ * The token keeper: keeps every account's long-lived token alive.  It
+ * refreshes a token once it is older than [tokens] refresh_after (and at
+ * least 24 h old, Meta's rule), spread with per-account jitter; retries
+ * failures with backoff; warns in the journal from warn_before ahead of
+ * expiry; and marks an account reauth_required when Meta rejects its
+ * token.  One timer, armed on the earliest thing to do.
+ */
+#ifndef THREADSD_TOKENS_H
+#define THREADSD_TOKENS_H
+
+struct daemon;
+struct tokens;
+struct graph_error;
+
+/* Called once when a refresh asked for by tokens_refresh_now() ends. */
+typedef void	(*tokens_done_cb)(void *arg, int ok, const char *message);
+
+struct tokens	*tokens_new(struct daemon *);
+/* Abandons refreshes in flight without calling back; accepts NULL. */
+void		 tokens_free(struct tokens *);
+
+/* The accounts changed (added, removed, config reloaded): look again. */
+void		 tokens_kick(struct tokens *);
+
+/*
+ * Refreshes user_id's token now and calls cb when done.  Returns 0, or
+ * -EBUSY when a refresh of it is already under way, -ENOENT when there is
+ * no such account or token.
+ */
+int		 tokens_refresh_now(struct tokens *, const char *user_id,
+		    tokens_done_cb, void *arg);
+
+/* The account is gone: drop its refresh in flight (its cb is called). */
+void		 tokens_forget(struct tokens *, const char *user_id);
+
+#endif

@@ -1,0 +1,105 @@
+#!/bin/sh
+# The token keeper: a manual refresh stores a new token that is then the
+# one used; Meta's 24-hour rule is respected; a scheduled refresh happens
+# once refresh_after has passed (the daemon runs 8 days ahead under
+# faketime, the fake's clock is moved to match); expiry warnings; a
+# revoked token puts the account in reauth_required; remove-account
+# erases every byte of the account from the store files.
+. "$E2E_DIR/lib.sh"
+
+setup
+fake_admin POST "/__admin/users?username=alice&name=Alice%20Example" >/dev/null
+fake_admin POST "/__admin/users?username=bob&name=Bob%20Builder" > "$T/bob.json"
+bob_id=$(jq -r .user_id "$T/bob.json")
+
+# connect USER AGE: a token issued AGE seconds ago, through stdin.
+connect() {
+	fake_admin POST "/__admin/token?username=$1&age=$2" |
+	    jq -r .access_token > "$T/$1.token"
+	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
+	    fail "connect $1"
+}
+
+# requests PATH: the fake's log of calls to PATH, one JSON per line.
+requests() {
+	fake_admin GET "/__admin/requests" |
+	    jq -c ".requests[] | select(.path == \"$1\")"
+}
+
+connect alice 3600
+connect bob 100000
+
+# Too young (1 h): Meta refuses, threadsd says it will do it later.
+rc=0; tctl refresh alice 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "young refresh: exit $rc"
+grep -q "younger than 24 hours" "$T/err" || fail "young: $(cat "$T/err")"
+tctl --json show alice | jq -e '.state == "active"' >/dev/null ||
+    fail "a young token's refusal changed the state"
+
+# Old enough (27 h): refreshed; the next call uses the new token.
+tctl refresh bob > "$T/out" || fail "refresh bob"
+grep -q "token refreshed; valid until" "$T/out" || fail "$(cat "$T/out")"
+[ "$(requests /refresh_access_token | jq -r 'select(.user == "bob")
+    | .token_gen' | tr '\n' ' ')" = "0 " ] || fail "refresh used gen != 0"
+rc=0; tctl refresh bob 2>/dev/null || rc=$?	# now young again: refused
+[ "$(requests /refresh_access_token | jq -r 'select(.user == "bob")
+    | .token_gen' | tr '\n' ' ')" = "0 1 " ] ||
+    fail "the refreshed token is not the one in use: $(requests /refresh_access_token)"
+grep -q "token of 'bob' refreshed; valid until" "$T/daemon.log" ||
+    fail "no journal line for the refresh"
+grep -qaF "$(cat "$T/bob.token")" "$T/daemon.log" && fail "token logged"
+
+# Revoked on Meta's side: the next refresh marks reauth_required.
+fake_admin POST "/__admin/revoke?username=bob" >/dev/null
+fake_admin POST "/__admin/clock?advance=90000" >/dev/null
+rc=0; tctl refresh bob 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "revoked: exit $rc"
+grep -q "reconnect the account with 'threadsctl add-account'" "$T/err" ||
+    fail "revoked: $(cat "$T/err")"
+tctl --json show bob | jq -e '.state == "reauth_required"' >/dev/null ||
+    fail "revoked token did not set reauth_required"
+grep -q "needs re-authorization" "$T/daemon.log" || fail "no re-auth log"
+stop_daemon
+
+# Eight days later: alice's token (refresh_after 7 d) is refreshed by the
+# keeper on its own, bob (reauth_required) is left alone.
+fake_admin POST "/__admin/clock?advance=691200" >/dev/null
+before=$(requests /refresh_access_token | wc -l)
+THREADSD_WRAPPER=$(faketime_wrapper +8d) start_daemon
+wait_until 10 grep -q "token of 'alice' refreshed" "$T/daemon.log" ||
+    fail "no scheduled refresh of alice"
+[ "$(requests /refresh_access_token | wc -l)" -eq $((before + 1)) ] ||
+    fail "expected exactly one more refresh: $(requests /refresh_access_token)"
+requests /refresh_access_token | tail -1 | jq -e '.user == "alice"' \
+    >/dev/null || fail "the scheduled refresh was not alice's"
+stop_daemon
+
+# 62 days on (alice's token, refreshed on day 8, expires on day 68), with
+# refreshes failing: the expiry warning.
+fake_admin POST "/__admin/clock?advance=4665600" >/dev/null
+fake_admin POST "/__admin/fault?path=/refresh_access_token&kind=http500&count=100" \
+    >/dev/null
+THREADSD_WRAPPER=$(faketime_wrapper +62d) start_daemon
+wait_until 10 grep -q "the token of 'alice' expires in [56] d" "$T/daemon.log" ||
+    fail "no expiry warning: $(cat "$T/daemon.log")"
+grep -q "token refresh of 'alice' failed (transient" "$T/daemon.log" ||
+    fail "no retry notice"
+stop_daemon
+fake_admin DELETE "/__admin/faults" >/dev/null
+
+# remove-account: no byte of bob survives in the store files.
+start_daemon
+tctl remove-account bob --yes | grep -q "^removed 'bob'" || fail "remove"
+tctl --json accounts | jq -e '.accounts | map(.username) == ["alice"]' \
+    >/dev/null || fail "bob still listed"
+for f in "$T/state/data.mdb" "$T/state/lock.mdb"; do
+	for s in bob "Bob Builder" "$bob_id"; do
+		grep -qaF "$s" "$f" && fail "'$s' remains in ${f##*/}"
+	done
+done
+grep -q "account 'bob' removed by uid" "$T/daemon.log" ||
+    fail "no removal log"
+rc=0; tctl show bob 2>/dev/null || rc=$?
+[ "$rc" -eq 1 ] || fail "bob still there"
+stop_daemon
+echo "ok"
