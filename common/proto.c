@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/proto.h"
 
 static const char *const err_names[] = {
@@ -59,18 +60,6 @@ proto_frame(const char *buf, size_t len, size_t max, size_t *ret_linelen)
 	return 1;
 }
 
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int
 is_space(char c)
 {
@@ -93,27 +82,27 @@ parse_object(const char *line, size_t len, char *errbuf, size_t errlen)
 	size_t			 i, end;
 
 	if (len > PROTO_MAX_LINE) {
-		seterr(errbuf, errlen, "request longer than %d bytes",
+		errbuf_set(errbuf, errlen, "request longer than %d bytes",
 		    PROTO_MAX_LINE);
 		return NULL;
 	}
 	if ((nul = memchr(line, '\0', len)) != NULL) {
-		seterr(errbuf, errlen, "NUL byte at offset %zu",
+		errbuf_set(errbuf, errlen, "NUL byte at offset %zu",
 		    (size_t)(nul - line));
 		return NULL;
 	}
 	for (i = 0; i < len && is_space(line[i]); i++)
 		;
 	if (i == len) {
-		seterr(errbuf, errlen, "empty request");
+		errbuf_set(errbuf, errlen, "empty request");
 		return NULL;
 	}
 	if (line[i] != '{') {
-		seterr(errbuf, errlen, "request is not a JSON object");
+		errbuf_set(errbuf, errlen, "request is not a JSON object");
 		return NULL;
 	}
 	if ((tok = json_tokener_new()) == NULL) {
-		seterr(errbuf, errlen, "out of memory");
+		errbuf_set(errbuf, errlen, "out of memory");
 		return NULL;
 	}
 	/* Trailing bytes are allowed here only to be named below. */
@@ -125,22 +114,22 @@ parse_object(const char *line, size_t len, char *errbuf, size_t errlen)
 	json_tokener_free(tok);
 	if (obj == NULL) {
 		if (jerr == json_tokener_continue)
-			seterr(errbuf, errlen,
+			errbuf_set(errbuf, errlen,
 			    "invalid JSON at offset %zu: line ends early", len);
 		else
-			seterr(errbuf, errlen, "invalid JSON at offset %zu: %s",
+			errbuf_set(errbuf, errlen, "invalid JSON at offset %zu: %s",
 			    end, json_tokener_error_desc(jerr));
 		return NULL;
 	}
 	for (i = end; i < len && is_space(line[i]); i++)
 		;
 	if (i < len) {
-		seterr(errbuf, errlen, "trailing data at offset %zu", i);
+		errbuf_set(errbuf, errlen, "trailing data at offset %zu", i);
 		json_object_put(obj);
 		return NULL;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
-		seterr(errbuf, errlen, "request is not a JSON object");
+		errbuf_set(errbuf, errlen, "request is not a JSON object");
 		json_object_put(obj);
 		return NULL;
 	}
@@ -154,15 +143,15 @@ check_version(struct json_object *root, char *errbuf, size_t errlen)
 	struct json_object	*v;
 
 	if (!json_object_object_get_ex(root, "v", &v)) {
-		seterr(errbuf, errlen, "missing \"v\"");
+		errbuf_set(errbuf, errlen, "missing \"v\"");
 		return -EINVAL;
 	}
 	if (!json_object_is_type(v, json_type_int)) {
-		seterr(errbuf, errlen, "\"v\" must be an integer");
+		errbuf_set(errbuf, errlen, "\"v\" must be an integer");
 		return -EINVAL;
 	}
 	if (json_object_get_int64(v) != PROTO_VERSION) {
-		seterr(errbuf, errlen, "unsupported protocol version %s",
+		errbuf_set(errbuf, errlen, "unsupported protocol version %s",
 		    json_object_to_json_string(v));
 		return -EINVAL;
 	}
@@ -185,7 +174,7 @@ proto_request_parse(const char *line, size_t len, struct proto_request *ret,
 	if (json_object_object_get_ex(root, "id", &id)) {
 		if (!json_object_is_type(id, json_type_int) &&
 		    !json_object_is_type(id, json_type_string)) {
-			seterr(errbuf, errlen,
+			errbuf_set(errbuf, errlen,
 			    "\"id\" must be an integer or a string");
 			return -EINVAL;
 		}
@@ -195,34 +184,34 @@ proto_request_parse(const char *line, size_t len, struct proto_request *ret,
 		return -EINVAL;
 
 	if (!json_object_object_get_ex(root, "cmd", &cmd)) {
-		seterr(errbuf, errlen, "missing \"cmd\"");
+		errbuf_set(errbuf, errlen, "missing \"cmd\"");
 		return -EINVAL;
 	}
 	if (!json_object_is_type(cmd, json_type_string)) {
-		seterr(errbuf, errlen, "\"cmd\" must be a string");
+		errbuf_set(errbuf, errlen, "\"cmd\" must be a string");
 		return -EINVAL;
 	}
 	cmdlen = json_object_get_string_len(cmd);
 	if (cmdlen == 0) {
-		seterr(errbuf, errlen, "\"cmd\" is empty");
+		errbuf_set(errbuf, errlen, "\"cmd\" is empty");
 		return -EINVAL;
 	}
 	/* "\u0000" survives parsing; cmd is used as a C string. */
 	if (strlen(json_object_get_string(cmd)) != cmdlen) {
-		seterr(errbuf, errlen, "\"cmd\" contains a NUL");
+		errbuf_set(errbuf, errlen, "\"cmd\" contains a NUL");
 		return -EINVAL;
 	}
 
 	if (json_object_object_get_ex(root, "args", &args)) {
 		if (!json_object_is_type(args, json_type_object)) {
-			seterr(errbuf, errlen, "\"args\" must be an object");
+			errbuf_set(errbuf, errlen, "\"args\" must be an object");
 			return -EINVAL;
 		}
 	} else {
 		if ((args = json_object_new_object()) == NULL ||
 		    json_object_object_add(root, "args", args) < 0) {
 			json_object_put(args);
-			seterr(errbuf, errlen, "out of memory");
+			errbuf_set(errbuf, errlen, "out of memory");
 			return -EINVAL;
 		}
 	}

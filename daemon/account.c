@@ -94,12 +94,12 @@ get_int(struct json_object *o, const char *k, int64_t dflt)
 	return json_object_get_int64(v);
 }
 
+/* The fields the record and the wire form share, under the same names. */
 static struct json_object *
-account_record(const struct account *a)
+account_common(const struct account *a)
 {
 	struct json_object *o = json_object_new_object();
 
-	add_int(o, "v", ACCOUNT_RECORD_VERSION);
 	add_str(o, "user_id", a->user_id);
 	add_str(o, "username", a->username);
 	add_str(o, "name", a->name);
@@ -108,6 +108,15 @@ account_record(const struct account *a)
 	add_count(o, "following_count", a->following);
 	add_count(o, "media_count", a->media);
 	add_str(o, "state", account_state_name(a->state));
+	return o;
+}
+
+static struct json_object *
+account_record(const struct account *a)
+{
+	struct json_object *o = account_common(a);
+
+	add_int(o, "v", ACCOUNT_RECORD_VERSION);
 	add_int(o, "added_at", a->added_at);
 	add_int(o, "token_issued_at", a->token_issued_at);
 	add_int(o, "token_expires_at", a->token_expires_at);
@@ -409,16 +418,8 @@ add_time(struct json_object *o, const char *k, int64_t t)
 struct json_object *
 account_to_json(const struct account *a)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = account_common(a);
 
-	add_str(o, "user_id", a->user_id);
-	add_str(o, "username", a->username);
-	add_str(o, "name", a->name);
-	add_str(o, "profile_picture_url", a->picture_url);
-	add_count(o, "followers_count", a->followers);
-	add_count(o, "following_count", a->following);
-	add_count(o, "media_count", a->media);
-	add_str(o, "state", account_state_name(a->state));
 	add_time(o, "token_expires_at", a->token_expires_at);
 	add_time(o, "last_poll_at", a->last_poll_at);
 	return o;

@@ -25,6 +25,7 @@
 
 #include <ini.h>
 
+#include "common/buf.h"
 #include "common/duration.h"
 #include "daemon/config.h"
 
@@ -120,8 +121,6 @@ struct parse {
 
 static void	set_error(struct parse *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
-static void	file_error(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 
 static void
 set_error(struct parse *ps, int error, const char *fmt, ...)
@@ -140,18 +139,6 @@ set_error(struct parse *ps, int error, const char *fmt, ...)
 	va_end(ap);
 	snprintf(ps->errbuf, ps->errlen, "%s:%d: %s", ps->name, ps->line,
 	    msg);
-}
-
-static void
-file_error(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
 }
 
 /*
@@ -697,7 +684,7 @@ config_parse(const char *name, const char *text, size_t len,
 	int		 r;
 
 	if ((cfg = config_new()) == NULL) {
-		file_error(errbuf, errlen, "%s: out of memory", name);
+		errbuf_set(errbuf, errlen, "%s: out of memory", name);
 		return -ENOMEM;
 	}
 	memset(&ps, 0, sizeof(ps));
@@ -715,7 +702,7 @@ config_parse(const char *name, const char *text, size_t len,
 		ps.line = r;
 		set_error(&ps, -EINVAL, "syntax error");
 	} else if (r < 0 && ps.error == 0) {
-		file_error(errbuf, errlen, "%s: out of memory", name);
+		errbuf_set(errbuf, errlen, "%s: out of memory", name);
 		ps.error = -ENOMEM;
 	}
 	if (ps.error != 0) {
@@ -780,19 +767,19 @@ config_load(const char *path, struct config **ret_cfg, char *errbuf,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1) {
 		r = -errno;
-		file_error(errbuf, errlen, "%s: cannot open: %s", path,
+		errbuf_set(errbuf, errlen, "%s: cannot open: %s", path,
 		    strerror(-r));
 		return r;
 	}
 	r = read_all(fd, &text, &len);
 	close(fd);
 	if (r == -EFBIG) {
-		file_error(errbuf, errlen, "%s: larger than %d bytes", path,
+		errbuf_set(errbuf, errlen, "%s: larger than %d bytes", path,
 		    CONFIG_MAX_BYTES);
 		return r;
 	}
 	if (r < 0) {
-		file_error(errbuf, errlen, "%s: cannot read: %s", path,
+		errbuf_set(errbuf, errlen, "%s: cannot read: %s", path,
 		    strerror(-r));
 		return r;
 	}
@@ -808,7 +795,7 @@ config_load_string(const char *name, const char *text,
 	if (name == NULL)
 		name = "<string>";
 	if (text == NULL) {
-		file_error(errbuf, errlen, "%s: no text", name);
+		errbuf_set(errbuf, errlen, "%s: no text", name);
 		return -EINVAL;
 	}
 	return config_parse(name, text, strlen(text), ret_cfg, errbuf,

@@ -58,6 +58,19 @@ req_account_lookup(struct req *req, struct account *ret)
 	return r;
 }
 
+/* The OAuth flow needs the app's id and redirect URI; says so if not. */
+static int
+oauth_configured(struct req *req)
+{
+	const struct config *cfg = req->d->cfg;
+
+	if (cfg->app_id != NULL && cfg->redirect_uri != NULL)
+		return 1;
+	req_fail(req, ERR_UNAVAILABLE, "[api] %s is not set in the "
+	    "configuration", cfg->app_id == NULL ? "app_id" : "redirect_uri");
+	return 0;
+}
+
 void
 req_account_auth_url(struct req *req)
 {
@@ -67,12 +80,8 @@ req_account_auth_url(struct req *req)
 
 	if (req_args(req, NULL, NULL) < 0)
 		return;
-	if (cfg->app_id == NULL || cfg->redirect_uri == NULL) {
-		req_fail(req, ERR_UNAVAILABLE, "[api] %s is not set in the "
-		    "configuration", cfg->app_id == NULL ? "app_id" :
-		    "redirect_uri");
+	if (!oauth_configured(req))
 		return;
-	}
 	auth_state_new(&req->d->auth, daemon_now(), state);
 	url = auth_url(cfg->auth_url, cfg->app_id, cfg->redirect_uri, state);
 	if (url == NULL) {
@@ -115,7 +124,6 @@ secret_arg(const char *s)
 void
 req_account_add(struct req *req)
 {
-	const struct config *cfg = req->d->cfg;
 	struct add_args a = { 0 };
 	char err[256], *code = NULL, *state = NULL, *tok;
 	int n, r;
@@ -138,12 +146,8 @@ req_account_add(struct req *req)
 		connect_token(req->d->connects, req, tok);
 		return;
 	}
-	if (cfg->app_id == NULL || cfg->redirect_uri == NULL) {
-		req_fail(req, ERR_UNAVAILABLE, "[api] %s is not set in the "
-		    "configuration", cfg->app_id == NULL ? "app_id" :
-		    "redirect_uri");
+	if (!oauth_configured(req))
 		return;
-	}
 	if (a.redirect_url != NULL) {
 		r = auth_parse_redirect(a.redirect_url, &code, &state, err,
 		    sizeof(err));

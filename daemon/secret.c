@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "common/buf.h"
 #include "secret.h"
 
 #define SECRET_MAX	4096		/* bytes in a secret file */
@@ -35,24 +36,12 @@
 /* Keep the trailing newline: 32 raw key bytes may end in 0x0a. */
 #define SECRET_RAW	0x01
 
-static void
-secret_error(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int
 secret_init(char *errbuf, size_t errlen)
 {
 	/* sodium_malloc() needs it; later calls return 1 and do nothing. */
 	if (sodium_init() < 0) {
-		secret_error(errbuf, errlen, "cannot initialise libsodium");
+		errbuf_set(errbuf, errlen, "cannot initialise libsodium");
 		return -EIO;
 	}
 	return 0;
@@ -66,7 +55,7 @@ secret_path(char *buf, size_t size, const char *dir, const char *name,
 
 	n = snprintf(buf, size, "%s/%s", dir, name);
 	if (n < 0 || (size_t)n >= size) {
-		secret_error(errbuf, errlen, "%s/%s: path too long", dir, name);
+		errbuf_set(errbuf, errlen, "%s/%s: path too long", dir, name);
 		return -ENAMETOOLONG;
 	}
 	return 0;
@@ -116,35 +105,35 @@ secret_read(const char *path, mode_t bad, int flags,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd == -1) {
 		r = -errno;
-		secret_error(errbuf, errlen, "%s: cannot open: %s", path,
+		errbuf_set(errbuf, errlen, "%s: cannot open: %s", path,
 		    strerror(-r));
 		return r;
 	}
 	if (fstat(fd, &st) == -1) {
 		r = -errno;
-		secret_error(errbuf, errlen, "%s: cannot stat: %s", path,
+		errbuf_set(errbuf, errlen, "%s: cannot stat: %s", path,
 		    strerror(-r));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		r = -EISDIR;
-		secret_error(errbuf, errlen, "%s is a directory", path);
+		errbuf_set(errbuf, errlen, "%s is a directory", path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		r = -EINVAL;
-		secret_error(errbuf, errlen, "%s is not a regular file", path);
+		errbuf_set(errbuf, errlen, "%s is not a regular file", path);
 		goto out;
 	}
 	if ((st.st_mode & bad) != 0) {
 		r = -EPERM;
-		secret_error(errbuf, errlen, "%s is readable or writable by "
+		errbuf_set(errbuf, errlen, "%s is readable or writable by "
 		    "group or others; chmod 600 it", path);
 		goto out;
 	}
 	if (st.st_size > SECRET_MAX) {
 		r = -EFBIG;
-		secret_error(errbuf, errlen, "%s is larger than %d bytes",
+		errbuf_set(errbuf, errlen, "%s is larger than %d bytes",
 		    path, SECRET_MAX);
 		goto out;
 	}
@@ -152,7 +141,7 @@ secret_read(const char *path, mode_t bad, int flags,
 	r = -ENOMEM;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->data = sodium_malloc(SECRET_MAX + 2)) == NULL) {
-		secret_error(errbuf, errlen, "%s: out of memory", path);
+		errbuf_set(errbuf, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	/* One byte past the limit: the file may have grown since fstat. */
@@ -162,7 +151,7 @@ secret_read(const char *path, mode_t bad, int flags,
 			continue;
 		if (n == -1) {
 			r = -errno;
-			secret_error(errbuf, errlen, "%s: cannot read: %s",
+			errbuf_set(errbuf, errlen, "%s: cannot read: %s",
 			    path, strerror(-r));
 			goto out;
 		}
@@ -172,7 +161,7 @@ secret_read(const char *path, mode_t bad, int flags,
 	}
 	if (len > SECRET_MAX) {
 		r = -EFBIG;
-		secret_error(errbuf, errlen, "%s is larger than %d bytes",
+		errbuf_set(errbuf, errlen, "%s is larger than %d bytes",
 		    path, SECRET_MAX);
 		goto out;
 	}
@@ -180,7 +169,7 @@ secret_read(const char *path, mode_t bad, int flags,
 		len--;
 	if (len == 0) {
 		r = -EINVAL;
-		secret_error(errbuf, errlen, "%s is empty", path);
+		errbuf_set(errbuf, errlen, "%s is empty", path);
 		goto out;
 	}
 	s->data[len] = '\0';
@@ -220,7 +209,7 @@ secret_load(const char *name, const char *path,
 			return r;
 	}
 	if (path == NULL) {
-		secret_error(errbuf, errlen,
+		errbuf_set(errbuf, errlen,
 		    "no %s credential and no file configured", name);
 		return -ENOENT;
 	}
@@ -249,7 +238,7 @@ secret_parse_key(const struct secret *s, const char *path,
 		memcpy(key, bin, SECRET_KEY_LEN);
 		r = 0;
 	} else
-		secret_error(errbuf, errlen,
+		errbuf_set(errbuf, errlen,
 		    "%s: a token key is 32 bytes or 64 hex digits", path);
 	sodium_memzero(bin, sizeof(bin));
 	return r;
@@ -274,7 +263,7 @@ secret_generate(const char *path, const char *dir,
 	    0600);
 	if (fd == -1) {
 		r = -errno;
-		secret_error(errbuf, errlen, "%s: cannot create: %s", path,
+		errbuf_set(errbuf, errlen, "%s: cannot create: %s", path,
 		    strerror(-r));
 		return r;
 	}
@@ -310,7 +299,7 @@ secret_generate(const char *path, const char *dir,
 		*ret_generated = 1;
 	return 0;
 fail:
-	secret_error(errbuf, errlen, "%s: cannot write: %s", path,
+	errbuf_set(errbuf, errlen, "%s: cannot write: %s", path,
 	    strerror(-r));
 	sodium_memzero(fresh, sizeof(fresh));
 	if (fd != -1)
@@ -349,7 +338,7 @@ secret_token_key(const char *key_file, const char *state_dir,
 		r = secret_read(key_file, SECRET_FILE_BAD, SECRET_RAW, &s,
 		    errbuf, errlen);
 		if (r == -ENOENT)
-			secret_error(errbuf, errlen, "%s: no such file "
+			errbuf_set(errbuf, errlen, "%s: no such file "
 			    "(key_file is set, so no key is generated)",
 			    key_file);
 		if (r < 0)
@@ -358,7 +347,7 @@ secret_token_key(const char *key_file, const char *state_dir,
 	}
 	if (src == NULL) {
 		if (state_dir == NULL) {
-			secret_error(errbuf, errlen, "no token-key credential, "
+			errbuf_set(errbuf, errlen, "no token-key credential, "
 			    "key_file or state directory");
 			return -EINVAL;
 		}
