@@ -1,0 +1,84 @@
+/*
+ * threadsctl's statistics commands: stats, poll and metrics.  Each sends
+ * one request and hands the result to the printer; the history, the
+ * changes and the exposition are the daemon's.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "threadsctl.h"
+
+static void
+show_stats(struct ctl *ctl, struct json_object *res)
+{
+	ctl->out->stats(res);
+}
+
+int
+cmd_stats(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct json_object *args;
+	const char *since = NULL;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 's')
+			return EXIT_USAGE;
+		since = optarg;
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: threadsctl stats ACCOUNT "
+		    "[--since DURATION|TIME]\n");
+		return EXIT_USAGE;
+	}
+	args = json_object_new_object();
+	json_object_object_add(args, "account",
+	    json_object_new_string(argv[optind]));
+	if (since != NULL)
+		json_object_object_add(args, "since",
+		    json_object_new_string(since));
+	return ctl_call(ctl, "stats.get", args, show_stats);
+}
+
+static void
+show_polled(struct ctl *ctl, struct json_object *res)
+{
+	struct json_object *msg;
+
+	json_object_object_get_ex(res, "message", &msg);
+	ctl->out->done(res, json_object_get_string(msg));
+}
+
+int
+cmd_poll(struct ctl *ctl, int argc, char **argv)
+{
+	struct json_object *args;
+
+	(void)argc;
+	if (isatty(STDERR_FILENO) && !ctl->json)
+		fprintf(stderr, "polling '%s'...\n", argv[1]);
+	args = json_object_new_object();
+	json_object_object_add(args, "account",
+	    json_object_new_string(argv[1]));
+	return ctl_call(ctl, "account.poll", args, show_polled);
+}
+
+static void
+show_metrics(struct ctl *ctl, struct json_object *res)
+{
+	ctl->out->metrics(res);
+}
+
+int
+cmd_metrics(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return ctl_call(ctl, "metrics", NULL, show_metrics);
+}

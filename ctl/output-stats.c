@@ -1,0 +1,239 @@
+/*
+ * The human forms of `stats` and `metrics`.  stats prints the latest
+ * numbers with their changes over 1, 7 and 30 days, a sparkline of the
+ * followers over the period asked for, and the history as a table (one
+ * row a day, the day's last snapshot, when there are too many for one
+ * row each).  metrics prints the daemon's OpenMetrics text as it came,
+ * ready to be written into a textfile collector's directory.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/duration.h"
+#include "common/timefmt.h"
+#include "output.h"
+
+#define NMETRICS	8
+#define ROWS_ALL	48	/* up to this many snapshots: a row each */
+#define SPARK_WIDTH	60
+
+static const char *const keys[NMETRICS] = {
+	"followers_count", "views", "likes", "replies", "reposts", "quotes",
+	"clicks", "media_count",
+};
+static const char *const labels[NMETRICS] = {
+	"followers", "views", "likes", "replies", "reposts", "quotes",
+	"clicks", "posts",
+};
+static const char *const heads[NMETRICS] = {
+	"FOLLOWERS", "VIEWS", "LIKES", "REPLIES", "REPOSTS", "QUOTES",
+	"CLICKS", "POSTS",
+};
+static const char *const periods[] = { "1d", "7d", "30d" };
+static const char *const bars[] = {
+	"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
+	"\u2587", "\u2588",
+};
+
+static const char *
+str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* 1 and *ret when o has an integer under key; 0 for null or absent. */
+static int
+num(struct json_object *o, const char *key, long long *ret)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return 0;
+	*ret = (long long)json_object_get_int64(v);
+	return 1;
+}
+
+static const char *
+cell(struct json_object *o, const char *key, int sign, char *buf,
+    size_t len)
+{
+	long long v;
+
+	if (!num(o, key, &v))
+		return "-";
+	snprintf(buf, len, sign ? "%+lld" : "%lld", v);
+	return buf;
+}
+
+static void
+header(struct json_object *acct, struct json_object *last)
+{
+	const char *name = str(acct, "name"), *at;
+	char rel[48];
+	int64_t t;
+
+	printf("%s%s%s%s, user id %s, %s\n", str(acct, "username"),
+	    name ? " (" : "", name ? name : "", name ? ")" : "",
+	    str(acct, "user_id"), str(acct, "state"));
+	at = str(last, "at");
+	if (at != NULL && timefmt_parse(at, 0, &t) == 0)
+		printf("last snapshot %s (%s)\n", at,
+		    duration_relative(t, time(NULL), rel, sizeof(rel)));
+}
+
+static void
+changes_table(struct json_object *last, struct json_object *changes)
+{
+	struct json_object *ch;
+	char buf[32];
+	size_t i, j;
+
+	printf("\n%-10s %10s %10s %10s %10s\n", "", "now", "1 d", "7 d",
+	    "30 d");
+	for (i = 0; i < NMETRICS; i++) {
+		printf("%-10s %10s", labels[i],
+		    cell(last, keys[i], 0, buf, sizeof(buf)));
+		for (j = 0; j < sizeof(periods) / sizeof(periods[0]); j++) {
+			ch = NULL;
+			json_object_object_get_ex(changes, periods[j], &ch);
+			printf(" %10s", cell(ch, keys[i], 1, buf,
+			    sizeof(buf)));
+		}
+		printf("\n");
+	}
+	printf("%-10s %10s   (Threads does not expose it)\n", "following",
+	    "-");
+	if ((ch = last) != NULL && str(ch, "followers_source") != NULL &&
+	    strcmp(str(ch, "followers_source"), "profile_lookup") == 0)
+		printf("followers come from profile_lookup: Meta refuses "
+		    "them in this account's insights\n");
+}
+
+/* The followers over the snapshots, SPARK_WIDTH cells at most. */
+static void
+sparkline(struct json_object *snaps, const char *since)
+{
+	long long v[SPARK_WIDTH], lo = 0, hi = 0, x, first = 0, last = 0;
+	int known[SPARK_WIDTH], any = 0;
+	size_t n = json_object_array_length(snaps), w, i, b;
+
+	w = n < SPARK_WIDTH ? n : SPARK_WIDTH;
+	memset(known, 0, sizeof(known));
+	for (i = 0; i < n; i++) {
+		if (!num(json_object_array_get_idx(snaps, i), keys[0], &x))
+			continue;
+		b = i * w / n;
+		v[b] = x;
+		known[b] = 1;
+		if (!any)
+			first = lo = hi = x;
+		lo = x < lo ? x : lo;
+		hi = x > hi ? x : hi;
+		last = x;
+		any = 1;
+	}
+	if (!any)
+		return;
+	printf("\nfollowers since %s: ", since);
+	for (b = 0; b < w; b++) {
+		if (!known[b])
+			printf(" ");
+		else if (hi == lo)
+			printf("%s", bars[3]);
+		else
+			printf("%s", bars[(v[b] - lo) * 7 / (hi - lo)]);
+	}
+	printf("  %lld \u2192 %lld\n", first, last);
+}
+
+static int
+shown(struct json_object *snaps, size_t i, size_t n)
+{
+	const char *a, *b;
+
+	if (n <= ROWS_ALL || i + 1 == n)
+		return 1;
+	/* The day's last snapshot: the next one is on another day. */
+	a = str(json_object_array_get_idx(snaps, i), "at");
+	b = str(json_object_array_get_idx(snaps, i + 1), "at");
+	return a == NULL || b == NULL || strncmp(a, b, 10) != 0;
+}
+
+static void
+history(struct json_object *snaps, const char *since)
+{
+	struct json_object *s;
+	size_t n = json_object_array_length(snaps), i, j;
+	int w[NMETRICS];
+	const char *c;
+	char buf[32];
+
+	printf("\nhistory since %s: %zu snapshot%s%s\n", since, n,
+	    n == 1 ? "" : "s", n > ROWS_ALL ? ", one row a day (its last)" :
+	    "");
+	for (j = 0; j < NMETRICS; j++)
+		w[j] = (int)strlen(heads[j]);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < NMETRICS; j++) {
+			c = cell(json_object_array_get_idx(snaps, i), keys[j],
+			    0, buf, sizeof(buf));
+			if ((int)strlen(c) > w[j])
+				w[j] = (int)strlen(c);
+		}
+	printf("%-20s", "TIME");
+	for (j = 0; j < NMETRICS; j++)
+		printf("  %*s", w[j], heads[j]);
+	printf("\n");
+	for (i = 0; i < n; i++) {
+		if (!shown(snaps, i, n))
+			continue;
+		s = json_object_array_get_idx(snaps, i);
+		printf("%-20s", str(s, "at") ? str(s, "at") : "-");
+		for (j = 0; j < NMETRICS; j++)
+			printf("  %*s", w[j], cell(s, keys[j], 0, buf,
+			    sizeof(buf)));
+		printf("\n");
+	}
+}
+
+void
+output_human_stats(struct json_object *r)
+{
+	struct json_object *acct = NULL, *snaps = NULL, *changes = NULL;
+	struct json_object *last = NULL;
+	const char *since = str(r, "since");
+	size_t n = 0;
+
+	json_object_object_get_ex(r, "account", &acct);
+	json_object_object_get_ex(r, "changes", &changes);
+	if (json_object_object_get_ex(r, "snapshots", &snaps) &&
+	    json_object_is_type(snaps, json_type_array) &&
+	    (n = json_object_array_length(snaps)) > 0)
+		last = json_object_array_get_idx(snaps, n - 1);
+	header(acct, last);
+	if (n == 0) {
+		printf("no snapshots since %s; the next poll takes one "
+		    "('threadsctl poll %s' does it now)\n",
+		    since ? since : "-", str(acct, "username"));
+		return;
+	}
+	changes_table(last, changes);
+	sparkline(snaps, since ? since : "-");
+	history(snaps, since ? since : "-");
+}
+
+void
+output_human_metrics(struct json_object *r)
+{
+	const char *text = str(r, "text");
+
+	if (text != NULL)
+		fputs(text, stdout);
+}

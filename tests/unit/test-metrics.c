@@ -1,0 +1,327 @@
+/*
+ * metrics.c and openmetrics.c: snapshots round-trip with unknown numbers
+ * kept unknown; one account's prefix never reaches another's ("12" vs
+ * "123"); the snapshot at a moment; ranges thinned with the latest kept;
+ * pruning in small steps deletes exactly what is older than the cutoff,
+ * in every account, and leaves foreign keys alone; the OpenMetrics text
+ * escapes label values, leaves unknown numbers out and ends in "# EOF".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/account.h"
+#include "daemon/metrics.h"
+#include "daemon/openmetrics.h"
+#include "daemon/store.h"
+#include "check.h"
+
+static struct store *st;
+
+static void
+put(const char *id, int64_t at, int64_t followers)
+{
+	struct snapshot s;
+	MDB_txn *txn;
+
+	snapshot_init(&s);
+	s.at = at;
+	s.v[METRIC_FOLLOWERS] = followers;
+	s.v[METRIC_VIEWS] = at * 2;
+	s.source = SOURCE_INSIGHTS;
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(metrics_put(txn, st, id, &s), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+}
+
+static size_t
+count_metrics(void)
+{
+	MDB_txn *txn;
+	size_t n = 0;
+
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	CHECK_INT(store_count(txn, st->metrics, &n), 0);
+	mdb_txn_abort(txn);
+	return n;
+}
+
+struct collect {
+	int64_t		at[16];
+	int		n;
+};
+
+static int
+collect_cb(const struct snapshot *s, void *arg)
+{
+	struct collect *c = arg;
+
+	if (c->n < 16)
+		c->at[c->n++] = s->at;
+	return 0;
+}
+
+static int
+stop_cb(const struct snapshot *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+	return 42;
+}
+
+static void
+test_roundtrip(void)
+{
+	struct json_object *o, *v;
+	struct snapshot s;
+	MDB_txn *txn;
+	size_t i;
+
+	snapshot_init(&s);
+	s.at = 1000;
+	s.v[METRIC_FOLLOWERS] = 1234;
+	s.v[METRIC_CLICKS] = 0;
+	s.source = SOURCE_LOOKUP;
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(metrics_put(txn, st, "777", &s), 0);
+	CHECK_INT(metrics_put(txn, st, "", &s), -EINVAL);
+	CHECK_INT(store_txn_commit(txn), 0);
+
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	CHECK_INT(metrics_at_or_before(txn, st, "777", INT64_MAX, &s), 0);
+	mdb_txn_abort(txn);
+	CHECK_INT(s.at, 1000);
+	CHECK_INT(s.v[METRIC_FOLLOWERS], 1234);
+	CHECK_INT(s.v[METRIC_CLICKS], 0);
+	for (i = 0; i < METRIC_N; i++)
+		if (i != METRIC_FOLLOWERS && i != METRIC_CLICKS)
+			CHECK_INT(s.v[i], METRIC_UNKNOWN);
+	CHECK_INT(s.source, SOURCE_LOOKUP);
+
+	o = snapshot_to_json(&s);
+	CHECK_STR(json_object_get_string(json_object_object_get(o, "at")),
+	    "1970-01-01T00:16:40Z");
+	CHECK(json_object_object_get_ex(o, "views", &v) && v == NULL);
+	CHECK(json_object_object_get_ex(o, "clicks", &v) &&
+	    json_object_get_int(v) == 0);
+	CHECK_STR(json_object_get_string(json_object_object_get(o,
+	    "followers_source")), "profile_lookup");
+	json_object_put(o);
+}
+
+static void
+test_prefixes(void)
+{
+	struct snapshot s;
+	struct collect c;
+	MDB_txn *txn;
+
+	put("12", 100, 1);
+	put("12", 200, 2);
+	put("12", 300, 3);
+	put("123", 150, 10);
+	put("123", 400, 40);
+	put("13", 50, 99);
+
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	CHECK_INT(metrics_at_or_before(txn, st, "12", 250, &s), 0);
+	CHECK_INT(s.at, 200);
+	CHECK_INT(s.v[METRIC_FOLLOWERS], 2);
+	CHECK_INT(s.v[METRIC_VIEWS], 400);
+	CHECK_INT(metrics_at_or_before(txn, st, "12", 200, &s), 0);
+	CHECK_INT(s.at, 200);
+	CHECK_INT(metrics_at_or_before(txn, st, "12", 99, &s), -ENOENT);
+	/* "12"'s latest is 300, though "123" and "13" follow it. */
+	CHECK_INT(metrics_at_or_before(txn, st, "12", INT64_MAX, &s), 0);
+	CHECK_INT(s.at, 300);
+	CHECK_INT(metrics_at_or_before(txn, st, "123", 399, &s), 0);
+	CHECK_INT(s.at, 150);
+	/* "13" is the last prefix: a seek past its end. */
+	CHECK_INT(metrics_at_or_before(txn, st, "13", INT64_MAX, &s), 0);
+	CHECK_INT(s.at, 50);
+	CHECK_INT(metrics_at_or_before(txn, st, "1", INT64_MAX, &s), -ENOENT);
+	CHECK_INT(metrics_at_or_before(txn, st, "99", INT64_MAX, &s),
+	    -ENOENT);
+
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(metrics_range(txn, st, "12", 150, 0, collect_cb, &c), 0);
+	CHECK_INT(c.n, 2);
+	CHECK_INT(c.at[0], 200);
+	CHECK_INT(c.at[1], 300);
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(metrics_range(txn, st, "12", 301, 0, collect_cb, &c), 0);
+	CHECK_INT(c.n, 0);
+	CHECK_INT(metrics_range(txn, st, "12", 0, 0, stop_cb, NULL), 42);
+	mdb_txn_abort(txn);
+}
+
+static void
+test_thinning(void)
+{
+	struct collect c;
+	MDB_txn *txn;
+	int i;
+
+	for (i = 1; i <= 10; i++)
+		put("555", i * 10, i);
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	/* Ten into at most three: every fourth, the latest among them. */
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(metrics_range(txn, st, "555", 0, 3, collect_cb, &c), 0);
+	CHECK_INT(c.n, 3);
+	CHECK_INT(c.at[0], 20);
+	CHECK_INT(c.at[1], 60);
+	CHECK_INT(c.at[2], 100);
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(metrics_range(txn, st, "555", 0, 10, collect_cb, &c), 0);
+	CHECK_INT(c.n, 10);
+	mdb_txn_abort(txn);
+}
+
+static void
+test_prune(void)
+{
+	struct metrics_prune mp;
+	struct snapshot s;
+	MDB_txn *txn;
+	MDB_val k = { 7, "foreign" }, v = { 2, "{}" };
+	size_t before;
+	int steps = 0;
+
+	/* 777:1000 12:100,200,300 123:150,400 13:50 555:10..100 + foreign */
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(mdb_put(txn, st->metrics, &k, &v, 0), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+	before = count_metrics();
+	CHECK_INT((long long)before, 18);
+
+	/* Two keys a step: many small transactions, one walk. */
+	metrics_prune_begin(&mp);
+	while (!mp.done && steps < 100) {
+		CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+		CHECK_INT(metrics_prune_step(txn, st, &mp, 155, 2), 0);
+		CHECK_INT(store_txn_commit(txn), 0);
+		steps++;
+	}
+	CHECK(mp.done);
+	CHECK(steps > 5);
+	/* Gone: 12:100, 123:150, 13:50, 555:10..150 (10 to 100: all ten). */
+	CHECK_INT((long long)mp.deleted, 13);
+	CHECK_INT((long long)count_metrics(), 5);
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	CHECK_INT(metrics_at_or_before(txn, st, "12", 199, &s), -ENOENT);
+	CHECK_INT(metrics_at_or_before(txn, st, "12", 200, &s), 0);
+	CHECK_INT(metrics_at_or_before(txn, st, "123", 399, &s), -ENOENT);
+	CHECK_INT(metrics_at_or_before(txn, st, "123", 400, &s), 0);
+	CHECK_INT(metrics_at_or_before(txn, st, "777", 1000, &s), 0);
+	CHECK_INT(mdb_get(txn, st->metrics, &k, &v), 0);
+	mdb_txn_abort(txn);
+
+	/* A second walk finds nothing more; a finished walk does nothing. */
+	metrics_prune_begin(&mp);
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(metrics_prune_step(txn, st, &mp, 155, 1000), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+	CHECK(mp.done);
+	CHECK_INT((long long)mp.deleted, 0);
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(metrics_prune_step(txn, st, &mp, INT64_MAX, 1000), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+	CHECK_INT((long long)count_metrics(), 5);
+}
+
+static void
+test_label(void)
+{
+	char buf[64], small[6];
+
+	openmetrics_label(buf, sizeof(buf), "a\"b\\c\nd");
+	CHECK_STR(buf, "a\\\"b\\\\c\\nd");
+	openmetrics_label(buf, sizeof(buf), "alice.b_1");
+	CHECK_STR(buf, "alice.b_1");
+	/* A cut never leaves half an escape. */
+	openmetrics_label(small, sizeof(small), "abcd\"e");
+	CHECK_STR(small, "abcd");
+	openmetrics_label(small, sizeof(small), "abc\"e");
+	CHECK_STR(small, "abc\\\"");
+}
+
+static void
+put_account(const char *id, const char *name, int64_t followers,
+    enum account_state state)
+{
+	struct account a;
+	MDB_txn *txn;
+
+	account_init(&a);
+	snprintf(a.user_id, sizeof(a.user_id), "%s", id);
+	account_set_str(&a.username, name);
+	a.followers = followers;
+	a.media = 3;
+	a.state = state;
+	a.token_expires_at = 2000000000;
+	a.last_poll_at = 1000;
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(account_put(txn, st, &a), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+	account_clear(&a);
+}
+
+static void
+test_render(void)
+{
+	char *text;
+	size_t len;
+
+	put_account("777", "we\"ird", 1234, ACCOUNT_ACTIVE);
+	put_account("12", "twelve", ACCOUNT_UNKNOWN, ACCOUNT_REAUTH_REQUIRED);
+	CHECK_INT(openmetrics_render(st, &text, &len), 0);
+	CHECK(len == strlen(text));
+	CHECK(strstr(text, "# TYPE threadsd_account_followers gauge\n") !=
+	    NULL);
+	CHECK(strstr(text, "\nthreadsd_account_followers{account=\"we\\\"ird\","
+	    "user_id=\"777\"} 1234\n") != NULL);
+	/* twelve's followers are unknown: no sample, not 0. */
+	CHECK(strstr(text, "threadsd_account_followers{account=\"twelve\"") ==
+	    NULL);
+	CHECK(strstr(text, "\nthreadsd_account_media{account=\"twelve\","
+	    "user_id=\"12\"} 3\n") != NULL);
+	/* Its latest snapshot (300) holds views 600, from the history. */
+	CHECK(strstr(text, "\nthreadsd_account_views{account=\"twelve\","
+	    "user_id=\"12\"} 600\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_account_state{account=\"twelve\","
+	    "user_id=\"12\",state=\"reauth_required\"} 1\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_account_state{account=\"twelve\","
+	    "user_id=\"12\",state=\"active\"} 0\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_account_token_expiry_timestamp_seconds"
+	    "{account=\"twelve\",user_id=\"12\"} 2000000000\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_accounts 2\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_posts{state=\"scheduled\"} 0\n") !=
+	    NULL);
+	CHECK(len > 6 && strcmp(text + len - 6, "# EOF\n") == 0);
+	/* Every line ends; no family is printed twice. */
+	CHECK(text[len - 1] == '\n');
+	CHECK(strstr(strstr(text, "# TYPE threadsd_account_views ") + 1,
+	    "# TYPE threadsd_account_views ") == NULL);
+	free(text);
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/test-metrics.XXXXXX", err[256], cmd[128];
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT(store_open(dir, 16 << 20, &st, err, sizeof(err)), 0);
+	test_roundtrip();
+	test_prefixes();
+	test_thinning();
+	test_prune();
+	test_label();
+	test_render();
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+	return check_status();
+}
