@@ -1,0 +1,89 @@
+#!/bin/sh
+# Figure 3, scale: time from exec to READY=1 (readyprobe stands in for
+# systemd's NOTIFY_SOCKET) and memory, with an empty store and with
+# 10,000 accounts, 1,000,000 queued posts and 1,000,000 metric snapshots
+# (storegen writes them directly, in the daemon's formats).  Each run is
+# a restart on a warm page cache; the first start on each store, which
+# creates or checks it, is not counted.  Memory is the peak resident set
+# (VmHWM) after READY=1, a settling second in which the owners' first
+# timers fire, and a `status` request.
+#
+#   tests/bench/bench-scale.sh [--smoke] [BUILD_DIR]
+BENCH_NAME=bench-scale
+[ "${1:-}" != --smoke ] || { BENCH_SMOKE=1; shift; }
+[ -z "${1:-}" ] || BENCH_BUILD=$1
+. "$(dirname "$0")/lib.sh"
+
+GOAL_MS=100
+GOAL_MB=32
+settle=1
+[ -z "$BENCH_SMOKE" ] || settle=0.2
+
+# measure CONF: RUNS restarts; sets MS (median ms), KB (median peak
+# KiB) and ANON (median KiB of private memory, RssAnon, at the end).
+measure() {
+	start_daemon "$1"
+	stop_daemon
+	_ms=
+	_kb=
+	_anon=
+	_i=0
+	while [ "$_i" -lt "$BENCH_RUNS" ]; do
+		start_daemon "$1"
+		sleep "$settle"
+		"$THREADSCTL" -s "$BT/control.sock" --json status > "$BT/status"
+		_ms="$_ms $READY_MS"
+		_kb="$_kb $(proc_kb "$DAEMON_PID" VmHWM)"
+		_anon="$_anon $(proc_kb "$DAEMON_PID" RssAnon)"
+		stop_daemon
+		_i=$((_i + 1))
+	done
+	bench_note "$1: READY ms$_ms; VmHWM KiB$_kb; RssAnon KiB$_anon"
+	MS=$(median $_ms)
+	KB=$(median $_kb)
+	ANON=$(median $_anon)
+}
+
+write_conf "$BT/empty.conf" "$BT/empty" "$BT/control.sock"
+measure "$BT/empty.conf"
+empty_ms=$MS
+empty_kb=$KB
+empty_anon=$ANON
+
+big_store "$BT/full"
+bench_note "store: $STORE_GEN; $STORE_MB MB"
+write_conf "$BT/full.conf" "$BT/full" "$BT/control.sock"
+measure "$BT/full.conf"
+full_ms=$MS
+full_kb=$KB
+full_anon=$ANON
+accounts=$(jq -r .accounts "$BT/status")
+scheduled=$(jq -r .posts.scheduled "$BT/status")
+[ "$accounts" = "$STORE_ACCOUNTS" ] && [ "$scheduled" = "$STORE_POSTS" ] ||
+    bench_fail "the daemon sees $accounts accounts, $scheduled posts"
+
+ms_ratio=$(calc %.2f "$full_ms / $empty_ms")
+kb_ratio=$(calc %.2f "$full_kb / $empty_kb")
+sizes="$STORE_ACCOUNTS accounts, $STORE_POSTS posts, $STORE_SNAPSHOTS snapshots"
+both() {
+	if [ "$(judge "$1" '<=' "$2")" = ok ] &&
+	    [ "$(judge "$3" '<=' 2)" = ok ]; then
+		echo ok
+	else
+		echo miss
+	fi
+}
+figure scale.startup_empty "$(calc %.1f "$empty_ms") ms" \
+    "<= $GOAL_MS ms" "$(judge "$empty_ms" '<=' "$GOAL_MS")"
+figure scale.startup_full \
+    "$(calc %.1f "$full_ms") ms = ${ms_ratio}x empty ($sizes)" \
+    "<= $GOAL_MS ms, <= 2x empty" "$(both "$full_ms" "$GOAL_MS" "$ms_ratio")"
+figure scale.rss_empty "$(mb "$empty_kb") MiB peak" \
+    "<= $GOAL_MB MB" "$(judge "$empty_kb" '<=' $((GOAL_MB * 1024)))"
+figure scale.rss_full \
+    "$(mb "$full_kb") MiB peak = ${kb_ratio}x empty (store $STORE_MB MB)" \
+    "<= $GOAL_MB MB, <= 2x empty" \
+    "$(both "$full_kb" $((GOAL_MB * 1024)) "$kb_ratio")"
+figure scale.anon_full \
+    "$(mb "$full_anon") MiB private (RssAnon; empty: $(mb "$empty_anon")); the rest is mapped store and libraries" \
+    "-" info
