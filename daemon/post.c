@@ -1,0 +1,528 @@
+/*
+ * Post records in LMDB.  The record is JSON with a "v" field; account.c's
+ * account_erase() reads two of its fields, "state" (for the tally) and
+ * "next_at" (the time part of the `due` key), so those keep their names
+ * and meaning.  post_put() is the only writer: it reads the stored record
+ * to learn which `due` key and tally to move, so the index and the counts
+ * "posts.<state>" in meta cannot drift from the records.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/timefmt.h"
+#include "post.h"
+#include "store.h"
+
+#define POST_RECORD_VERSION	1
+#define POST_ID_COUNTER		"next.post"
+
+static const char *const kind_names[] = {
+	[POST_TEXT] = "text",
+	[POST_IMAGE] = "image",
+	[POST_VIDEO] = "video",
+	[POST_CAROUSEL] = "carousel",
+};
+
+const char *
+post_kind_name(enum post_kind k)
+{
+	return (size_t)k < sizeof(kind_names) / sizeof(kind_names[0]) ?
+	    kind_names[k] : "text";
+}
+
+int
+post_state_from_name(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < POST_NSTATES; i++)
+		if (strcmp(s, post_state_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+post_state_final(enum post_state s)
+{
+	return s == POST_PUBLISHED || s == POST_FAILED || s == POST_CANCELLED;
+}
+
+void
+post_init(struct post *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void
+post_clear(struct post *p)
+{
+	size_t i;
+
+	free(p->text);
+	for (i = 0; i < p->nmedia; i++) {
+		free(p->media[i].url);
+		free(p->media[i].alt);
+	}
+	free(p->reply_control);
+	free(p->link);
+	free(p->topic);
+	free(p->replies);
+	free(p->permalink);
+	free(p->error);
+	post_init(p);
+}
+
+int
+post_set_str(char **dst, const char *src)
+{
+	char *s = NULL;
+
+	if (src != NULL && (s = strdup(src)) == NULL)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+int
+post_copy(struct post *dst, const struct post *src)
+{
+	size_t i;
+
+	post_clear(dst);
+	*dst = *src;
+	dst->text = dst->reply_control = dst->link = dst->topic = NULL;
+	dst->permalink = dst->error = NULL;
+	dst->replies = NULL;
+	for (i = 0; i < src->nmedia; i++)
+		dst->media[i].url = dst->media[i].alt = NULL;
+	if (post_set_str(&dst->text, src->text) < 0 ||
+	    post_set_str(&dst->reply_control, src->reply_control) < 0 ||
+	    post_set_str(&dst->link, src->link) < 0 ||
+	    post_set_str(&dst->topic, src->topic) < 0 ||
+	    post_set_str(&dst->permalink, src->permalink) < 0 ||
+	    post_set_str(&dst->error, src->error) < 0)
+		goto nomem;
+	for (i = 0; i < src->nmedia; i++)
+		if (post_set_str(&dst->media[i].url, src->media[i].url) < 0 ||
+		    post_set_str(&dst->media[i].alt, src->media[i].alt) < 0)
+			goto nomem;
+	if (src->nreplies > 0) {
+		dst->replies = calloc(src->nreplies, sizeof(*dst->replies));
+		if (dst->replies == NULL)
+			goto nomem;
+		memcpy(dst->replies, src->replies,
+		    src->nreplies * sizeof(*dst->replies));
+	}
+	return 0;
+nomem:
+	dst->nreplies = 0;
+	post_clear(dst);
+	return -ENOMEM;
+}
+
+int
+post_add_reply(struct post *p, uint64_t reply_id)
+{
+	uint64_t *v;
+
+	v = reallocarray(p->replies, p->nreplies + 1, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	v[p->nreplies++] = reply_id;
+	p->replies = v;
+	return 0;
+}
+
+char *
+post_id_str(uint64_t id, char *buf)
+{
+	snprintf(buf, POST_ID_LEN, "%" PRIu64, id);
+	return buf;
+}
+
+uint64_t
+post_id_parse(const char *s)
+{
+	uint64_t v = 0;
+	size_t i, len;
+
+	if (s == NULL || (len = strlen(s)) == 0 || len > 19 ||
+	    strspn(s, "0123456789") != len)
+		return 0;
+	for (i = 0; i < len; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	return v;
+}
+
+static void
+add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v != NULL && *v != '\0' ?
+	    json_object_new_string(v) : NULL);
+}
+
+static void
+add_int(struct json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static void
+add_id(struct json_object *o, const char *k, uint64_t id)
+{
+	char buf[POST_ID_LEN];
+
+	add_str(o, k, id != 0 ? post_id_str(id, buf) : NULL);
+}
+
+static const char *
+get_str(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int64_t
+get_int(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return 0;
+	return json_object_get_int64(v);
+}
+
+/* A fixed id buffer from the record; "" when absent or too long. */
+static void
+get_id(struct json_object *o, const char *k, char buf[GRAPH_ID_LEN])
+{
+	const char *s = get_str(o, k);
+
+	if (s != NULL && strlen(s) < GRAPH_ID_LEN)
+		strcpy(buf, s);
+	else
+		buf[0] = '\0';
+}
+
+struct json_object *
+post_record(const struct post *p)
+{
+	struct json_object *o, *arr, *m;
+	size_t i;
+
+	o = json_object_new_object();
+	add_int(o, "v", POST_RECORD_VERSION);
+	add_id(o, "id", p->id);
+	add_str(o, "user_id", p->user_id);
+	add_str(o, "state", post_state_names[p->state]);
+	add_str(o, "kind", post_kind_name(p->kind));
+	add_int(o, "due_at", p->due_at);
+	add_int(o, "next_at", p->next_at);
+	add_int(o, "created_at", p->created_at);
+	add_str(o, "text", p->text);
+	arr = json_object_new_array();
+	for (i = 0; i < p->nmedia; i++) {
+		m = json_object_new_object();
+		add_str(m, "type", p->media[i].video ? "video" : "image");
+		add_str(m, "url", p->media[i].url);
+		add_str(m, "alt", p->media[i].alt);
+		json_object_array_add(arr, m);
+	}
+	json_object_object_add(o, "media", arr);
+	add_id(o, "reply_to_post", p->reply_to_post);
+	add_str(o, "reply_to", p->reply_to);
+	add_str(o, "reply_control", p->reply_control);
+	add_str(o, "quote", p->quote);
+	add_str(o, "link", p->link);
+	add_str(o, "topic", p->topic);
+	arr = json_object_new_array();
+	for (i = 0; i < p->nreplies; i++) {
+		char buf[POST_ID_LEN];
+
+		json_object_array_add(arr, json_object_new_string(
+		    post_id_str(p->replies[i], buf)));
+	}
+	json_object_object_add(o, "replies", arr);
+	add_int(o, "attempts", p->attempts);
+	add_int(o, "tries", p->tries);
+	add_str(o, "container", p->container);
+	arr = json_object_new_array();
+	for (i = 0; i < p->nchildren; i++)
+		json_object_array_add(arr,
+		    json_object_new_string(p->children[i]));
+	json_object_object_add(o, "children", arr);
+	add_int(o, "quota_ok_at", p->quota_ok_at);
+	add_int(o, "publish_at", p->publish_at);
+	add_int(o, "check", p->check);
+	add_int(o, "paused", p->paused);
+	add_int(o, "searches", p->searches);
+	add_str(o, "media_id", p->media_id);
+	add_int(o, "media_unknown", p->media_unknown);
+	add_str(o, "permalink", p->permalink);
+	add_str(o, "error", p->error);
+	add_int(o, "published_at", p->published_at);
+	return o;
+}
+
+static int
+media_from_record(struct json_object *o, struct post *p)
+{
+	struct json_object *arr, *m;
+	const char *type;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(o, "media", &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		return 0;
+	n = json_object_array_length(arr);
+	if (n > POST_MAX_MEDIA)
+		return -EBADMSG;
+	for (i = 0; i < n; i++) {
+		m = json_object_array_get_idx(arr, i);
+		if ((type = get_str(m, "type")) == NULL ||
+		    get_str(m, "url") == NULL)
+			return -EBADMSG;
+		p->media[i].video = strcmp(type, "video") == 0;
+		if (post_set_str(&p->media[i].url, get_str(m, "url")) < 0 ||
+		    post_set_str(&p->media[i].alt, get_str(m, "alt")) < 0) {
+			p->nmedia = i + 1;
+			return -ENOMEM;
+		}
+		p->nmedia = i + 1;
+	}
+	return 0;
+}
+
+static int
+lists_from_record(struct json_object *o, struct post *p)
+{
+	struct json_object *arr, *v;
+	const char *s;
+	size_t i, n;
+
+	if (json_object_object_get_ex(o, "replies", &arr) &&
+	    json_object_is_type(arr, json_type_array) &&
+	    (n = json_object_array_length(arr)) > 0) {
+		if ((p->replies = calloc(n, sizeof(*p->replies))) == NULL)
+			return -ENOMEM;
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(arr, i);
+			p->replies[p->nreplies] = post_id_parse(
+			    json_object_get_string(v));
+			if (p->replies[p->nreplies] != 0)
+				p->nreplies++;
+		}
+	}
+	if (json_object_object_get_ex(o, "children", &arr) &&
+	    json_object_is_type(arr, json_type_array)) {
+		n = json_object_array_length(arr);
+		if (n > POST_MAX_MEDIA)
+			return -EBADMSG;
+		for (i = 0; i < n; i++) {
+			s = json_object_get_string(
+			    json_object_array_get_idx(arr, i));
+			if (s == NULL || strlen(s) >= GRAPH_ID_LEN)
+				return -EBADMSG;
+			strcpy(p->children[p->nchildren++], s);
+		}
+	}
+	return 0;
+}
+
+int
+post_from_record(struct json_object *o, struct post *ret)
+{
+	struct post p;
+	const char *s;
+	int st, r;
+
+	post_init(&p);
+	if ((p.id = post_id_parse(get_str(o, "id"))) == 0 ||
+	    (s = get_str(o, "user_id")) == NULL || strlen(s) >= GRAPH_ID_LEN ||
+	    (st = post_state_from_name(get_str(o, "state"))) < 0)
+		return -EBADMSG;
+	strcpy(p.user_id, s);
+	p.state = (enum post_state)st;
+	s = get_str(o, "kind");
+	for (p.kind = POST_TEXT; s != NULL && p.kind < POST_CAROUSEL &&
+	    strcmp(s, kind_names[p.kind]) != 0; p.kind++)
+		;
+	p.due_at = get_int(o, "due_at");
+	p.next_at = get_int(o, "next_at");
+	p.created_at = get_int(o, "created_at");
+	p.reply_to_post = post_id_parse(get_str(o, "reply_to_post"));
+	get_id(o, "reply_to", p.reply_to);
+	get_id(o, "quote", p.quote);
+	get_id(o, "container", p.container);
+	get_id(o, "media_id", p.media_id);
+	p.attempts = (int)get_int(o, "attempts");
+	p.tries = (int)get_int(o, "tries");
+	p.quota_ok_at = get_int(o, "quota_ok_at");
+	p.publish_at = get_int(o, "publish_at");
+	p.check = (int)get_int(o, "check");
+	p.paused = (int)get_int(o, "paused");
+	p.searches = (int)get_int(o, "searches");
+	p.media_unknown = (int)get_int(o, "media_unknown");
+	p.published_at = get_int(o, "published_at");
+	if (post_set_str(&p.text, get_str(o, "text")) < 0 ||
+	    post_set_str(&p.reply_control, get_str(o, "reply_control")) < 0 ||
+	    post_set_str(&p.link, get_str(o, "link")) < 0 ||
+	    post_set_str(&p.topic, get_str(o, "topic")) < 0 ||
+	    post_set_str(&p.permalink, get_str(o, "permalink")) < 0 ||
+	    post_set_str(&p.error, get_str(o, "error")) < 0) {
+		post_clear(&p);
+		return -ENOMEM;
+	}
+	if ((r = media_from_record(o, &p)) < 0 ||
+	    (r = lists_from_record(o, &p)) < 0) {
+		post_clear(&p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
+static void
+post_key(uint64_t id, uint8_t key[8])
+{
+	store_be64(key, id);
+}
+
+int
+post_get(MDB_txn *txn, struct store *st, uint64_t id, struct post *ret)
+{
+	struct json_object *o;
+	uint8_t key[8];
+	int r;
+
+	post_key(id, key);
+	if ((r = store_get_json(txn, st->posts, key, sizeof(key), &o)) < 0)
+		return r;
+	r = post_from_record(o, ret);
+	json_object_put(o);
+	return r;
+}
+
+static int
+due_key_op(MDB_txn *txn, struct store *st, int64_t at, uint64_t id, int put)
+{
+	uint8_t key[16];
+	MDB_val k = { sizeof(key), key }, v = { 0, "" };
+	int rc;
+
+	if (at <= 0)
+		return 0;
+	store_be64(key, (uint64_t)at);
+	store_be64(key + 8, id);
+	if (put)
+		rc = mdb_put(txn, st->due, &k, &v, 0);
+	else if ((rc = mdb_del(txn, st->due, &k, NULL)) == MDB_NOTFOUND)
+		rc = 0;
+	return store_errno(rc);
+}
+
+static int
+tally_add(MDB_txn *txn, struct store *st, enum post_state s, int delta)
+{
+	char name[32];
+	uint64_t n;
+	int r;
+
+	snprintf(name, sizeof(name), "posts.%s", post_state_names[s]);
+	if ((r = store_meta_get_u64(txn, st, name, &n)) < 0)
+		return r;
+	if (delta < 0 && n == 0)
+		return 0;	/* never below zero */
+	return store_meta_put_u64(txn, st, name, n + delta);
+}
+
+static int
+account_posts_put(MDB_txn *txn, struct store *st, const struct post *p)
+{
+	uint8_t key[GRAPH_ID_LEN + 1 + 8];
+	size_t len = strlen(p->user_id) + 1;
+	MDB_val k = { len + 8, key }, v = { 0, "" };
+
+	memcpy(key, p->user_id, len);	/* the id and its NUL */
+	store_be64(key + len, p->id);
+	return store_errno(mdb_put(txn, st->account_posts, &k, &v, 0));
+}
+
+int
+post_put(MDB_txn *txn, struct store *st, struct post *p)
+{
+	struct json_object *o, *old = NULL;
+	uint8_t key[8];
+	int64_t old_next;
+	int old_state, r;
+
+	if (p->id == 0) {
+		if ((r = store_next_id(txn, st, POST_ID_COUNTER, &p->id)) < 0)
+			return r;
+		if ((r = account_posts_put(txn, st, p)) < 0 ||
+		    (r = tally_add(txn, st, p->state, 1)) < 0 ||
+		    (r = due_key_op(txn, st, p->next_at, p->id, 1)) < 0)
+			return r;
+	} else {
+		post_key(p->id, key);
+		r = store_get_json(txn, st->posts, key, sizeof(key), &old);
+		if (r < 0)
+			return r;
+		old_next = get_int(old, "next_at");
+		old_state = post_state_from_name(get_str(old, "state"));
+		json_object_put(old);
+		if (old_next != p->next_at &&
+		    ((r = due_key_op(txn, st, old_next, p->id, 0)) < 0 ||
+		    (r = due_key_op(txn, st, p->next_at, p->id, 1)) < 0))
+			return r;
+		if (old_state != (int)p->state) {
+			if (old_state >= 0 && (r = tally_add(txn, st,
+			    (enum post_state)old_state, -1)) < 0)
+				return r;
+			if ((r = tally_add(txn, st, p->state, 1)) < 0)
+				return r;
+		}
+	}
+	post_key(p->id, key);
+	o = post_record(p);
+	r = store_put_json(txn, st->posts, key, sizeof(key), o);
+	json_object_put(o);
+	return r;
+}
+
+static void
+add_time(struct json_object *o, const char *k, int64_t t)
+{
+	char buf[TIMEFMT_LEN];
+
+	add_str(o, k, t > 0 ? timefmt_format(t, buf, sizeof(buf)) : NULL);
+}
+
+struct json_object *
+post_to_json(const struct post *p, const char *username)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_id(o, "id", p->id);
+	add_str(o, "user_id", p->user_id);
+	add_str(o, "username", username);
+	add_str(o, "state", post_state_names[p->state]);
+	add_time(o, "due_at", p->due_at);
+	add_str(o, "kind", post_kind_name(p->kind));
+	add_str(o, "text", p->text);
+	add_int(o, "attempts", p->attempts);
+	add_str(o, "media_id", p->media_id);
+	add_str(o, "permalink", p->permalink);
+	add_str(o, "error", p->error);
+	add_time(o, "published_at", p->published_at);
+	return o;
+}

@@ -1,0 +1,536 @@
+/*
+ * The queue requests: post.list, post.show, post.cancel, post.retry.
+ * Each reads or writes the store in one short transaction; a change
+ * wakes the scheduler through sched_due().  A post being published cannot
+ * be cancelled: its outcome is Meta's to tell.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "post.h"
+#include "req.h"
+#include "sched.h"
+#include "store.h"
+
+#define LIST_DEFAULT	1000
+#define LIST_MAX	100000
+#define NAME_CACHE	8
+
+/* Usernames by user id, for one listing. */
+struct names {
+	char	 id[NAME_CACHE][GRAPH_ID_LEN];
+	char	*name[NAME_CACHE];
+	size_t	 n, next;
+};
+
+static const char *
+names_get(struct names *nc, MDB_txn *txn, struct store *st,
+    const char *user_id)
+{
+	struct account a;
+	size_t i;
+
+	for (i = 0; i < nc->n; i++)
+		if (strcmp(nc->id[i], user_id) == 0)
+			return nc->name[i];
+	i = nc->n < NAME_CACHE ? nc->n++ : nc->next++ % NAME_CACHE;
+	free(nc->name[i]);
+	nc->name[i] = NULL;
+	snprintf(nc->id[i], sizeof(nc->id[i]), "%s", user_id);
+	account_init(&a);
+	if (account_get(txn, st, user_id, &a) == 0) {
+		nc->name[i] = a.username;
+		a.username = NULL;
+	}
+	account_clear(&a);
+	return nc->name[i];
+}
+
+static void
+names_clear(struct names *nc)
+{
+	size_t i;
+
+	for (i = 0; i < nc->n; i++)
+		free(nc->name[i]);
+}
+
+struct list_args {
+	const char	*account;
+	const char	*state;
+	int64_t		 limit;
+};
+
+static const struct req_arg list_table[] = {
+	{ "account", ARG_STRING, offsetof(struct list_args, account), 0 },
+	{ "state", ARG_STRING, offsetof(struct list_args, state), 0 },
+	{ "limit", ARG_INT, offsetof(struct list_args, limit), 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+struct entry {
+	int64_t		 due_at;
+	uint64_t	 id;
+};
+
+struct listing {
+	struct entry	*v;
+	size_t		 n, cap;
+	int		 state;		/* -1: any */
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->due_at != y->due_at)
+		return x->due_at < y->due_at ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+listing_add(struct listing *l, MDB_txn *txn, struct store *st, uint64_t id)
+{
+	struct entry *v;
+	struct post p;
+	int r;
+
+	post_init(&p);
+	if ((r = post_get(txn, st, id, &p)) < 0)
+		return r == -ENOENT || r == -EBADMSG ? 0 : r;
+	if (l->state < 0 || (int)p.state == l->state) {
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 256;
+			if ((v = reallocarray(l->v, l->cap,
+			    sizeof(*v))) == NULL) {
+				post_clear(&p);
+				return -ENOMEM;
+			}
+			l->v = v;
+		}
+		l->v[l->n].due_at = p.due_at;
+		l->v[l->n++].id = p.id;
+	}
+	post_clear(&p);
+	return 0;
+}
+
+/* Every post, or the account's (through account_posts). */
+static int
+listing_walk(struct listing *l, MDB_txn *txn, struct store *st,
+    const char *user_id)
+{
+	size_t plen = user_id != NULL ? strlen(user_id) + 1 : 0;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, r = 0;
+
+	rc = mdb_cursor_open(txn, user_id != NULL ? st->account_posts :
+	    st->posts, &cur);
+	if (rc != 0)
+		return store_errno(rc);
+	k.mv_size = plen;
+	k.mv_data = (void *)user_id;
+	rc = user_id != NULL ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
+	    mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; rc == 0 && r == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (user_id != NULL && (k.mv_size != plen + 8 ||
+		    memcmp(k.mv_data, user_id, plen) != 0))
+			break;
+		if (k.mv_size < 8)
+			continue;
+		r = listing_add(l, txn, st, store_get_be64(
+		    (uint8_t *)k.mv_data + k.mv_size - 8));
+	}
+	mdb_cursor_close(cur);
+	if (r < 0)
+		return r;
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+void
+req_post_list(struct req *req)
+{
+	struct store *st = req->d->store;
+	struct list_args a = { NULL, NULL, LIST_DEFAULT };
+	struct listing l = { NULL, 0, 0, -1 };
+	struct names nc = { .n = 0 };
+	struct json_object *res, *arr;
+	struct account acct;
+	struct post p;
+	MDB_txn *txn;
+	size_t i, first;
+	int r;
+
+	if (req_args(req, list_table, &a) < 0)
+		return;
+	if (a.state != NULL &&
+	    (l.state = post_state_from_name(a.state)) < 0) {
+		req_fail(req, ERR_INVALID_ARGUMENT, "unknown state '%.32s': "
+		    "scheduled, staging, staged, ready, publishing, "
+		    "published, failed or cancelled", a.state);
+		return;
+	}
+	if (a.limit <= 0 || a.limit > LIST_MAX)
+		a.limit = a.limit == 0 ? LIST_MAX : LIST_DEFAULT;
+	if ((r = store_txn_begin(st, 1, &txn)) < 0) {
+		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
+		    strerror(-r));
+		return;
+	}
+	account_init(&acct);
+	if (a.account != NULL &&
+	    (r = account_get(txn, st, a.account, &acct)) < 0) {
+		mdb_txn_abort(txn);
+		account_clear(&acct);
+		if (r == -ENOENT)
+			req_fail(req, ERR_NOT_FOUND, "unknown account "
+			    "'%.128s'", a.account);
+		else
+			req_fail(req, ERR_INTERNAL, "cannot read account "
+			    "'%.128s': %s", a.account, strerror(-r));
+		return;
+	}
+	r = listing_walk(&l, txn, st, a.account != NULL ? acct.user_id :
+	    NULL);
+	account_clear(&acct);
+	arr = json_object_new_array();
+	if (r == 0) {
+		/* Newest due last; past the limit, the newest are kept. */
+		qsort(l.v, l.n, sizeof(*l.v), entry_cmp);
+		first = l.n > (size_t)a.limit ? l.n - (size_t)a.limit : 0;
+		for (i = first; i < l.n; i++) {
+			post_init(&p);
+			if (post_get(txn, st, l.v[i].id, &p) == 0)
+				json_object_array_add(arr, post_to_json(&p,
+				    names_get(&nc, txn, st, p.user_id)));
+			post_clear(&p);
+		}
+	}
+	mdb_txn_abort(txn);
+	names_clear(&nc);
+	free(l.v);
+	if (r < 0) {
+		json_object_put(arr);
+		req_fail(req, r == -ENOMEM ? ERR_INTERNAL : ERR_INTERNAL,
+		    "cannot list posts: %s", strerror(-r));
+		return;
+	}
+	res = json_object_new_object();
+	json_object_object_add(res, "posts", arr);
+	if (l.n > (size_t)a.limit)
+		json_object_object_add(res, "more",
+		    json_object_new_int64((int64_t)(l.n - (size_t)a.limit)));
+	req_ok(req, res);
+}
+
+struct id_args {
+	const char	*id;
+	int		 replies;
+	int		 dry_run;
+};
+
+static const struct req_arg id_table[] = {
+	{ "id", ARG_STRING, offsetof(struct id_args, id), 1 },
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct req_arg cancel_table[] = {
+	{ "id", ARG_STRING, offsetof(struct id_args, id), 1 },
+	{ "replies", ARG_BOOL, offsetof(struct id_args, replies), 0 },
+	{ "dry_run", ARG_BOOL, offsetof(struct id_args, dry_run), 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+/* Why a request is refused, said once the transaction is over. */
+struct refusal {
+	enum proto_err	 code;
+	char		 msg[256];
+};
+
+static int
+refuse(struct refusal *rf, enum proto_err code, int r, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+refuse(struct refusal *rf, enum proto_err code, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	rf->code = code;
+	va_start(ap, fmt);
+	vsnprintf(rf->msg, sizeof(rf->msg), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* The post named ids; < 0 with rf filled when there is none. */
+static int
+get_post(struct store *st, MDB_txn *txn, const char *ids, struct post *ret,
+    struct refusal *rf)
+{
+	uint64_t id = post_id_parse(ids);
+	int r;
+
+	if (id == 0)
+		return refuse(rf, ERR_INVALID_ARGUMENT, -EINVAL, "'%.32s' is "
+		    "not a post id", ids);
+	if ((r = post_get(txn, st, id, ret)) == -ENOENT)
+		return refuse(rf, ERR_NOT_FOUND, r, "no post %" PRIu64, id);
+	if (r < 0)
+		return refuse(rf, ERR_INTERNAL, r, "cannot read post %" PRIu64
+		    ": %s", id, strerror(-r));
+	return 0;
+}
+
+static void
+answer_refusal(struct req *req, const struct refusal *rf, int r)
+{
+	if (rf->msg[0] != '\0')
+		req_fail(req, rf->code, "%s", rf->msg);
+	else
+		req_fail(req, ERR_INTERNAL, "cannot change the post: %s",
+		    strerror(-r));
+}
+
+void
+req_post_show(struct req *req)
+{
+	struct id_args a = { 0 };
+	struct names nc = { .n = 0 };
+	struct json_object *o = NULL;
+	struct refusal rf = { 0, "" };
+	struct post p;
+	MDB_txn *txn;
+	int r;
+
+	if (req_args(req, id_table, &a) < 0)
+		return;
+	if ((r = store_txn_begin(req->d->store, 1, &txn)) < 0) {
+		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
+		    strerror(-r));
+		return;
+	}
+	post_init(&p);
+	if ((r = get_post(req->d->store, txn, a.id, &p, &rf)) == 0)
+		o = post_to_json(&p, names_get(&nc, txn, req->d->store,
+		    p.user_id));
+	mdb_txn_abort(txn);
+	names_clear(&nc);
+	post_clear(&p);
+	if (o != NULL)
+		req_ok(req, o);
+	else
+		answer_refusal(req, &rf, r);
+}
+
+/* The post and its queued replies, replies of replies included. */
+#define CANCEL_MAX	1024
+
+struct cancel {
+	struct store	*st;
+	struct id_args	 a;
+	uint64_t	 ids[CANCEL_MAX];
+	size_t		 n;
+	struct refusal	 rf;
+};
+
+static int
+cancel_collect(struct cancel *c, MDB_txn *txn, struct store *st)
+{
+	struct post p;
+	size_t i, k;
+	int r;
+
+	for (i = 0; i < c->n; i++) {
+		post_init(&p);
+		if ((r = post_get(txn, st, c->ids[i], &p)) < 0) {
+			post_clear(&p);
+			if (r == -ENOENT && i > 0)
+				continue;
+			return r;
+		}
+		for (k = 0; k < p.nreplies && c->n < CANCEL_MAX; k++) {
+			struct post q;
+
+			post_init(&q);
+			if (post_get(txn, st, p.replies[k], &q) == 0 &&
+			    !post_state_final(q.state))
+				c->ids[c->n++] = q.id;
+			post_clear(&q);
+		}
+		post_clear(&p);
+	}
+	return 0;
+}
+
+static int
+cancel_txn(MDB_txn *txn, void *arg)
+{
+	struct cancel *c = arg;
+	struct store *st = c->st;
+	struct post p;
+	size_t i;
+	int r;
+
+	post_init(&p);
+	if ((r = get_post(st, txn, c->a.id, &p, &c->rf)) < 0)
+		return r;
+	if (p.state == POST_PUBLISHING)
+		r = refuse(&c->rf, ERR_CONFLICT, -EBUSY, "post %" PRIu64 " is "
+		    "being published; its outcome is not known yet", p.id);
+	else if (post_state_final(p.state))
+		r = refuse(&c->rf, ERR_CONFLICT, -EBUSY, "post %" PRIu64 " is "
+		    "already %s", p.id, post_state_names[p.state]);
+	if (r < 0) {
+		post_clear(&p);
+		return r;
+	}
+	c->ids[0] = p.id;
+	c->n = 1;
+	post_clear(&p);
+	if ((r = cancel_collect(c, txn, st)) < 0)
+		return r;
+	if (c->a.dry_run)
+		return -ECANCELED;
+	if (c->n > 1 && !c->a.replies)
+		return refuse(&c->rf, ERR_CONFLICT, -EBUSY, "post %s has %zu "
+		    "queued repl%s: cancel %s too with --yes", c->a.id,
+		    c->n - 1, c->n == 2 ? "y" : "ies", c->n == 2 ? "it" :
+		    "them");
+	for (i = 0; i < c->n; i++) {
+		post_init(&p);
+		if ((r = post_get(txn, st, c->ids[i], &p)) == 0) {
+			if (p.state == POST_PUBLISHING)
+				r = refuse(&c->rf, ERR_CONFLICT, -EBUSY,
+				    "reply %" PRIu64 " is being published; "
+				    "nothing was cancelled", p.id);
+			else if (!post_state_final(p.state)) {
+				p.state = POST_CANCELLED;
+				p.next_at = 0;
+				r = post_put(txn, st, &p);
+			}
+		}
+		post_clear(&p);
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
+	return 0;
+}
+
+void
+req_post_cancel(struct req *req)
+{
+	struct cancel *c;
+	struct json_object *res, *arr;
+	char buf[POST_ID_LEN];
+	size_t i;
+	int r;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		req_fail(req, ERR_INTERNAL, "out of memory");
+		return;
+	}
+	c->st = req->d->store;
+	if (req_args(req, cancel_table, &c->a) < 0) {
+		free(c);
+		return;
+	}
+	r = store_write(req->d->store, cancel_txn, c);
+	if (r < 0 && r != -ECANCELED) {
+		answer_refusal(req, &c->rf, r);
+		free(c);
+		return;
+	}
+	res = json_object_new_object();
+	arr = json_object_new_array();
+	for (i = 0; i < c->n; i++)
+		json_object_array_add(arr,
+		    json_object_new_string(post_id_str(c->ids[i], buf)));
+	json_object_object_add(res, c->a.dry_run ? "would_cancel" :
+	    "cancelled", arr);
+	if (!c->a.dry_run)
+		for (i = 0; i < c->n; i++)
+			log_with(LOG_NOTICE, &(struct log_fields){
+			    .post_id = post_id_str(c->ids[i], buf) },
+			    "post %s cancelled by uid %u (pid %d)", buf,
+			    (unsigned)req->uid, (int)req->pid);
+	free(c);
+	req_ok(req, res);
+}
+
+struct retry {
+	struct daemon	*d;
+	struct id_args	 a;
+	struct post	 p;
+	char		*name;
+	struct refusal	 rf;
+};
+
+static int
+retry_txn(MDB_txn *txn, void *arg)
+{
+	struct retry *rt = arg;
+	struct store *st = rt->d->store;
+	struct post *p = &rt->p;
+	struct account a;
+	int64_t now = daemon_now();
+	int r;
+
+	if ((r = get_post(st, txn, rt->a.id, p, &rt->rf)) < 0)
+		return r;
+	if (p->state != POST_FAILED)
+		return refuse(&rt->rf, ERR_CONFLICT, -EBUSY, "post %" PRIu64
+		    " is %s; only a failed post can be retried", p->id,
+		    post_state_names[p->state]);
+	account_init(&a);
+	if (account_get(txn, st, p->user_id, &a) == 0) {
+		rt->name = a.username;
+		a.username = NULL;
+	}
+	account_clear(&a);
+	p->state = POST_SCHEDULED;
+	p->attempts = p->tries = p->searches = 0;
+	p->check = p->paused = p->media_unknown = 0;
+	p->quota_ok_at = 0;
+	p->container[0] = '\0';
+	p->nchildren = 0;
+	free(p->error);
+	p->error = NULL;
+	p->next_at = p->due_at - rt->d->cfg->sched_prestage;
+	if (p->next_at < now)
+		p->next_at = now;
+	return post_put(txn, st, p);
+}
+
+void
+req_post_retry(struct req *req)
+{
+	struct retry rt = { .d = req->d };
+	int r;
+
+	if (req_args(req, id_table, &rt.a) < 0)
+		return;
+	post_init(&rt.p);
+	if ((r = store_write(req->d->store, retry_txn, &rt)) < 0)
+		answer_refusal(req, &rt.rf, r);
+	else {
+		sched_due(req->d->sched, rt.p.next_at);
+		log_with(LOG_NOTICE, &(struct log_fields){ .account = rt.name,
+		    .user_id = rt.p.user_id, .post_id = rt.a.id },
+		    "post %s retried by uid %u (pid %d)", rt.a.id,
+		    (unsigned)req->uid, (int)req->pid);
+		req_ok(req, post_to_json(&rt.p, rt.name));
+	}
+	free(rt.name);
+	post_clear(&rt.p);
+}

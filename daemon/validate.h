@@ -1,0 +1,36 @@
+/*
+ * Checks a post as it is asked for, before anything is queued: the
+ * limits Threads enforces at container creation (threads-api.md §6.1),
+ * so that a mistake is refused at once with a message that names it
+ * instead of failing at the due time.  Pure: no store, no network.
+ */
+#ifndef THREADSD_VALIDATE_H
+#define THREADSD_VALIDATE_H
+
+#include <stddef.h>
+
+struct post;
+
+#define VALIDATE_TEXT_MAX	500	/* bytes of UTF-8 */
+#define VALIDATE_LINKS_MAX	5
+#define VALIDATE_ALT_MAX	1000	/* characters */
+#define VALIDATE_TOPIC_MAX	50	/* characters */
+
+/*
+ * 0, or -EINVAL with errbuf saying what is wrong and what to do.  The
+ * kind must already follow from the media (validate_kind()).
+ */
+int	validate_post(const struct post *, char *errbuf, size_t errlen);
+
+/* Whether s is well-formed UTF-8 (no overlong forms, no surrogates). */
+int	validate_utf8(const char *s);
+/* Characters (code points) in well-formed UTF-8. */
+size_t	validate_chars(const char *s);
+/* Distinct http(s) links in text, plus link when it is another one. */
+size_t	validate_links(const char *text, const char *link);
+/* One of the five values Meta knows. */
+int	validate_reply_control(const char *);
+/* An http(s) URL with a host. */
+int	validate_url(const char *);
+
+#endif

@@ -1,0 +1,81 @@
+#!/bin/sh
+# Exactly once through Meta's faults: 60 posts while the fake answers
+# publishes with false failures (published, then HTTP 500 code 10),
+# plain 500s (not published), resets and garbled bodies after publishing,
+# and a stall past the client's timeout; container creation fails with
+# transient 500s, status reads and the quota check are throttled, the
+# /me/threads listing comes back cut.  Each post must end up published
+# exactly once, with its media id, after no more than max_attempts.
+. "$E2E_DIR/lib.sh"
+
+N=${FAULT_POSTS:-60}
+
+setup "[api]" "timeout = 2s" "[scheduler]" "prestage = 2s" \
+    "retry_delay = 1s" "max_attempts = 5"
+
+users="dan eve"
+for u in $users; do
+	fake_admin POST "/__admin/users?username=$u&name=$u" >/dev/null
+	fake_admin POST "/__admin/token?username=$u&age=3600" |
+	    jq -r .access_token > "$T/$u.token"
+	tctl add-account --token-stdin < "$T/$u.token" >/dev/null ||
+	    fail "connect $u"
+done
+
+fault() {
+	fake_admin POST "/__admin/fault?$1" >/dev/null || fail "fault $1"
+}
+# Paths are prefixes, and the first fault created wins: the publish
+# faults come first, and say POST (threads_publishing_limit is a GET).
+P="path=/me/threads_publish&method=POST"
+fault "$P&kind=error&status=500&code=10&message=Application%20does%20not%20have%20permission%20for%20this%20action&after=1&count=12"
+fault "$P&kind=http500&count=8"
+fault "$P&kind=reset&after=1&count=4"
+fault "$P&kind=malformed&after=1&count=4"
+fault "$P&kind=stall&delay_ms=4000&after=1&count=2"
+fault "path=/me/threads&method=POST&kind=http500&count=8"
+fault "path=/me/threads_publishing_limit&kind=throttle&count=6"
+fault "path=/1789&kind=throttle&code=613&count=6"
+fault "path=/me/threads&method=GET&kind=truncated&count=2"
+
+i=0
+while [ "$i" -lt "$N" ]; do
+	u=$(echo $users | cut -d' ' -f$((i % 2 + 1)))
+	tctl post "$u" --at "+$((1 + i * 3 / N))s" --text "fault post $i" \
+	    >/dev/null ||
+	    fail "post $i"
+	i=$((i + 1))
+done
+
+published() {
+	[ "$(tctl --json queue --state published --limit 0 |
+	    jq '.posts | length')" -eq "$N" ]
+}
+wait_until 45 published ||
+    fail "not all published: $(tctl queue | grep -v ' published ')"
+
+for u in $users; do
+	fake_admin GET "/__admin/posts?username=$u" |
+	    jq -c '.posts[] | {id, text}'
+done > "$T/fake"
+[ "$(jq -r .text "$T/fake" | sort -u | wc -l)" -eq "$N" ] &&
+    [ "$(wc -l < "$T/fake")" -eq "$N" ] ||
+    fail "fake: $(wc -l < "$T/fake") posts, duplicates: $(jq -r .text "$T/fake" | sort | uniq -d)"
+tctl --json queue --limit 0 | jq -c '.posts[] | {id: .media_id, text}' |
+    sort > "$T/ours"
+sort "$T/fake" | cmp -s - "$T/ours" ||
+    fail "media ids differ: $(sort "$T/fake" | diff - "$T/ours")"
+tctl --json queue --limit 0 | jq -e 'all(.posts[]; .attempts >= 1 and
+    .attempts <= 5)' >/dev/null || fail "attempts out of range"
+tctl --json status | jq -e --argjson n "$N" '.posts.published == $n and
+    ([.posts[]] | add) == $n' >/dev/null ||
+    fail "tallies: $(tctl --json status | jq -c .posts)"
+# Every fault was met.
+left=$(fake_admin GET "/__admin/faults" | jq '[.faults[] | .count] | add // 0')
+[ "$left" -eq 0 ] || fail "faults not met: $(fake_admin GET /__admin/faults)"
+unclear=$(grep -c "the publish answer was lost or unclear" "$T/daemon.log")
+found=$(grep -c "found in /me/threads" "$T/daemon.log")
+[ "$unclear" -ge 20 ] && [ "$found" -ge 12 ] ||
+    fail "recoveries: $unclear unclear, $found found"
+echo "ok: $N posts, $unclear unclear publishes, $found found published"
+stop_daemon

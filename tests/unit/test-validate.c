@@ -1,0 +1,211 @@
+/*
+ * Schedule-time validation: every rule refuses what Meta would refuse,
+ * accepts what sits exactly on the limit, and says what is wrong.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/post.h"
+#include "daemon/validate.h"
+#include "tests/unit/check.h"
+
+static char err[512];
+
+static void
+text_post(struct post *p, const char *text)
+{
+	post_init(p);
+	p->text = text != NULL ? strdup(text) : NULL;
+}
+
+static void
+add_media(struct post *p, int video, const char *url, const char *alt)
+{
+	p->media[p->nmedia].video = video;
+	p->media[p->nmedia].url = strdup(url);
+	p->media[p->nmedia].alt = alt != NULL ? strdup(alt) : NULL;
+	p->nmedia++;
+}
+
+/* Runs validate_post and checks the outcome and a word of the message. */
+static int
+check_post(struct post *p, int want, const char *word)
+{
+	int r;
+
+	err[0] = '\0';
+	r = validate_post(p, err, sizeof(err));
+	post_clear(p);
+	if (r != want || (word != NULL && strstr(err, word) == NULL)) {
+		fprintf(stderr, "validate: got %d '%s', wanted %d '%s'\n", r,
+		    err, want, word != NULL ? word : "");
+		return 0;
+	}
+	return 1;
+}
+
+static char *
+repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit), i;
+	char *s = malloc(len * n + 1);
+
+	for (i = 0; i < n; i++)
+		memcpy(s + i * len, unit, len);
+	s[len * n] = '\0';
+	return s;
+}
+
+static void
+test_text(void)
+{
+	struct post p;
+	char *s;
+
+	text_post(&p, "hello");
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, NULL);
+	CHECK(check_post(&p, -EINVAL, "nothing to post"));
+	text_post(&p, "");
+	CHECK(check_post(&p, -EINVAL, "nothing to post"));
+	s = repeat("a", 500);
+	text_post(&p, s);
+	CHECK(check_post(&p, 0, NULL));
+	free(s);
+	s = repeat("a", 501);
+	text_post(&p, s);
+	CHECK(check_post(&p, -EINVAL, "501 bytes"));
+	free(s);
+	/* 126 four-byte emoji: 504 bytes, 126 characters. */
+	s = repeat("\xf0\x9f\x98\x80", 126);
+	text_post(&p, s);
+	CHECK(check_post(&p, -EINVAL, "504 bytes"));
+	free(s);
+	text_post(&p, "bad \xc0\xaf overlong");
+	CHECK(check_post(&p, -EINVAL, "UTF-8"));
+	text_post(&p, "lone \xed\xa0\x80 surrogate");
+	CHECK(check_post(&p, -EINVAL, "UTF-8"));
+	text_post(&p, "cut \xe2\x82");
+	CHECK(check_post(&p, -EINVAL, "UTF-8"));
+	CHECK(validate_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+	CHECK_INT(validate_chars("caf\xc3\xa9 \xe2\x82\xac"), 6);
+}
+
+static void
+test_links(void)
+{
+	struct post p;
+
+	CHECK_INT(validate_links("a https://a.example b http://b.example "
+	    "https://a.example", NULL), 2);
+	CHECK_INT(validate_links("see https://a.example", "https://a.example"),
+	    1);
+	CHECK_INT(validate_links("see https://a.example", "https://b.example"),
+	    2);
+	CHECK_INT(validate_links("no links, just http:// and https://", NULL),
+	    0);
+	CHECK_INT(validate_links(NULL, "https://x.example"), 1);
+	text_post(&p, "1 https://a.example 2 https://b.example 3 "
+	    "https://c.example 4 https://d.example 5 https://e.example");
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "1 https://a.example 2 https://b.example 3 "
+	    "https://c.example 4 https://d.example 5 https://e.example");
+	p.link = strdup("https://f.example");
+	CHECK(check_post(&p, -EINVAL, "6 distinct links"));
+	text_post(&p, "hi");
+	p.link = strdup("ftp://x.example");
+	CHECK(check_post(&p, -EINVAL, "not an http(s) URL"));
+	text_post(&p, "hi");
+	p.link = strdup("https://x.example");
+	CHECK(check_post(&p, 0, NULL));
+}
+
+static void
+test_media(void)
+{
+	struct post p;
+	char *alt;
+	int i;
+
+	text_post(&p, NULL);
+	add_media(&p, 0, "https://img.example/a.jpg", "a cat");
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "caption");
+	add_media(&p, 1, "file:///etc/passwd", NULL);
+	CHECK(check_post(&p, -EINVAL, "not an http(s) URL"));
+	text_post(&p, "caption");
+	add_media(&p, 0, "https://img.example/a.jpg", NULL);
+	p.link = strdup("https://x.example");
+	CHECK(check_post(&p, -EINVAL, "--link works only on text posts"));
+	text_post(&p, NULL);
+	for (i = 0; i < 20; i++)
+		add_media(&p, i & 1, "https://img.example/a.jpg", NULL);
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, NULL);
+	p.nmedia = 21;	/* what a parser that allowed it would hand over */
+	CHECK_INT(validate_post(&p, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "2 to 20 items; 21") != NULL);
+	p.nmedia = 0;
+	post_clear(&p);
+	alt = repeat("\xc3\xa9", 1000);
+	text_post(&p, NULL);
+	add_media(&p, 0, "https://img.example/a.jpg", alt);
+	CHECK(check_post(&p, 0, NULL));
+	free(alt);
+	alt = repeat("a", 1001);
+	text_post(&p, NULL);
+	add_media(&p, 0, "https://img.example/a.jpg", alt);
+	CHECK(check_post(&p, -EINVAL, "1001 characters"));
+	free(alt);
+}
+
+static void
+test_other(void)
+{
+	struct post p;
+	char *s;
+
+	text_post(&p, "hi");
+	p.topic = strdup("threadsd");
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "hi");
+	p.topic = strdup("a.b");
+	CHECK(check_post(&p, -EINVAL, "may not contain"));
+	text_post(&p, "hi");
+	p.topic = strdup("R&D");
+	CHECK(check_post(&p, -EINVAL, "may not contain"));
+	text_post(&p, "hi");
+	p.topic = strdup("");
+	CHECK(check_post(&p, -EINVAL, "1 to 50"));
+	s = repeat("x", 51);
+	text_post(&p, "hi");
+	p.topic = s;
+	CHECK(check_post(&p, -EINVAL, "is 51"));
+	text_post(&p, "hi");
+	p.reply_control = strdup("friends_only");
+	CHECK(check_post(&p, -EINVAL, "unknown reply control 'friends_only'"));
+	text_post(&p, "hi");
+	p.reply_control = strdup("parent_post_author_only");
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "hi");
+	strcpy(p.quote, "12ab");
+	CHECK(check_post(&p, -EINVAL, "--quote"));
+	text_post(&p, "hi");
+	strcpy(p.reply_to, "x");
+	CHECK(check_post(&p, -EINVAL, "--reply-to"));
+	CHECK(validate_url("https://a"));
+	CHECK(!validate_url("https://"));
+	CHECK(!validate_url("https:///path"));
+	CHECK(!validate_url("https://a b"));
+}
+
+int
+main(void)
+{
+	test_text();
+	test_links();
+	test_media();
+	test_other();
+	return check_status();
+}
