@@ -73,7 +73,8 @@ is_space(char c)
  * number, and nothing but '{' can start an object.
  */
 static struct json_object *
-parse_object(const char *line, size_t len, char *errbuf, size_t errlen)
+parse_object(const char *line, size_t len, size_t max, char *errbuf,
+    size_t errlen)
 {
 	struct json_tokener	*tok;
 	struct json_object	*obj;
@@ -81,9 +82,9 @@ parse_object(const char *line, size_t len, char *errbuf, size_t errlen)
 	const char		*nul;
 	size_t			 i, end;
 
-	if (len > PROTO_MAX_LINE) {
-		errbuf_set(errbuf, errlen, "request longer than %d bytes",
-		    PROTO_MAX_LINE);
+	if (len > max) {
+		errbuf_set(errbuf, errlen, "request longer than %zu bytes",
+		    max);
 		return NULL;
 	}
 	if ((nul = memchr(line, '\0', len)) != NULL) {
@@ -166,7 +167,8 @@ proto_request_parse(const char *line, size_t len, struct proto_request *ret,
 	size_t			 cmdlen;
 
 	memset(ret, 0, sizeof(*ret));
-	if ((root = parse_object(line, len, errbuf, errlen)) == NULL)
+	if ((root = parse_object(line, len, PROTO_MAX_LINE, errbuf,
+	    errlen)) == NULL)
 		return -EINVAL;
 	ret->root = root;
 
@@ -409,7 +411,8 @@ proto_reply_parse(const char *line, size_t len, struct proto_reply *ret)
 	struct proto_reply	 r;
 
 	memset(&r, 0, sizeof(r));
-	if ((r.root = parse_object(line, len, NULL, 0)) == NULL)
+	if ((r.root = parse_object(line, len, PROTO_MAX_REPLY, NULL,
+	    0)) == NULL)
 		return -EINVAL;
 	if (reply_check(r.root, &r) < 0) {
 		json_object_put(r.root);

@@ -14,6 +14,8 @@
 
 #define PROTO_VERSION	1
 #define PROTO_MAX_LINE	(1024 * 1024)	/* bytes, newline excluded */
+/* A reply may be longer: `metrics` for thousands of accounts is MiBs. */
+#define PROTO_MAX_REPLY	(64 * 1024 * 1024)
 
 enum proto_err {
 	ERR_BAD_REQUEST,

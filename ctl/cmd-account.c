@@ -164,7 +164,22 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 	if (redirect == NULL && code == NULL && !from_stdin)
 		return add_interactive(ctl);
 	args = json_object_new_object();
-	if (redirect != NULL)
+	/* "-": read it from stdin, so the code is on no command line. */
+	if ((redirect != NULL && strcmp(redirect, "-") == 0) ||
+	    (code != NULL && strcmp(code, "-") == 0)) {
+		if ((token = read_line(stdin, 65536)) == NULL ||
+		    token[0] == '\0') {
+			free(token);
+			json_object_put(args);
+			fprintf(stderr, "threadsctl: nothing on standard "
+			    "input\n");
+			return EXIT_USAGE;
+		}
+		json_object_object_add(args, redirect ? "redirect_url" :
+		    "code", json_object_new_string(token));
+		explicit_bzero(token, strlen(token));
+		free(token);
+	} else if (redirect != NULL)
 		json_object_object_add(args, "redirect_url",
 		    json_object_new_string(redirect));
 	else if (code != NULL)

@@ -26,5 +26,10 @@ const struct output output_json = {
 	.accounts = json_result,
 	.account = json_result,
 	.added = json_result,
+	.stats = json_result,
+	.metrics = json_result,
+	.posts = json_result,
+	.post = json_result,
+	.scheduled = json_result,
 	.done = json_done,
 };

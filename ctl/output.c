@@ -4,8 +4,10 @@
  * missing or null prints as "-".
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/duration.h"
 #include "common/timefmt.h"
@@ -26,6 +28,51 @@ static const char *
 or_dash(const char *s)
 {
 	return s != NULL ? s : "-";
+}
+
+/* Colour: on a terminal only, never with NO_COLOR (no-color.org). */
+static int
+color_enabled(void)
+{
+	static int enabled = -1;
+	const char *no, *term;
+
+	if (enabled < 0) {
+		no = getenv("NO_COLOR");
+		term = getenv("TERM");
+		enabled = isatty(STDOUT_FILENO) && (no == NULL || *no == '\0') &&
+		    (term == NULL || strcmp(term, "dumb") != 0);
+	}
+	return enabled;
+}
+
+const char *
+output_state_color(const char *state)
+{
+	static const struct {
+		const char	*state;
+		const char	*sgr;
+	} colors[] = {
+		{ "active",		"\033[32m" },	/* green */
+		{ "published",		"\033[32m" },
+		{ "reauth_required",	"\033[1;31m" },	/* bold red */
+		{ "failed",		"\033[1;31m" },
+		{ "cancelled",		"\033[2m" },	/* dim */
+	};
+	size_t i;
+
+	if (state == NULL || !color_enabled())
+		return "";
+	for (i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+		if (strcmp(colors[i].state, state) == 0)
+			return colors[i].sgr;
+	return "";
+}
+
+const char *
+output_color_off(const char *on)
+{
+	return on[0] != '\0' ? "\033[0m" : "";
 }
 
 /* "in 3 d" / "2 h ago" for a wire time, or "-". */
@@ -103,6 +150,7 @@ human_accounts(struct json_object *r)
 	};
 	struct json_object *arr;
 	char cells[ACCT_COLS][128];
+	const char *on;
 	size_t w[ACCT_COLS], i, j, n;
 
 	if (!json_object_object_get_ex(r, "accounts", &arr) ||
@@ -124,9 +172,13 @@ human_accounts(struct json_object *r)
 		    j + 1 < ACCT_COLS ? "  " : "\n");
 	for (i = 0; i < n; i++) {
 		account_row(json_object_array_get_idx(arr, i), cells);
-		for (j = 0; j < ACCT_COLS; j++)
-			printf("%-*s%s", j + 1 < ACCT_COLS ? (int)w[j] : 0,
-			    cells[j], j + 1 < ACCT_COLS ? "  " : "\n");
+		for (j = 0; j < ACCT_COLS; j++) {
+			/* Around the padded cell, so columns stay aligned. */
+			on = j == 3 ? output_state_color(cells[j]) : "";
+			printf("%s%-*s%s%s", on, j + 1 < ACCT_COLS ?
+			    (int)w[j] : 0, cells[j], output_color_off(on),
+			    j + 1 < ACCT_COLS ? "  " : "\n");
+		}
 	}
 }
 
@@ -136,13 +188,16 @@ human_account(struct json_object *a)
 	static const char *const counts[] = {
 		"followers_count", "following_count", "media_count"
 	};
+	const char *on;
 	char rel[48];
 	size_t i;
 
 	printf("%-16s %s\n", "username:", or_dash(str_field(a, "username")));
 	printf("%-16s %s\n", "name:", or_dash(str_field(a, "name")));
 	printf("%-16s %s\n", "user id:", or_dash(str_field(a, "user_id")));
-	printf("%-16s %s\n", "state:", or_dash(str_field(a, "state")));
+	on = output_state_color(str_field(a, "state"));
+	printf("%-16s %s%s%s\n", "state:", on,
+	    or_dash(str_field(a, "state")), output_color_off(on));
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
 		printf("%-16.*s %s\n", (int)strcspn(counts[i], "_") + 1,
 		    counts[i], or_dash(str_field(a, counts[i])));
@@ -183,5 +238,10 @@ const struct output output_human = {
 	.accounts = human_accounts,
 	.account = human_account,
 	.added = human_added,
+	.stats = output_human_stats,
+	.metrics = output_human_metrics,
+	.posts = output_human_posts,
+	.post = output_human_post,
+	.scheduled = output_human_scheduled,
 	.done = human_done,
 };

@@ -13,11 +13,34 @@ struct output {
 	void	(*accounts)(struct json_object *result);
 	void	(*account)(struct json_object *result);
 	void	(*added)(struct json_object *result);
+	void	(*stats)(struct json_object *result);
+	void	(*metrics)(struct json_object *result);
+	void	(*posts)(struct json_object *result);
+	void	(*post)(struct json_object *result);
+	void	(*scheduled)(struct json_object *result);
 	/* A command that only succeeded: what says what happened. */
 	void	(*done)(struct json_object *result, const char *what);
 };
 
 extern const struct output output_human;
 extern const struct output output_json;
+
+/*
+ * Colour for the human printers: the SGR sequence that says how a state
+ * (of an account or a post) is going, or "" when stdout is not a
+ * terminal, NO_COLOR is set and not empty, or TERM is dumb; and the
+ * sequence that ends what `on` started ("" after "").
+ */
+const char	*output_state_color(const char *state);
+const char	*output_color_off(const char *on);
+
+/* output-stats.c: the human forms of stats and metrics */
+void	output_human_stats(struct json_object *result);
+void	output_human_metrics(struct json_object *result);
+
+/* output-post.c: the human forms of posts */
+void	output_human_posts(struct json_object *result);
+void	output_human_post(struct json_object *result);
+void	output_human_scheduled(struct json_object *result);
 
 #endif

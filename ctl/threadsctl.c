@@ -18,7 +18,7 @@ static const struct verb verbs[] = {
 	{ "reload", 0, 0, cmd_reload, "",
 	    "re-read the configuration file (as SIGHUP does)" },
 	{ "add-account", 0, VERB_ANY, cmd_add_account,
-	    "[--print-url | --redirect-url URL | --code CODE | "
+	    "[--print-url | --redirect-url URL|- | --code CODE|- | "
 	    "--token-stdin]",
 	    "connect a Threads account (interactive with no option)" },
 	{ "accounts", 0, 0, cmd_accounts, "",
@@ -31,6 +31,26 @@ static const struct verb verbs[] = {
 	    "print, as JSON, everything held about an account" },
 	{ "refresh", 1, 1, cmd_refresh, "ACCOUNT",
 	    "refresh an account's token now" },
+	{ "stats", 1, 3, cmd_stats, "ACCOUNT [--since DURATION|TIME]",
+	    "show an account's numbers, their changes and history "
+	    "(default --since 30d)" },
+	{ "poll", 1, 1, cmd_poll, "ACCOUNT",
+	    "poll an account's profile, insights and post count now" },
+	{ "metrics", 0, 0, cmd_metrics, "",
+	    "print every account's numbers as OpenMetrics text" },
+	{ "post", 1, VERB_ANY, cmd_post,
+	    "ACCOUNT --at TIME [--tz ZONE] [--text T | --text-file F] "
+	    "[--image URL [--alt T]]... [--video URL [--alt T]]... "
+	    "[--reply-to ID] [--reply-control C] [--quote ID] [--link URL] "
+	    "[--topic TAG]",
+	    "queue a post (two or more media make a carousel)" },
+	{ "queue", 0, VERB_ANY, cmd_queue,
+	    "[ACCOUNT] [--state S] [--limit N]",
+	    "list queued and past posts, the next due last" },
+	{ "show-post", 1, 1, cmd_show_post, "ID", "show one post" },
+	{ "cancel", 1, 2, cmd_cancel, "ID [--yes]",
+	    "cancel a queued post (and, with --yes, its queued replies)" },
+	{ "retry", 1, 1, cmd_retry, "ID", "queue a failed post again" },
 	{ NULL, 0, 0, NULL, NULL, NULL }
 };
 

@@ -45,4 +45,16 @@ int	cmd_remove_account(struct ctl *, int, char **);
 int	cmd_export(struct ctl *, int, char **);
 int	cmd_refresh(struct ctl *, int, char **);
 
+/* cmd-stats.c */
+int	cmd_stats(struct ctl *, int, char **);
+int	cmd_poll(struct ctl *, int, char **);
+int	cmd_metrics(struct ctl *, int, char **);
+
+/* cmd-post.c */
+int	cmd_post(struct ctl *, int, char **);
+int	cmd_queue(struct ctl *, int, char **);
+int	cmd_show_post(struct ctl *, int, char **);
+int	cmd_cancel(struct ctl *, int, char **);
+int	cmd_retry(struct ctl *, int, char **);
+
 #endif

@@ -124,6 +124,13 @@ account_record(const struct account *a)
 	add_int(o, "refresh_retry_at", a->refresh_retry_at);
 	add_int(o, "refresh_failures", a->refresh_failures);
 	add_int(o, "expiry_warned_at", a->expiry_warned_at);
+	add_int(o, "poll_retry_at", a->poll_retry_at);
+	add_int(o, "poll_failures", a->poll_failures);
+	add_int(o, "insights_refused", a->insights_refused);
+	add_int(o, "insights_refused_at", a->insights_refused_at);
+	add_int(o, "media_counted_at", a->media_counted_at);
+	add_int(o, "media_newest_at", a->media_newest_at);
+	add_int(o, "media_newest_n", a->media_newest_n);
 	return o;
 }
 
@@ -157,10 +164,17 @@ account_from_record(struct json_object *o, struct account *a)
 	a->refresh_retry_at = get_int(o, "refresh_retry_at", 0);
 	a->refresh_failures = (int)get_int(o, "refresh_failures", 0);
 	a->expiry_warned_at = get_int(o, "expiry_warned_at", 0);
+	a->poll_retry_at = get_int(o, "poll_retry_at", 0);
+	a->poll_failures = (int)get_int(o, "poll_failures", 0);
+	a->insights_refused = (int)get_int(o, "insights_refused", 0);
+	a->insights_refused_at = get_int(o, "insights_refused_at", 0);
+	a->media_counted_at = get_int(o, "media_counted_at", 0);
+	a->media_newest_at = get_int(o, "media_newest_at", 0);
+	a->media_newest_n = (int)get_int(o, "media_newest_n", 0);
 	return 0;
 }
 
-static int
+int
 account_get_by_id(MDB_txn *txn, struct store *st, const char *user_id,
     struct account *ret)
 {
@@ -197,25 +211,43 @@ account_get(MDB_txn *txn, struct store *st, const char *key,
 	return account_get_by_id(txn, st, id, ret);
 }
 
+/*
+ * Removes username from the index only while it still names user_id: a
+ * name another account has taken since is not ours to delete.
+ */
+static int
+name_del(MDB_txn *txn, struct store *st, const char *username,
+    const char *user_id)
+{
+	MDB_val k = { strlen(username), (void *)username }, v;
+	int rc;
+
+	rc = mdb_get(txn, st->names, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return store_errno(rc);
+	if (v.mv_size != strlen(user_id) ||
+	    memcmp(v.mv_data, user_id, v.mv_size) != 0)
+		return 0;
+	return store_errno(mdb_del(txn, st->names, &k, NULL));
+}
+
 int
 account_put(MDB_txn *txn, struct store *st, const struct account *a)
 {
 	struct account old;
 	struct json_object *o;
 	MDB_val k, v;
-	int r, rc;
+	int r;
 
 	/* A renamed account leaves no stale name behind. */
 	account_init(&old);
 	r = account_get_by_id(txn, st, a->user_id, &old);
-	if (r == 0 && strcmp(old.username, a->username) != 0) {
-		k.mv_size = strlen(old.username);
-		k.mv_data = old.username;
-		rc = mdb_del(txn, st->names, &k, NULL);
-		if (rc != 0 && rc != MDB_NOTFOUND) {
-			account_clear(&old);
-			return store_errno(rc);
-		}
+	if (r == 0 && strcmp(old.username, a->username) != 0 &&
+	    (r = name_del(txn, st, old.username, a->user_id)) < 0) {
+		account_clear(&old);
+		return r;
 	}
 	account_clear(&old);
 	if (r < 0 && r != -ENOENT)
@@ -263,6 +295,18 @@ account_token_get(MDB_txn *txn, struct store *st, const struct seal *seal,
 	if ((rc = mdb_get(txn, st->secrets, &k, &v)) != 0)
 		return store_errno(rc);
 	return seal_open(seal, user_id, v.mv_data, v.mv_size, ret_token);
+}
+
+int
+account_token_read(MDB_txn *txn, struct store *st, const struct seal *seal,
+    const char *user_id, char *buf, size_t size)
+{
+	MDB_val k = { strlen(user_id), (void *)user_id }, v;
+	int rc;
+
+	if ((rc = mdb_get(txn, st->secrets, &k, &v)) != 0)
+		return store_errno(rc);
+	return seal_open_buf(seal, user_id, v.mv_data, v.mv_size, buf, size);
 }
 
 /*
@@ -358,12 +402,10 @@ account_erase(MDB_txn *txn, struct store *st, const char *user_id)
 	memcpy(prefix, user_id, plen);	/* the id and its NUL */
 	if ((r = account_get_by_id(txn, st, user_id, &a)) < 0)
 		return r;
-	k.mv_size = strlen(a.username);
-	k.mv_data = a.username;
-	rc = mdb_del(txn, st->names, &k, NULL);
+	r = name_del(txn, st, a.username, user_id);
 	account_clear(&a);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return store_errno(rc);
+	if (r < 0)
+		return r;
 	k.mv_size = strlen(user_id);
 	k.mv_data = (void *)user_id;
 	if ((rc = mdb_del(txn, st->accounts, &k, NULL)) != 0)

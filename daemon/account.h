@@ -44,7 +44,20 @@ struct account {
 	int64_t			 refresh_retry_at;	/* 0: none pending */
 	int			 refresh_failures;
 	int64_t			 expiry_warned_at;	/* 0: not warned */
+	/* poller's bookkeeping */
+	int64_t			 poll_retry_at;		/* 0: none pending */
+	int			 poll_failures;
+	int			 insights_refused;	/* ACCOUNT_REFUSED_* */
+	int64_t			 insights_refused_at;
+	int64_t			 media_counted_at;	/* last full count */
+	int64_t			 media_newest_at;	/* newest post seen */
+	int			 media_newest_n;	/* ... in that second */
 };
+
+/* What threads_insights refused the account, last time it was asked. */
+#define ACCOUNT_REFUSED_NONE		0
+#define ACCOUNT_REFUSED_FOLLOWERS	1	/* followers_count only */
+#define ACCOUNT_REFUSED_ALL		2
 
 const char	*account_state_name(enum account_state);
 
@@ -59,6 +72,9 @@ int		 account_set_str(char **dst, const char *src);
  */
 int		 account_get(MDB_txn *, struct store *, const char *key,
 		    struct account *ret_acct);
+/* The same, by user id only (never a username that looks like one). */
+int		 account_get_by_id(MDB_txn *, struct store *,
+		    const char *user_id, struct account *ret_acct);
 /* Writes the record and keeps the username index in step. */
 int		 account_put(MDB_txn *, struct store *, const struct account *);
 
@@ -69,6 +85,10 @@ int		 account_token_put(MDB_txn *, struct store *,
 int		 account_token_get(MDB_txn *, struct store *,
 		    const struct seal *, const char *user_id,
 		    struct secret **ret_token);
+/* The same into a caller's buffer, which it wipes (seal_open_buf()). */
+int		 account_token_read(MDB_txn *, struct store *,
+		    const struct seal *, const char *user_id, char *buf,
+		    size_t size);
 
 /*
  * Deletes the account and everything held about it: record, name index,

@@ -103,6 +103,11 @@ static const struct key keys[] = {
 	{ "scheduler", "max_attempts", KEY_INT, F(sched_max_attempts),
 	    1, 100 },
 	{ "scheduler", "timezone", KEY_TIMEZONE, F(sched_timezone), 0, 0 },
+	/* Down to 1s so that end-to-end tests need not wait. */
+	{ "scheduler", "retry_delay", KEY_DURATION, F(sched_retry_delay),
+	    1, HOUR },
+	{ "scheduler", "quota_retry", KEY_DURATION, F(sched_quota_retry),
+	    1, DAY },
 	{ NULL, NULL, 0, 0, 0, 0 }
 };
 
@@ -820,6 +825,8 @@ config_new(void)
 	cfg->tokens_warn_before = 7 * DAY;
 	cfg->sched_prestage = 10 * MINUTE;
 	cfg->sched_max_attempts = 5;
+	cfg->sched_retry_delay = 30;
+	cfg->sched_quota_retry = 15 * MINUTE;
 	cfg->base_url = strdup("https://graph.threads.net");
 	cfg->auth_url = strdup("https://threads.net/oauth/authorize");
 	cfg->store_path = strdup("/var/lib/threadsd");

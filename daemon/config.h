@@ -10,7 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_DEFAULT_PATH	"/etc/threadsd/threadsd.conf"
+#ifndef THREADSD_SYSCONFDIR
+#define THREADSD_SYSCONFDIR	"/etc"
+#endif
+/* /etc/threadsd/threadsd.conf when built with --prefix=/usr. */
+#define CONFIG_DEFAULT_PATH	THREADSD_SYSCONFDIR "/threadsd/threadsd.conf"
 
 struct config {
 	/* [api] */
@@ -44,6 +48,8 @@ struct config {
 	int64_t		 sched_prestage;	/* 10m, at most 23h */
 	int		 sched_max_attempts;	/* 5 */
 	char		*sched_timezone;	/* NULL: UTC */
+	int64_t		 sched_retry_delay;	/* 30s, the first backoff */
+	int64_t		 sched_quota_retry;	/* 15m, an exhausted quota */
 };
 
 /* A config holding every default.  NULL when out of memory. */

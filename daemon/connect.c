@@ -20,6 +20,8 @@
 #include "daemon.h"
 #include "graph.h"
 #include "log.h"
+#include "poller.h"
+#include "sched.h"
 #include "store.h"
 #include "tokens.h"
 
@@ -177,7 +179,7 @@ save_txn(MDB_txn *txn, void *arg)
 	int r;
 
 	account_init(a);
-	r = account_get(txn, sv->d->store, j->acct.user_id, a);
+	r = account_get_by_id(txn, sv->d->store, j->acct.user_id, a);
 	if (r == -ENOENT) {
 		sv->created = 1;
 		strcpy(a->user_id, j->acct.user_id);
@@ -229,10 +231,13 @@ job_save(struct job *j)
 	res = account_to_json(&sv.acct);
 	json_object_object_add(res, "created",
 	    json_object_new_boolean(sv.created));
+	/* A reconnected account's paused posts go on. */
+	sched_account_active(d->sched, sv.acct.user_id);
 	account_clear(&sv.acct);
 	j->req = NULL;
 	job_free(j);
 	tokens_kick(d->tokens);
+	poller_kick(d->poller);
 	daemon_notify_status(d);
 	req_ok(req, res);
 }

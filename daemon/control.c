@@ -23,6 +23,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <sodium.h>
 
 #include "config.h"
 #include "control.h"
@@ -35,12 +36,20 @@ static const struct req_entry req_table[] = {
 	{ "status",		req_status,		0 },
 	{ "reload",		req_reload,		REQ_MUTATING },
 	{ "account.auth_url",	req_account_auth_url,	0 },
-	{ "account.add",	req_account_add,	REQ_MUTATING },
+	{ "account.add",	req_account_add,	REQ_MUTATING | REQ_SECRET },
 	{ "account.list",	req_account_list,	0 },
 	{ "account.show",	req_account_show,	0 },
 	{ "account.remove",	req_account_remove,	REQ_MUTATING },
 	{ "account.export",	req_account_export,	0 },
 	{ "account.refresh",	req_account_refresh,	REQ_MUTATING },
+	{ "account.poll",	req_account_poll,	REQ_MUTATING },
+	{ "stats.get",		req_stats_get,		0 },
+	{ "metrics",		req_metrics,		0 },
+	{ "post.schedule",	req_post_schedule,	REQ_MUTATING },
+	{ "post.list",		req_post_list,		0 },
+	{ "post.show",		req_post_show,		0 },
+	{ "post.cancel",	req_post_cancel,	REQ_MUTATING },
+	{ "post.retry",		req_post_retry,		REQ_MUTATING },
 	{ NULL, NULL, 0 }
 };
 
@@ -54,6 +63,7 @@ struct conn {
 	pid_t			 pid;
 	int			 eof;		/* the peer sends no more */
 	int			 closing;	/* close once output drains */
+	int			 stalled;	/* output full: reading paused */
 };
 
 struct control {
@@ -63,6 +73,12 @@ struct control {
 	TAILQ_HEAD(, conn)	 conns;
 	int			 nconns;
 };
+
+/*
+ * A client that sends requests without reading the replies stops being
+ * read once this much output waits for it.
+ */
+#define CONN_MAX_OUTPUT	(256 * 1024)
 
 static void	conn_process(struct conn *);
 
@@ -116,22 +132,55 @@ conn_kick_cb(evutil_socket_t fd, short what, void *arg)
 	conn_process(c);
 }
 
+/*
+ * A reply nearly always fits in the socket buffer: it is written at once,
+ * and only what the socket did not take goes through the bufferevent.
+ * That spares arming and disarming the write event (two epoll_ctl calls
+ * and a loop turn) per reply.  An error is left for the bufferevent to
+ * find.
+ */
 static void
 conn_send(struct conn *c, char *line)
 {
+	size_t len, off = 0;
+	ssize_t n;
+
 	if (line == NULL) {
 		log_error("control: out of memory building a reply");
 		conn_drop(c);
 		return;
 	}
-	if (c->bev != NULL)
-		bufferevent_write(c->bev, line, strlen(line));
+	len = strlen(line);
+	if (c->bev != NULL &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		n = send(bufferevent_getfd(c->bev), line, len, MSG_NOSIGNAL);
+		if (n > 0)
+			off = (size_t)n;
+	}
+	if (c->bev != NULL && off < len)
+		bufferevent_write(c->bev, line + off, len - off);
 	free(line);
+}
+
+/* Zeroes the string arguments of a request that carried a secret. */
+static void
+req_wipe_args(struct req *req)
+{
+	if (req->pr.args == NULL)
+		return;
+	json_object_object_foreach(req->pr.args, key, val) {
+		(void)key;
+		if (json_object_is_type(val, json_type_string))
+			sodium_memzero((char *)json_object_get_string(val),
+			    (size_t)json_object_get_string_len(val));
+	}
 }
 
 static void
 req_free(struct req *req)
 {
+	if (req->wipe)
+		req_wipe_args(req);
 	proto_request_clear(&req->pr);
 	free(req);
 }
@@ -140,9 +189,13 @@ req_free(struct req *req)
 static void
 req_done(struct req *req, char *line)
 {
+	const struct req_entry *e = req_lookup(req->pr.cmd);
 	struct conn *c = req->conn;
 
 	conn_send(c, line);
+	/* What a request changed shows in systemd's STATUS= at once. */
+	if (e != NULL && (e->flags & REQ_MUTATING))
+		daemon_notify_status(req->d);
 	c->pending = NULL;
 	req_free(req);
 	if (c->bev != NULL && !c->closing)
@@ -204,8 +257,37 @@ conn_dispatch(struct conn *c, const char *line, size_t len)
 		log_info("control: %s from uid %u pid %d", e->name,
 		    (unsigned)c->uid, (int)c->pid);
 	c->pending = req;
-	bufferevent_disable(c->bev, EV_READ);
+	req->wipe = (e->flags & REQ_SECRET) != 0;
 	e->handler(req);
+	/* Still pending: it waits (on HTTP, say); read nothing meanwhile. */
+	if (c->pending != NULL && c->bev != NULL)
+		bufferevent_disable(c->bev, EV_READ);
+}
+
+/*
+ * Drains len bytes of in, zeroing them first: a request line may hold a
+ * token, and freed evbuffer chunks are not wiped.
+ */
+static void
+wipe_drain(struct evbuffer *in, size_t len)
+{
+	struct evbuffer_iovec v[8];
+	size_t done, l;
+	int i, n;
+
+	while (len > 0) {
+		if ((n = evbuffer_peek(in, len, NULL, v, 8)) <= 0)
+			break;
+		done = 0;
+		for (i = 0; i < n && i < 8 && done < len; i++) {
+			l = v[i].iov_len < len - done ? v[i].iov_len :
+			    len - done;
+			sodium_memzero(v[i].iov_base, l);
+			done += l;
+		}
+		evbuffer_drain(in, done);
+		len -= done;
+	}
 }
 
 /* Handles complete lines until one waits, the input runs dry, or the
@@ -219,6 +301,12 @@ conn_process(struct conn *c)
 	char *line;
 
 	while (c->bev != NULL && c->pending == NULL && !c->closing) {
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
+		    CONN_MAX_OUTPUT) {
+			c->stalled = 1;
+			bufferevent_disable(c->bev, EV_READ);
+			break;
+		}
 		in = bufferevent_get_input(c->bev);
 		avail = evbuffer_get_length(in);
 		eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
@@ -237,14 +325,15 @@ conn_process(struct conn *c)
 			conn_drop(c);
 			return;
 		}
-		evbuffer_remove(in, line, eol.pos);
-		evbuffer_drain(in, eol_len);
+		evbuffer_copyout(in, line, eol.pos);
+		wipe_drain(in, (size_t)eol.pos + eol_len);
 		len = (size_t)eol.pos;
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
 		line[len] = '\0';
 		if (len > 0)
 			conn_dispatch(c, line, len);
+		sodium_memzero(line, (size_t)eol.pos);
 		free(line);
 	}
 	if (c->bev == NULL || c->pending != NULL)
@@ -269,8 +358,15 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	struct conn *c = arg;
 
 	(void)bev;
-	if (c->closing && c->pending == NULL)
+	if (c->closing && c->pending == NULL) {
 		conn_drop(c);
+		return;
+	}
+	if (c->stalled) {	/* the client read its replies: go on */
+		c->stalled = 0;
+		bufferevent_enable(c->bev, EV_READ);
+		conn_process(c);
+	}
 }
 
 static void

@@ -18,15 +18,17 @@ struct daemon;
 struct control;
 struct conn;
 
-#define REQ_MUTATING	0x1
+#define REQ_MUTATING	0x1	/* changes state: logged with the peer */
+#define REQ_SECRET	0x2	/* carries a secret: arguments wiped */
 
 /* One request in flight.  Owned by control.c until req_ok()/req_fail(). */
 struct req {
 	struct daemon		*d;
-	struct conn		*conn;	/* NULL once the client went away */
+	struct conn		*conn;	/* outlives the client's socket */
 	struct proto_request	 pr;	/* cmd, id, args (always an object) */
 	uid_t			 uid;	/* the peer, from SO_PEERCRED */
 	pid_t			 pid;
+	int			 wipe;	/* REQ_SECRET: wipe args when done */
 };
 
 typedef void	(*req_handler)(struct req *);

@@ -20,6 +20,9 @@ struct seal;
 struct secret;
 struct tokens;
 struct connects;
+struct poller;
+struct sched;
+struct probes;
 
 struct daemon {
 	struct event_base	*base;
@@ -33,6 +36,9 @@ struct daemon {
 	struct secret		*app_secret;	/* NULL: none configured */
 	struct tokens		*tokens;	/* the token keeper */
 	struct connects		*connects;	/* add-account jobs */
+	struct poller		*poller;	/* metrics polling */
+	struct sched		*sched;		/* the post scheduler */
+	struct probes		*probes;	/* media URL checks */
 	struct auth_states	 auth;		/* OAuth states handed out */
 	int64_t			 started_mono;	/* CLOCK_MONOTONIC seconds */
 };

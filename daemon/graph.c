@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include "common/timefmt.h"
 #include "daemon/graph.h"
 #include "daemon/http.h"
 
@@ -34,6 +36,14 @@ enum graph_kind {
 	GRAPH_KIND_TOKEN,
 	GRAPH_KIND_PROFILE,
 	GRAPH_KIND_TOKEN_INFO,
+	GRAPH_KIND_INSIGHTS,
+	GRAPH_KIND_LOOKUP,
+	GRAPH_KIND_PAGE,
+	GRAPH_KIND_ID,		/* publishing: create, publish */
+	GRAPH_KIND_CONTAINER,
+	GRAPH_KIND_QUOTA,
+	GRAPH_KIND_MEDIA,
+	GRAPH_KIND_THREADS,
 };
 
 struct graph_call {
@@ -44,6 +54,14 @@ struct graph_call {
 		graph_token_cb		 token;
 		graph_profile_cb	 profile;
 		graph_token_info_cb	 token_info;
+		graph_insights_cb	 insights;
+		graph_lookup_cb		 lookup;
+		graph_page_cb		 page;
+		graph_id_cb		 id;
+		graph_container_cb	 container;
+		graph_quota_cb		 quota;
+		graph_media_cb		 media;
+		graph_threads_cb	 threads;
 	} cb;
 	void			*arg;
 	struct http_call	*http_call;
@@ -301,7 +319,9 @@ graph_json_error(struct json_object *root, long status,
 			graph_copy_text(err->fbtrace_id,
 			    sizeof(err->fbtrace_id), s, strlen(s));
 	} else if (json_object_object_get_ex(root, "error_type", NULL) ||
-	    json_object_object_get_ex(root, "error_message", NULL)) {
+	    (json_object_object_get_ex(root, "error_message", NULL) &&
+	    /* A container status says error_message too (§6.2). */
+	    !json_object_object_get_ex(root, "status", NULL))) {
 		err->code = graph_get_int(root, "code");
 		err->subcode = graph_get_int(root, "error_subcode");
 		if ((s = graph_get_string(root, "error_message")) != NULL)
@@ -605,6 +625,262 @@ out:
 	return form;
 }
 
+/*
+ * The poller's reads: user insights (threads-api.md §4.1, §9.5),
+ * profile_lookup (§5.1, §9.7) and the /me/threads listing (§6.6, §9.10).
+ * A value that is missing, negative or not an integer stays
+ * GRAPH_UNKNOWN: a wrong 0 would show as a real drop in the history.
+ */
+static int64_t
+graph_count(struct json_object *v)
+{
+	int64_t	n;
+
+	if (v == NULL || !json_object_is_type(v, json_type_int))
+		return GRAPH_UNKNOWN;
+	n = json_object_get_int64(v);
+	return n < 0 ? GRAPH_UNKNOWN : n;
+}
+
+/* views is one value a day: the one with the latest end_time wins. */
+static int64_t
+graph_series_latest(struct json_object *arr)
+{
+	struct json_object	*e;
+	const char		*s;
+	int64_t			 best = GRAPH_UNKNOWN, best_t = INT64_MIN, t, v;
+	size_t			 i, n;
+
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(e, json_type_object) ||
+		    (v = graph_count(graph_get(e, "value", json_type_int))) < 0)
+			continue;
+		/* Without end_time the order of the array decides. */
+		if ((s = graph_get_string(e, "end_time")) == NULL ||
+		    timefmt_parse(s, 0, &t) < 0)
+			t = INT64_MIN / 2 + (int64_t)i;
+		if (t >= best_t) {
+			best_t = t;
+			best = v;
+		}
+	}
+	return best;
+}
+
+/* clicks come one entry per link: the total is their sum. */
+static int64_t
+graph_links_sum(struct json_object *arr)
+{
+	int64_t	sum = 0, v;
+	size_t	i, n;
+
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		v = graph_count(graph_get(json_object_array_get_idx(arr, i),
+		    "value", json_type_int));
+		if (v < 0)
+			continue;
+		sum = v > INT64_MAX - sum ? INT64_MAX : sum + v;
+	}
+	return sum;
+}
+
+/*
+ * One metric, whichever of the three shapes it came in, tried in the
+ * order clients parse them: values[], total_value, link_total_values.
+ */
+static int64_t
+graph_metric_value(struct json_object *m)
+{
+	struct json_object	*v;
+
+	if ((v = graph_get(m, "values", json_type_array)) != NULL &&
+	    json_object_array_length(v) > 0)
+		return graph_series_latest(v);
+	if ((v = graph_get(m, "total_value", json_type_object)) != NULL)
+		return graph_count(graph_get(v, "value", json_type_int));
+	if ((v = graph_get(m, "link_total_values", json_type_array)) != NULL)
+		return graph_links_sum(v);
+	return GRAPH_UNKNOWN;
+}
+
+int
+graph_parse_insights(long status, const char *body, size_t len,
+    struct graph_insights *ret_ins, struct graph_error *ret_err)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} metrics[] = {
+		{ "views", offsetof(struct graph_insights, views) },
+		{ "likes", offsetof(struct graph_insights, likes) },
+		{ "replies", offsetof(struct graph_insights, replies) },
+		{ "reposts", offsetof(struct graph_insights, reposts) },
+		{ "quotes", offsetof(struct graph_insights, quotes) },
+		{ "clicks", offsetof(struct graph_insights, clicks) },
+		{ "followers_count", offsetof(struct graph_insights,
+		    followers) },
+	};
+	struct json_object	*root, *data, *e;
+	struct graph_insights	 ins;
+	const char		*name;
+	size_t			 i, j, n;
+
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if ((data = graph_get(root, "data", json_type_array)) == NULL) {
+		graph_malformed(ret_err, "missing data");
+		json_object_put(root);
+		return -EPROTO;
+	}
+	for (j = 0; j < sizeof(metrics) / sizeof(metrics[0]); j++)
+		*(int64_t *)(void *)((char *)&ins + metrics[j].off) =
+		    GRAPH_UNKNOWN;
+	n = json_object_array_length(data);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(data, i);
+		if (!json_object_is_type(e, json_type_object) ||
+		    (name = graph_get_string(e, "name")) == NULL)
+			continue;
+		for (j = 0; j < sizeof(metrics) / sizeof(metrics[0]); j++)
+			if (strcmp(name, metrics[j].name) == 0)
+				*(int64_t *)(void *)((char *)&ins +
+				    metrics[j].off) = graph_metric_value(e);
+	}
+	json_object_put(root);
+	*ret_ins = ins;
+	return 0;
+}
+
+int
+graph_parse_lookup(long status, const char *body, size_t len,
+    struct graph_lookup *ret_lookup, struct graph_error *ret_err)
+{
+	struct json_object	*root;
+
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	ret_lookup->followers = graph_count(graph_get(root, "follower_count",
+	    json_type_int));
+	json_object_put(root);
+	return 0;
+}
+
+void
+graph_page_clear(struct graph_page *page)
+{
+	if (page == NULL)
+		return;
+	free(page->at);
+	free(page->after);
+	memset(page, 0, sizeof(*page));
+}
+
+/* Meta's cursors are opaque base64 of ~100 bytes; refuse absurd ones. */
+#define GRAPH_CURSOR_MAX	2048
+
+/*
+ * A page continues when it has an after cursor and either a next URL
+ * (Meta) or a full page (the fake, which sends cursors only): so the
+ * last page of a listing is not followed by an empty one.
+ */
+int
+graph_parse_page(long status, const char *body, size_t len,
+    struct graph_page *ret_page, struct graph_error *ret_err)
+{
+	struct json_object	*root, *data, *e, *paging, *cursors;
+	struct graph_page	 page;
+	const char		*s, *after = NULL;
+	size_t			 i, n;
+	int64_t			 t;
+	int			 r = -EPROTO;
+
+	memset(&page, 0, sizeof(page));
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if ((data = graph_get(root, "data", json_type_array)) == NULL) {
+		graph_malformed(ret_err, "missing data");
+		goto out;
+	}
+	n = json_object_array_length(data);
+	if ((page.at = calloc(n > 0 ? n : 1, sizeof(*page.at))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(data, i);
+		if (!json_object_is_type(e, json_type_object) ||
+		    !json_object_object_get_ex(e, "id", NULL))
+			continue;
+		if ((s = graph_get_string(e, "timestamp")) == NULL ||
+		    timefmt_parse(s, 0, &t) < 0 || t < 0)
+			t = 0;
+		page.at[page.n++] = t;
+	}
+	if ((paging = graph_get(root, "paging", json_type_object)) != NULL &&
+	    (cursors = graph_get(paging, "cursors", json_type_object)) != NULL)
+		after = graph_get_string(cursors, "after");
+	if (after != NULL && *after != '\0' && page.n > 0 &&
+	    (graph_get_string(paging, "next") != NULL ||
+	    page.n >= GRAPH_PAGE_LIMIT)) {
+		if (strlen(after) > GRAPH_CURSOR_MAX) {
+			graph_malformed(ret_err, "cursor too long");
+			goto out;
+		}
+		if ((page.after = strdup(after)) == NULL)
+			goto nomem;
+	}
+	*ret_page = page;
+	memset(&page, 0, sizeof(page));
+	r = 0;
+	goto out;
+nomem:
+	ret_err->class = GRAPH_TRANSIENT;
+	graph_set_message(ret_err, "out of memory");
+out:
+	graph_page_clear(&page);
+	json_object_put(root);
+	return r;
+}
+
+static void
+graph_finish_read(struct graph_call *c, long status, const char *body,
+    size_t len)
+{
+	struct graph_insights	 ins;
+	struct graph_lookup	 lookup;
+	struct graph_page	 page;
+	struct graph_error	*err = &c->err;
+
+	switch (c->kind) {
+	case GRAPH_KIND_INSIGHTS:
+		if (graph_parse_insights(status, body, len, &ins, err) == 0)
+			c->cb.insights(err, &ins, c->arg);
+		else
+			c->cb.insights(err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_LOOKUP:
+		if (graph_parse_lookup(status, body, len, &lookup, err) == 0)
+			c->cb.lookup(err, &lookup, c->arg);
+		else
+			c->cb.lookup(err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_PAGE:
+		if (graph_parse_page(status, body, len, &page, err) == 0) {
+			c->cb.page(err, &page, c->arg);
+			graph_page_clear(&page);
+		} else
+			c->cb.page(err, NULL, c->arg);
+		break;
+	default:
+		break;
+	}
+}
+
+static void	graph_finish_post(struct graph_call *, long, const char *,
+		    size_t);
+static void	graph_fail_post(struct graph_call *);
+
 static void
 graph_finish(struct graph_call *c, long status, const char *body,
     size_t len)
@@ -636,6 +912,18 @@ graph_finish(struct graph_call *c, long status, const char *body,
 		else
 			c->cb.token_info(err, NULL, c->arg);
 		break;
+	case GRAPH_KIND_INSIGHTS:
+	case GRAPH_KIND_LOOKUP:
+	case GRAPH_KIND_PAGE:
+		graph_finish_read(c, status, body, len);
+		break;
+	case GRAPH_KIND_ID:
+	case GRAPH_KIND_CONTAINER:
+	case GRAPH_KIND_QUOTA:
+	case GRAPH_KIND_MEDIA:
+	case GRAPH_KIND_THREADS:
+		graph_finish_post(c, status, body, len);
+		break;
 	}
 }
 
@@ -652,6 +940,22 @@ graph_fail(struct graph_call *c)
 		break;
 	case GRAPH_KIND_TOKEN_INFO:
 		c->cb.token_info(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_INSIGHTS:
+		c->cb.insights(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_LOOKUP:
+		c->cb.lookup(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_PAGE:
+		c->cb.page(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_ID:
+	case GRAPH_KIND_CONTAINER:
+	case GRAPH_KIND_QUOTA:
+	case GRAPH_KIND_MEDIA:
+	case GRAPH_KIND_THREADS:
+		graph_fail_post(c);
 		break;
 	}
 }
@@ -882,6 +1186,105 @@ graph_debug_token(struct graph *g, const char *token, graph_token_info_cb cb,
 	return c;
 }
 
+/* Ids are ours (from the store), but a URL path gets digits only. */
+static int
+graph_is_id(const char *s)
+{
+	size_t	len = strlen(s);
+
+	return len > 0 && len < GRAPH_ID_LEN &&
+	    strspn(s, "0123456789") == len;
+}
+
+struct graph_call *
+graph_insights(struct graph *g, const char *token, const char *user_id,
+    const char *metrics, graph_insights_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	char			*esc, *path;
+
+	if (token == NULL || user_id == NULL || !graph_is_id(user_id) ||
+	    metrics == NULL || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_INSIGHTS, arg)) == NULL)
+		return NULL;
+	c->cb.insights = cb;
+	if ((esc = http_escape(metrics)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	if (asprintf(&path, "/v1.0/%s/threads_insights?metric=%s", user_id,
+	    esc) == -1) {
+		free(esc);
+		free(c);
+		return NULL;
+	}
+	free(esc);
+	c = graph_start(c, "GET", path, token, NULL);
+	free(path);
+	return c;
+}
+
+struct graph_call *
+graph_profile_lookup(struct graph *g, const char *token,
+    const char *username, graph_lookup_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	char			*esc, *path;
+
+	if (token == NULL || username == NULL || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_LOOKUP, arg)) == NULL)
+		return NULL;
+	c->cb.lookup = cb;
+	if ((esc = http_escape(username)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	if (asprintf(&path, "/v1.0/profile_lookup?username=%s"
+	    "&fields=username,follower_count", esc) == -1) {
+		free(esc);
+		free(c);
+		return NULL;
+	}
+	free(esc);
+	c = graph_start(c, "GET", path, token, NULL);
+	free(path);
+	return c;
+}
+
+struct graph_call *
+graph_threads_page(struct graph *g, const char *token, int64_t since,
+    const char *after, graph_page_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	char			*esc = NULL, *path, num[32] = "";
+	int			 n;
+
+	if (token == NULL || cb == NULL || since < 0)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_PAGE, arg)) == NULL)
+		return NULL;
+	c->cb.page = cb;
+	if (after != NULL && (esc = http_escape(after)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	if (since > 0)
+		snprintf(num, sizeof(num), "&since=%" PRId64, since);
+	n = asprintf(&path, "/v1.0/me/threads?fields=id,timestamp"
+	    "&limit=%d%s%s%s", GRAPH_PAGE_LIMIT, num,
+	    esc != NULL ? "&after=" : "", esc != NULL ? esc : "");
+	free(esc);
+	if (n == -1) {
+		free(c);
+		return NULL;
+	}
+	c = graph_start(c, "GET", path, token, NULL);
+	free(path);
+	return c;
+}
+
 void
 graph_cancel(struct graph_call *c)
 {
@@ -893,4 +1296,505 @@ graph_cancel(struct graph_call *c)
 		event_free(c->defer);
 	TAILQ_REMOVE(&c->graph->calls, c, entry);
 	free(c);
+}
+
+/*
+ * Publishing (threads-api.md §6, §9.8-9.10): containers, their status,
+ * the publish call, the quota, permalinks, and the listing that recovery
+ * searches.  Whether a publish went out is the scheduler's question;
+ * these only report what Meta answered.
+ */
+int
+graph_error_is_quota(const struct graph_error *err)
+{
+	/* Meta's shape is unknown (§10.3); the fake answers 9/2207042. */
+	return err->class != GRAPH_OK && err->code == 9;
+}
+
+const char *
+graph_media_read_name(enum graph_media_type t)
+{
+	switch (t) {
+	case GRAPH_MEDIA_TEXT:
+		return "TEXT_POST";
+	case GRAPH_MEDIA_IMAGE:
+		return "IMAGE";
+	case GRAPH_MEDIA_VIDEO:
+		return "VIDEO";
+	case GRAPH_MEDIA_CAROUSEL:
+		return "CAROUSEL_ALBUM";
+	}
+	return "";
+}
+
+static const char *
+graph_media_create_name(enum graph_media_type t)
+{
+	switch (t) {
+	case GRAPH_MEDIA_TEXT:
+		return "TEXT";
+	case GRAPH_MEDIA_IMAGE:
+		return "IMAGE";
+	case GRAPH_MEDIA_VIDEO:
+		return "VIDEO";
+	case GRAPH_MEDIA_CAROUSEL:
+		return "CAROUSEL";
+	}
+	return "";
+}
+
+/* Ids go into paths: digits only, or the call is refused. */
+static int
+graph_post_id_ok(const char *s)
+{
+	size_t	len;
+
+	if (s == NULL || (len = strlen(s)) == 0 || len >= GRAPH_ID_LEN)
+		return 0;
+	return strspn(s, "0123456789") == len;
+}
+
+int
+graph_parse_id(long status, const char *body, size_t len,
+    char ret_id[GRAPH_ID_LEN], struct graph_error *ret_err)
+{
+	struct json_object	*root, *v;
+	char			 id[GRAPH_ID_LEN];
+	int			 r = -EPROTO;
+
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if (!json_object_object_get_ex(root, "id", &v) ||
+	    graph_id(v, id) < 0)
+		graph_malformed(ret_err, "missing or bad id");
+	else {
+		memcpy(ret_id, id, GRAPH_ID_LEN);
+		r = 0;
+	}
+	json_object_put(root);
+	return r;
+}
+
+int
+graph_parse_container(long status, const char *body, size_t len,
+    struct graph_container *ret_c, struct graph_error *ret_err)
+{
+	static const char *const names[] = {
+		[GRAPH_CONTAINER_IN_PROGRESS] = "IN_PROGRESS",
+		[GRAPH_CONTAINER_FINISHED] = "FINISHED",
+		[GRAPH_CONTAINER_PUBLISHED] = "PUBLISHED",
+		[GRAPH_CONTAINER_ERROR] = "ERROR",
+		[GRAPH_CONTAINER_EXPIRED] = "EXPIRED",
+	};
+	struct json_object	*root, *v;
+	struct graph_container	 c;
+	const char		*s;
+	size_t			 i;
+	int			 r = -EPROTO;
+
+	memset(&c, 0, sizeof(c));
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if (!json_object_object_get_ex(root, "id", &v) ||
+	    graph_id(v, c.id) < 0) {
+		graph_malformed(ret_err, "missing or bad id");
+		goto out;
+	}
+	if ((s = graph_get_string(root, "status")) == NULL) {
+		graph_malformed(ret_err, "missing status");
+		goto out;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			break;
+	if (i == sizeof(names) / sizeof(names[0])) {
+		graph_malformed(ret_err, "unknown container status");
+		goto out;
+	}
+	c.state = (enum graph_container_state)i;
+	if ((s = graph_get_string(root, "error_message")) != NULL)
+		graph_copy_text(c.error_message, sizeof(c.error_message), s,
+		    strlen(s));
+	*ret_c = c;
+	r = 0;
+out:
+	json_object_put(root);
+	return r;
+}
+
+static int64_t
+graph_quota_num(struct json_object *obj, const char *key)
+{
+	struct json_object	*v;
+	int64_t			 n;
+
+	if ((v = graph_get(obj, key, json_type_int)) == NULL ||
+	    (n = json_object_get_int64(v)) < 0)
+		return -1;
+	return n;
+}
+
+int
+graph_parse_quota(long status, const char *body, size_t len,
+    struct graph_quota *ret_q, struct graph_error *ret_err)
+{
+	struct json_object	*root, *data, *e, *cfg;
+	struct graph_quota	 q = { -1, -1, -1, -1, -1 };
+	int			 r = -EPROTO;
+
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if ((data = graph_get(root, "data", json_type_array)) == NULL ||
+	    json_object_array_length(data) < 1 ||
+	    !json_object_is_type(e = json_object_array_get_idx(data, 0),
+	    json_type_object)) {
+		graph_malformed(ret_err, "missing data");
+		goto out;
+	}
+	q.posts_used = graph_quota_num(e, "quota_usage");
+	q.replies_used = graph_quota_num(e, "reply_quota_usage");
+	if ((cfg = graph_get(e, "config", json_type_object)) != NULL) {
+		q.posts_total = graph_quota_num(cfg, "quota_total");
+		q.duration = graph_quota_num(cfg, "quota_duration");
+	}
+	if ((cfg = graph_get(e, "reply_config", json_type_object)) != NULL)
+		q.replies_total = graph_quota_num(cfg, "quota_total");
+	*ret_q = q;
+	r = 0;
+out:
+	json_object_put(root);
+	return r;
+}
+
+int
+graph_parse_media(long status, const char *body, size_t len,
+    struct graph_media *ret_m, struct graph_error *ret_err)
+{
+	struct json_object	*root, *v;
+	struct graph_media	 m;
+	const char		*s;
+	int			 r = -EPROTO;
+
+	memset(&m, 0, sizeof(m));
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if (!json_object_object_get_ex(root, "id", &v) ||
+	    graph_id(v, m.id) < 0) {
+		graph_malformed(ret_err, "missing or bad id");
+		goto out;
+	}
+	/* Withheld for flagged media (§6.6); a cut URL is no URL. */
+	if ((s = graph_get_string(root, "permalink")) != NULL &&
+	    strlen(s) < sizeof(m.permalink))
+		graph_copy_text(m.permalink, sizeof(m.permalink), s,
+		    strlen(s));
+	*ret_m = m;
+	r = 0;
+out:
+	json_object_put(root);
+	return r;
+}
+
+void
+graph_threads_clear(struct graph_threads *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++)
+		free(t->items[i].text);
+	free(t->items);
+	free(t->after);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Entries without a usable id are skipped, not fatal: the page is data. */
+int
+graph_parse_threads(long status, const char *body, size_t len,
+    struct graph_threads *ret_t, struct graph_error *ret_err)
+{
+	struct json_object	*root, *data, *e, *v, *p;
+	struct graph_threads	 t;
+	struct graph_thread	*it;
+	const char		*s;
+	size_t			 i, n;
+	int			 r = -EPROTO;
+
+	memset(&t, 0, sizeof(t));
+	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+		return -EPROTO;
+	if ((data = graph_get(root, "data", json_type_array)) == NULL) {
+		graph_malformed(ret_err, "missing data");
+		goto out;
+	}
+	n = json_object_array_length(data);
+	if (n > 0 && (t.items = calloc(n, sizeof(*t.items))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(data, i);
+		it = &t.items[t.n];
+		if (!json_object_is_type(e, json_type_object) ||
+		    !json_object_object_get_ex(e, "id", &v) ||
+		    graph_id(v, it->id) < 0)
+			continue;
+		if ((s = graph_get_string(e, "text")) != NULL &&
+		    (it->text = strdup(s)) == NULL)
+			goto nomem;
+		if ((s = graph_get_string(e, "timestamp")) == NULL ||
+		    timefmt_parse(s, 0, &it->timestamp) < 0)
+			it->timestamp = 0;
+		if ((s = graph_get_string(e, "media_type")) != NULL)
+			graph_copy_text(it->media_type,
+			    sizeof(it->media_type), s, strlen(s));
+		t.n++;
+	}
+	if ((p = graph_get(root, "paging", json_type_object)) != NULL &&
+	    (p = graph_get(p, "cursors", json_type_object)) != NULL &&
+	    (s = graph_get_string(p, "after")) != NULL && *s != '\0' &&
+	    n > 0 && (t.after = strdup(s)) == NULL)
+		goto nomem;
+	*ret_t = t;
+	memset(&t, 0, sizeof(t));
+	r = 0;
+	goto out;
+nomem:
+	ret_err->class = GRAPH_TRANSIENT;
+	graph_set_message(ret_err, "out of memory");
+out:
+	graph_threads_clear(&t);
+	json_object_put(root);
+	return r;
+}
+
+static void
+graph_finish_post(struct graph_call *c, long status, const char *body,
+    size_t len)
+{
+	struct graph_error	*err = &c->err;
+	struct graph_container	 cont;
+	struct graph_quota	 q;
+	struct graph_media	 m;
+	struct graph_threads	 t;
+	char			 id[GRAPH_ID_LEN];
+
+	switch (c->kind) {
+	case GRAPH_KIND_ID:
+		if (graph_parse_id(status, body, len, id, err) == 0)
+			c->cb.id(err, id, c->arg);
+		else
+			c->cb.id(err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_CONTAINER:
+		if (graph_parse_container(status, body, len, &cont, err) == 0)
+			c->cb.container(err, &cont, c->arg);
+		else
+			c->cb.container(err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_QUOTA:
+		if (graph_parse_quota(status, body, len, &q, err) == 0)
+			c->cb.quota(err, &q, c->arg);
+		else
+			c->cb.quota(err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_MEDIA:
+		if (graph_parse_media(status, body, len, &m, err) == 0)
+			c->cb.media(err, &m, c->arg);
+		else
+			c->cb.media(err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_THREADS:
+		if (graph_parse_threads(status, body, len, &t, err) == 0) {
+			c->cb.threads(err, &t, c->arg);
+			graph_threads_clear(&t);
+		} else
+			c->cb.threads(err, NULL, c->arg);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+graph_fail_post(struct graph_call *c)
+{
+	switch (c->kind) {
+	case GRAPH_KIND_ID:
+		c->cb.id(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_CONTAINER:
+		c->cb.container(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_QUOTA:
+		c->cb.quota(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_MEDIA:
+		c->cb.media(&c->err, NULL, c->arg);
+		break;
+	case GRAPH_KIND_THREADS:
+		c->cb.threads(&c->err, NULL, c->arg);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A GET of path (built by the caller, freed here) with the token. */
+static struct graph_call *
+graph_post_get(struct graph_call *c, char *path, const char *token)
+{
+	if (path == NULL) {
+		free(c);
+		return NULL;
+	}
+	c = graph_start(c, "GET", path, token, NULL);
+	free(path);
+	return c;
+}
+
+static char *
+graph_pathf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n == -1 ? NULL : s;
+}
+
+struct graph_call *
+graph_create_container(struct graph *g, const char *token,
+    const struct graph_container_spec *spec, graph_id_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	const char		*kv[2 * 12 + 1];
+	char			*form;
+	size_t			 n = 0;
+
+#define KV(k, v)	do {						\
+	if ((v) != NULL) {						\
+		kv[n++] = (k);						\
+		kv[n++] = (v);						\
+	}								\
+} while (0)
+	if (token == NULL || spec == NULL || cb == NULL)
+		return NULL;
+	KV("media_type", graph_media_create_name(spec->type));
+	KV("text", spec->text);
+	KV(spec->type == GRAPH_MEDIA_VIDEO ? "video_url" : "image_url",
+	    spec->media_url);
+	KV("alt_text", spec->alt_text);
+	KV("is_carousel_item", spec->is_carousel_item ? "true" : NULL);
+	KV("children", spec->children);
+	KV("reply_to_id", spec->reply_to_id);
+	KV("reply_control", spec->reply_control);
+	KV("quote_post_id", spec->quote_post_id);
+	KV("link_attachment", spec->link_attachment);
+	KV("topic_tag", spec->topic_tag);
+	kv[n] = NULL;
+#undef KV
+	if ((c = graph_call_new(g, GRAPH_KIND_ID, arg)) == NULL)
+		return NULL;
+	c->cb.id = cb;
+	if ((form = graph_form(kv)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c = graph_start(c, "POST", "/v1.0/me/threads", token, form);
+	free(form);
+	return c;
+}
+
+struct graph_call *
+graph_container_status(struct graph *g, const char *token,
+    const char *container_id, graph_container_cb cb, void *arg)
+{
+	struct graph_call	*c;
+
+	if (token == NULL || !graph_post_id_ok(container_id) || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_CONTAINER, arg)) == NULL)
+		return NULL;
+	c->cb.container = cb;
+	return graph_post_get(c, graph_pathf("/v1.0/%s?fields=id,status,"
+	    "error_message", container_id), token);
+}
+
+struct graph_call *
+graph_publish(struct graph *g, const char *token, const char *container_id,
+    graph_id_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	char			*form;
+	const char		*kv[] = { "creation_id", container_id, NULL };
+
+	if (token == NULL || !graph_post_id_ok(container_id) || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_ID, arg)) == NULL)
+		return NULL;
+	c->cb.id = cb;
+	if ((form = graph_form(kv)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c = graph_start(c, "POST", "/v1.0/me/threads_publish", token, form);
+	free(form);
+	return c;
+}
+
+struct graph_call *
+graph_publishing_limit(struct graph *g, const char *token, graph_quota_cb cb,
+    void *arg)
+{
+	struct graph_call	*c;
+
+	if (token == NULL || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_QUOTA, arg)) == NULL)
+		return NULL;
+	c->cb.quota = cb;
+	return graph_post_get(c, graph_pathf("/v1.0/me/"
+	    "threads_publishing_limit?fields=quota_usage,config,"
+	    "reply_quota_usage,reply_config"), token);
+}
+
+struct graph_call *
+graph_media_permalink(struct graph *g, const char *token,
+    const char *media_id, graph_media_cb cb, void *arg)
+{
+	struct graph_call	*c;
+
+	if (token == NULL || !graph_post_id_ok(media_id) || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_MEDIA, arg)) == NULL)
+		return NULL;
+	c->cb.media = cb;
+	return graph_post_get(c, graph_pathf("/v1.0/%s?fields=id,permalink",
+	    media_id), token);
+}
+
+struct graph_call *
+graph_threads_since(struct graph *g, const char *token, int64_t since,
+    const char *after, graph_threads_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	char			*esc = NULL, *path;
+
+	if (token == NULL || cb == NULL || since < 0)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_THREADS, arg)) == NULL)
+		return NULL;
+	c->cb.threads = cb;
+	if (after != NULL && (esc = http_escape(after)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	path = graph_pathf("/v1.0/me/threads?fields=id,text,timestamp,"
+	    "media_type&limit=100&since=%" PRId64 "%s%s", since,
+	    esc != NULL ? "&after=" : "", esc != NULL ? esc : "");
+	free(esc);
+	return graph_post_get(c, path, token);
 }

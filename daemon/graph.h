@@ -103,6 +103,65 @@ struct graph_call *graph_me(struct graph *, const char *token,
 struct graph_call *graph_debug_token(struct graph *, const char *token,
 		    graph_token_info_cb, void *arg);
 
+/*
+ * What the poller reads.  A number Meta did not send is GRAPH_UNKNOWN,
+ * never 0.
+ */
+#define GRAPH_UNKNOWN	(-1)
+
+/* threads_insights, one value per metric whatever its shape. */
+struct graph_insights {
+	int64_t		 views;		/* values[]: the latest day */
+	int64_t		 likes;		/* total_value.value */
+	int64_t		 replies;
+	int64_t		 reposts;
+	int64_t		 quotes;
+	int64_t		 clicks;	/* link_total_values summed */
+	int64_t		 followers;	/* followers_count */
+};
+
+/* profile_lookup: a public profile (Meta sends no id). */
+struct graph_lookup {
+	int64_t		 followers;	/* follower_count */
+};
+
+/* One page of /me/threads, newest first. */
+struct graph_page {
+	size_t		 n;		/* posts on the page */
+	int64_t		*at;		/* their timestamps; 0 when absent */
+	char		*after;		/* the next page's cursor; NULL: last */
+};
+void		 graph_page_clear(struct graph_page *);
+
+typedef void	(*graph_insights_cb)(const struct graph_error *,
+		    const struct graph_insights *, void *arg);
+typedef void	(*graph_lookup_cb)(const struct graph_error *,
+		    const struct graph_lookup *, void *arg);
+typedef void	(*graph_page_cb)(const struct graph_error *,
+		    const struct graph_page *, void *arg);
+
+/* The user metrics threadsd keeps, in the order Meta is asked for them. */
+#define GRAPH_METRICS_ALL \
+	"views,likes,replies,reposts,quotes,clicks,followers_count"
+#define GRAPH_METRICS_NO_FOLLOWERS \
+	"views,likes,replies,reposts,quotes,clicks"
+
+/* GET /v1.0/{user_id}/threads_insights?metric=metrics */
+struct graph_call *graph_insights(struct graph *, const char *token,
+		    const char *user_id, const char *metrics,
+		    graph_insights_cb, void *arg);
+/* GET /v1.0/profile_lookup?username=&fields=username,follower_count */
+struct graph_call *graph_profile_lookup(struct graph *, const char *token,
+		    const char *username, graph_lookup_cb, void *arg);
+/*
+ * GET /v1.0/me/threads?fields=id,timestamp&limit=GRAPH_PAGE_LIMIT, with
+ * since (Unix seconds; 0: none) and after (a cursor; NULL: none).
+ */
+#define GRAPH_PAGE_LIMIT	100
+struct graph_call *graph_threads_page(struct graph *, const char *token,
+		    int64_t since, const char *after, graph_page_cb,
+		    void *arg);
+
 /* Abandons a call: its callback will not run.  Accepts NULL. */
 void		 graph_cancel(struct graph_call *);
 
@@ -119,5 +178,135 @@ int		 graph_parse_profile(long status, const char *body, size_t len,
 int		 graph_parse_token_info(long status, const char *body,
 		    size_t len, struct graph_token_info *ret_info,
 		    struct graph_error *ret_err);
+int		 graph_parse_insights(long status, const char *body,
+		    size_t len, struct graph_insights *ret_ins,
+		    struct graph_error *ret_err);
+int		 graph_parse_lookup(long status, const char *body, size_t len,
+		    struct graph_lookup *ret_lookup,
+		    struct graph_error *ret_err);
+int		 graph_parse_page(long status, const char *body, size_t len,
+		    struct graph_page *ret_page, struct graph_error *ret_err);
+
+/*
+ * Publishing (threads-api.md §6): containers, their status, the publish
+ * call, the quota, a media's permalink, and the listing that finds a post
+ * whose publish answer was lost.  Ids are digit strings.
+ */
+enum graph_media_type {
+	GRAPH_MEDIA_TEXT,
+	GRAPH_MEDIA_IMAGE,
+	GRAPH_MEDIA_VIDEO,
+	GRAPH_MEDIA_CAROUSEL,
+};
+
+/* One container to create; any string may be NULL (not sent). */
+struct graph_container_spec {
+	enum graph_media_type	 type;
+	const char		*text;
+	const char		*media_url;	/* image_url or video_url */
+	const char		*alt_text;
+	int			 is_carousel_item;
+	const char		*children;	/* "id1,id2,..." */
+	const char		*reply_to_id;
+	const char		*reply_control;
+	const char		*quote_post_id;
+	const char		*link_attachment;
+	const char		*topic_tag;
+};
+
+enum graph_container_state {
+	GRAPH_CONTAINER_IN_PROGRESS,
+	GRAPH_CONTAINER_FINISHED,
+	GRAPH_CONTAINER_PUBLISHED,
+	GRAPH_CONTAINER_ERROR,
+	GRAPH_CONTAINER_EXPIRED,
+};
+
+struct graph_container {
+	char			 id[GRAPH_ID_LEN];
+	enum graph_container_state state;
+	char			 error_message[128];	/* "" when none */
+};
+
+/* threads_publishing_limit; -1 for what Meta did not send. */
+struct graph_quota {
+	int64_t		 posts_used;
+	int64_t		 posts_total;
+	int64_t		 replies_used;
+	int64_t		 replies_total;
+	int64_t		 duration;	/* seconds */
+};
+
+/* GET /{media-id}?fields=id,permalink; permalink "" when withheld. */
+struct graph_media {
+	char		 id[GRAPH_ID_LEN];
+	char		 permalink[512];
+};
+
+/* One page of /me/threads with what recovery matches on. */
+struct graph_thread {
+	char		 id[GRAPH_ID_LEN];
+	char		*text;		/* NULL: none */
+	int64_t		 timestamp;	/* 0: absent */
+	char		 media_type[24];	/* TEXT_POST, IMAGE, ... */
+};
+struct graph_threads {
+	struct graph_thread *items;
+	size_t		 n;
+	char		*after;		/* the next page's cursor; NULL: last */
+};
+void		 graph_threads_clear(struct graph_threads *);
+
+typedef void	(*graph_id_cb)(const struct graph_error *, const char *id,
+		    void *arg);
+typedef void	(*graph_container_cb)(const struct graph_error *,
+		    const struct graph_container *, void *arg);
+typedef void	(*graph_quota_cb)(const struct graph_error *,
+		    const struct graph_quota *, void *arg);
+typedef void	(*graph_media_cb)(const struct graph_error *,
+		    const struct graph_media *, void *arg);
+typedef void	(*graph_threads_cb)(const struct graph_error *,
+		    const struct graph_threads *, void *arg);
+
+/* POST /v1.0/me/threads (form-encoded): the container id. */
+struct graph_call *graph_create_container(struct graph *, const char *token,
+		    const struct graph_container_spec *, graph_id_cb,
+		    void *arg);
+/* GET /v1.0/{container-id}?fields=id,status,error_message */
+struct graph_call *graph_container_status(struct graph *, const char *token,
+		    const char *container_id, graph_container_cb, void *arg);
+/* POST /v1.0/me/threads_publish, creation_id in the body: the media id. */
+struct graph_call *graph_publish(struct graph *, const char *token,
+		    const char *container_id, graph_id_cb, void *arg);
+/* GET /v1.0/me/threads_publishing_limit (posts and replies). */
+struct graph_call *graph_publishing_limit(struct graph *, const char *token,
+		    graph_quota_cb, void *arg);
+/* GET /v1.0/{media-id}?fields=id,permalink */
+struct graph_call *graph_media_permalink(struct graph *, const char *token,
+		    const char *media_id, graph_media_cb, void *arg);
+/*
+ * GET /v1.0/me/threads?fields=id,text,timestamp,media_type&limit=100,
+ * since (Unix seconds) and after (a cursor; NULL: the first page).
+ */
+struct graph_call *graph_threads_since(struct graph *, const char *token,
+		    int64_t since, const char *after, graph_threads_cb,
+		    void *arg);
+
+/* The refusal of a publish over the 24 h quota (code 9, §6.4). */
+int		 graph_error_is_quota(const struct graph_error *);
+/* "TEXT_POST" etc., the read-side name of a created type. */
+const char	*graph_media_read_name(enum graph_media_type);
+
+int		 graph_parse_id(long status, const char *body, size_t len,
+		    char ret_id[GRAPH_ID_LEN], struct graph_error *ret_err);
+int		 graph_parse_container(long status, const char *body,
+		    size_t len, struct graph_container *ret_c,
+		    struct graph_error *ret_err);
+int		 graph_parse_quota(long status, const char *body, size_t len,
+		    struct graph_quota *ret_q, struct graph_error *ret_err);
+int		 graph_parse_media(long status, const char *body, size_t len,
+		    struct graph_media *ret_m, struct graph_error *ret_err);
+int		 graph_parse_threads(long status, const char *body, size_t len,
+		    struct graph_threads *ret_t, struct graph_error *ret_err);
 
 #endif

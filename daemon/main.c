@@ -7,10 +7,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,13 +28,22 @@
 #include "graph.h"
 #include "http.h"
 #include "log.h"
+#include "poller.h"
+#include "probe.h"
+#include "sched.h"
 #include "seal.h"
 #include "secret.h"
 #include "status.h"
 #include "store.h"
 #include "tokens.h"
 
-#define STATUS_REFRESH	60	/* seconds between STATUS= updates */
+/*
+ * Seconds between STATUS= checks.  A check is one read transaction and
+ * sends only a changed line, so it can be frequent: the scheduler's
+ * transitions show within this; control requests that change something
+ * update it at once (control.c).
+ */
+#define STATUS_REFRESH	5
 
 static void
 usage(FILE *f)
@@ -55,6 +67,15 @@ mono_now(void)
 	return ts.tv_sec;
 }
 
+static uint64_t
+mono_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 int64_t
 daemon_now(void)
 {
@@ -70,13 +91,17 @@ daemon_uptime(const struct daemon *d)
 void
 daemon_notify_status(struct daemon *d)
 {
+	static char sent[256];
 	struct status_counts sc;
 	char line[256];
 
 	if (status_counts(d->store, &sc) < 0)
 		return;
 	status_line(&sc, line, sizeof(line));
-	sd_notifyf(0, "STATUS=%s", line);
+	if (strcmp(line, sent) == 0)
+		return;
+	if (sd_notifyf(0, "STATUS=%s", line) > 0)
+		snprintf(sent, sizeof(sent), "%s", line);
 }
 
 static int
@@ -139,7 +164,9 @@ daemon_reload(struct daemon *d, char *errbuf, size_t errlen)
 	struct config *cfg;
 	int r;
 
-	sd_notify(0, "RELOADING=1");
+	/* MONOTONIC_USEC: systemd >= 253 wants it with RELOADING=1. */
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
+	    mono_usec());
 	r = config_load(d->config_path, &cfg, errbuf, errlen);
 	if (r < 0) {
 		log_error("reload: %s; keeping the running configuration",
@@ -152,6 +179,8 @@ daemon_reload(struct daemon *d, char *errbuf, size_t errlen)
 	d->cfg = cfg;
 	log_notice("configuration reloaded from %s", d->config_path);
 	tokens_kick(d->tokens);
+	poller_kick(d->poller);
+	sched_kick(d->sched);
 	sd_notify(0, "READY=1");
 	daemon_notify_status(d);
 	return 0;
@@ -227,6 +256,16 @@ open_secrets(struct daemon *d)
 	sodium_memzero(key, sizeof(key));
 	if (d->seal == NULL)
 		fatal("cannot set up token sealing (libsodium)");
+}
+
+/* A core file would hold every token in memory: make none. */
+static void
+no_core_dumps(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0)
+		log_warning("cannot disable core dumps: %s", strerror(errno));
 }
 
 /* The socket systemd passed us, or -1 to bind our own. */
@@ -314,6 +353,7 @@ main(int argc, char *argv[])
 	}
 	log_init(foreground);
 	signal(SIGPIPE, SIG_IGN);
+	no_core_dumps();
 	d.started_mono = mono_now();
 
 	if ((r = config_load(d.config_path, &d.cfg, err, sizeof(err))) < 0)
@@ -334,6 +374,11 @@ main(int argc, char *argv[])
 	if ((d.tokens = tokens_new(&d)) == NULL ||
 	    (d.connects = connects_new(&d)) == NULL)
 		fatal("out of memory");
+	if ((d.poller = poller_new(&d)) == NULL)
+		fatal("out of memory");
+	if ((d.sched = sched_new(&d)) == NULL ||
+	    (d.probes = probes_new(d.http)) == NULL)
+		fatal("cannot start the scheduler: out of memory");
 	lfd = listen_fd_from_systemd();
 	if ((d.control = control_new(&d, lfd)) == NULL)
 		fatal("cannot open the control socket");
@@ -360,6 +405,9 @@ main(int argc, char *argv[])
 		event_free(wd);
 	event_free(st_ev);
 	connects_free(d.connects);
+	poller_free(d.poller);
+	probes_free(d.probes);
+	sched_free(d.sched);
 	tokens_free(d.tokens);
 	graph_free(d.graph);
 	http_free(d.http);

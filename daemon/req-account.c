@@ -18,6 +18,7 @@
 #include "connect.h"
 #include "daemon.h"
 #include "log.h"
+#include "poller.h"
 #include "req.h"
 #include "store.h"
 #include "tokens.h"
@@ -58,17 +59,25 @@ req_account_lookup(struct req *req, struct account *ret)
 	return r;
 }
 
-/* The OAuth flow needs the app's id and redirect URI; says so if not. */
+/* The OAuth flow needs the app's id, secret and redirect URI. */
 static int
 oauth_configured(struct req *req)
 {
 	const struct config *cfg = req->d->cfg;
 
-	if (cfg->app_id != NULL && cfg->redirect_uri != NULL)
-		return 1;
-	req_fail(req, ERR_UNAVAILABLE, "[api] %s is not set in the "
-	    "configuration", cfg->app_id == NULL ? "app_id" : "redirect_uri");
-	return 0;
+	if (cfg->app_id == NULL || cfg->redirect_uri == NULL) {
+		req_fail(req, ERR_UNAVAILABLE, "[api] %s is not set in the "
+		    "configuration", cfg->app_id == NULL ? "app_id" :
+		    "redirect_uri");
+		return 0;
+	}
+	if (req->d->app_secret == NULL) {
+		req_fail(req, ERR_UNAVAILABLE, "no app secret: provide the "
+		    "app-secret credential or [api] app_secret_file, or "
+		    "connect with 'add-account --token-stdin'");
+		return 0;
+	}
+	return 1;
 }
 
 void
@@ -246,7 +255,7 @@ req_account_remove(struct req *req)
 
 	if (req_account_lookup(req, &a) < 0)
 		return;
-	tokens_forget(d->tokens, a.user_id);
+	poller_forget(d->poller, a.user_id);
 	e.st = d->store;
 	e.user_id = a.user_id;
 	if ((r = store_write(d->store, erase_fn, &e)) < 0) {
@@ -257,6 +266,7 @@ req_account_remove(struct req *req)
 		account_clear(&a);
 		return;
 	}
+	tokens_forget(d->tokens, a.user_id);
 	/* Only a compacted file is free of the deleted bytes. */
 	if ((r = store_compact(d->store, err, sizeof(err))) < 0) {
 		if (d->store->env == NULL)
@@ -413,6 +423,10 @@ req_account_refresh(struct req *req)
 	if (r == -EBUSY)
 		req_fail(req, ERR_CONFLICT, "a refresh of '%s' is already "
 		    "under way", a.username);
+	else if (r == -EAGAIN)
+		req_fail(req, ERR_CONFLICT, "Meta does not refresh tokens "
+		    "younger than 24 hours; threadsd refreshes the token of "
+		    "'%s' on its own when it may", a.username);
 	else if (r < 0)
 		req_fail(req, ERR_INTERNAL, "cannot refresh '%s': %s",
 		    a.username, strerror(-r));

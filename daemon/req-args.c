@@ -10,9 +10,10 @@
 #include "req.h"
 
 static const char *const type_names[] = {
-	[ARG_STRING] = "a string",
+	[ARG_STRING] = "a string (without NUL)",
 	[ARG_INT] = "an integer",
 	[ARG_BOOL] = "a boolean",
+	[ARG_ARRAY] = "an array",
 };
 
 static int
@@ -22,7 +23,10 @@ arg_fill(const struct req_arg *a, struct json_object *v, void *out)
 
 	switch (a->type) {
 	case ARG_STRING:
-		if (!json_object_is_type(v, json_type_string))
+		/* A NUL inside would cut the string short unseen. */
+		if (!json_object_is_type(v, json_type_string) ||
+		    strlen(json_object_get_string(v)) !=
+		    (size_t)json_object_get_string_len(v))
 			return -EINVAL;
 		*(const char **)p = json_object_get_string(v);
 		return 0;
@@ -35,6 +39,11 @@ arg_fill(const struct req_arg *a, struct json_object *v, void *out)
 		if (!json_object_is_type(v, json_type_boolean))
 			return -EINVAL;
 		*(int *)p = json_object_get_boolean(v);
+		return 0;
+	case ARG_ARRAY:
+		if (!json_object_is_type(v, json_type_array))
+			return -EINVAL;
+		*(struct json_object **)p = v;
 		return 0;
 	}
 	return -EINVAL;

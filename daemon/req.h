@@ -15,6 +15,7 @@ enum req_arg_type {
 	ARG_STRING,	/* const char * borrowed from the request */
 	ARG_INT,	/* int64_t */
 	ARG_BOOL,	/* int */
+	ARG_ARRAY,	/* struct json_object * (an array) borrowed */
 };
 
 struct req_arg {
@@ -44,5 +45,17 @@ void	req_account_show(struct req *);
 void	req_account_remove(struct req *);
 void	req_account_export(struct req *);
 void	req_account_refresh(struct req *);
+
+/* req-post.c */
+void	req_post_schedule(struct req *);
+void	req_post_list(struct req *);
+void	req_post_show(struct req *);
+void	req_post_cancel(struct req *);
+void	req_post_retry(struct req *);
+
+/* req-stats.c */
+void	req_account_poll(struct req *);
+void	req_stats_get(struct req *);
+void	req_metrics(struct req *);
 
 #endif

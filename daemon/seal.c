@@ -145,3 +145,32 @@ out:
 	secret_free(s);
 	return r;
 }
+
+int
+seal_open_buf(const struct seal *sl, const char *user_id, const uint8_t *blob,
+    size_t len, char *buf, size_t size)
+{
+	uint8_t *ad = NULL;
+	size_t adlen, mlen;
+	int r;
+
+	if (sl == NULL || user_id == NULL || *user_id == '\0')
+		return -EINVAL;
+	if (blob == NULL || len < SEAL_HEAD + SEAL_TAG ||
+	    blob[0] != SEAL_VERSION)
+		return -EBADMSG;
+	if ((mlen = len - SEAL_HEAD - SEAL_TAG) >= size)
+		return -ENOSPC;
+	if ((r = seal_ad(blob[0], user_id, &ad, &adlen)) < 0)
+		return r;
+	r = crypto_aead_xchacha20poly1305_ietf_decrypt((uint8_t *)buf, NULL,
+	    NULL, blob + SEAL_HEAD, len - SEAL_HEAD, ad, adlen, blob + 1,
+	    sl->key) == 0 ? 0 : -EBADMSG;
+	free(ad);
+	if (r < 0) {
+		sodium_memzero(buf, size);
+		return r;
+	}
+	buf[mlen] = '\0';
+	return 0;
+}

@@ -151,7 +151,7 @@ outcome_txn(MDB_txn *txn, void *arg)
 	int r;
 
 	account_init(a);
-	if ((r = account_get(txn, d->store, o->user_id, a)) == -ENOENT) {
+	if ((r = account_get_by_id(txn, d->store, o->user_id, a)) == -ENOENT) {
 		o->what = OUT_GONE;
 		return 0;
 	}
@@ -360,7 +360,8 @@ scan_one(const struct account *a, void *arg)
 			scan_min(s, s->now + 1);
 	} else if (a->token_expires_at > 0)
 		scan_min(s, warn_at);
-	scan_min(s, a->token_expires_at);
+	if (a->token_expires_at > 0)
+		scan_min(s, a->token_expires_at);
 	return 0;
 }
 
@@ -379,7 +380,8 @@ mark_txn(MDB_txn *txn, void *arg)
 	int r;
 
 	account_init(&a);
-	if ((r = account_get(txn, m->t->d->store, m->a->user_id, &a)) < 0)
+	r = account_get_by_id(txn, m->t->d->store, m->a->user_id, &a);
+	if (r < 0)
 		return r == -ENOENT ? 0 : r;
 	if (m->expired)
 		a.state = ACCOUNT_REAUTH_REQUIRED;
@@ -542,8 +544,11 @@ tokens_refresh_now(struct tokens *t, const char *user_id, tokens_done_cb cb,
 	if ((r = store_txn_begin(t->d->store, 1, &txn)) < 0)
 		return r;
 	account_init(&a);
-	r = account_get(txn, t->d->store, user_id, &a);
+	r = account_get_by_id(txn, t->d->store, user_id, &a);
 	mdb_txn_abort(txn);
+	/* Meta's answer to a young token is undocumented: do not ask. */
+	if (r == 0 && daemon_now() - a.token_issued_at < MIN_AGE)
+		r = -EAGAIN;
 	if (r == 0)
 		r = refresh_start(t, &a, cb, arg);
 	account_clear(&a);

@@ -11,6 +11,10 @@
  *                               each, then drop them all
  *   sockpoke SOCKET idle        connect, send nothing, and wait for the
  *                               daemon to close; print "closed"
+ *   sockpoke SOCKET pipeline N  send N status requests without reading a
+ *                               reply, until N are sent or the daemon
+ *                               stops taking them for 2 s; print
+ *                               "sent K"
  */
 #include <errno.h>
 #include <poll.h>
@@ -147,6 +151,39 @@ cmd_idle(const char *path)
 	return 0;
 }
 
+static int
+cmd_pipeline(const char *path, long count)
+{
+	static const char req[] = "{\"v\":1,\"id\":1,\"cmd\":\"status\"}\n";
+	struct pollfd p;
+	size_t off = 0;
+	long sent = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = dial(path)) < 0)
+		return 1;
+	p.fd = fd;
+	p.events = POLLOUT;
+	while (sent < count) {
+		n = send(fd, req + off, sizeof(req) - 1 - off,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno != EAGAIN || poll(&p, 1, 2000) <= 0)
+				break;
+			continue;
+		}
+		off += (size_t)n;
+		if (off == sizeof(req) - 1) {
+			off = 0;
+			sent++;
+		}
+	}
+	printf("sent %ld\n", sent);
+	close(fd);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -159,6 +196,9 @@ main(int argc, char *argv[])
 		return cmd_flood(argv[1], atoi(argv[3]));
 	if (argc == 3 && strcmp(argv[2], "idle") == 0)
 		return cmd_idle(argv[1]);
-	fprintf(stderr, "usage: sockpoke SOCKET send|big N|flood N|idle\n");
+	if (argc == 4 && strcmp(argv[2], "pipeline") == 0)
+		return cmd_pipeline(argv[1], atol(argv[3]));
+	fprintf(stderr, "usage: sockpoke SOCKET send|big N|flood N|idle|"
+	    "pipeline N\n");
 	return 2;
 }

@@ -55,9 +55,23 @@ printf '{"v":1,"id":9,"cmd":"pi\000ng"}\n\377\376\n' |
 jq -r '.error.message' "$T/replies" | grep -q 'longer than' ||
     fail "2 MiB line message"
 
-# 200 connections, each left half-written, then dropped.
-"$SOCKPOKE" "$SOCK" flood 200 | grep -q '^opened ' || fail "flood"
+# 200 connections, each left half-written, then dropped: the first 64 are
+# served, the rest refused with "too many connections".
+"$SOCKPOKE" "$SOCK" flood 200 | grep -q '^opened 200$' || fail "flood"
 wait_until 10 tctl status || fail "status after the flood"
+grep -q "connections open, refusing another" "$T/daemon.log" ||
+    fail "no connection was refused"
+
+# A client that sends without ever reading is no longer read once its
+# unread replies pile up: the daemon's memory stays bounded.
+out=$("$SOCKPOKE" "$SOCK" pipeline 400000)
+sent=${out#sent }
+[ "$sent" -lt 400000 ] || fail "the daemon kept reading a client that never reads"
+if [ -z "$THREADSD_WRAPPER" ]; then
+	hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$DAEMON_PID/status)
+	[ "$hwm" -lt 65536 ] || fail "peak RSS $hwm kB after the pipeline flood"
+fi
+tctl status >/dev/null || fail "status after the pipeline flood"
 
 # An idle client is disconnected after idle_timeout.
 [ "$("$SOCKPOKE" "$SOCK" idle)" = closed ] || fail "idle client kept"

@@ -29,29 +29,40 @@ requests() {
 connect alice 3600
 connect bob 100000
 
-# Too young (1 h): Meta refuses, threadsd says it will do it later.
+# Too young (1 h): threadsd does not even ask Meta, and says why.
 rc=0; tctl refresh alice 2>"$T/err" || rc=$?
 [ "$rc" -eq 1 ] || fail "young refresh: exit $rc"
 grep -q "younger than 24 hours" "$T/err" || fail "young: $(cat "$T/err")"
+[ -z "$(requests /refresh_access_token)" ] ||
+    fail "a young token was sent to Meta for refreshing"
 tctl --json show alice | jq -e '.state == "active"' >/dev/null ||
     fail "a young token's refusal changed the state"
 
-# Old enough (27 h): refreshed; the next call uses the new token.
+# Old enough (27 h): refreshed with the token it had (generation 0).
 tctl refresh bob > "$T/out" || fail "refresh bob"
 grep -q "token refreshed; valid until" "$T/out" || fail "$(cat "$T/out")"
 [ "$(requests /refresh_access_token | jq -r 'select(.user == "bob")
     | .token_gen' | tr '\n' ' ')" = "0 " ] || fail "refresh used gen != 0"
 rc=0; tctl refresh bob 2>/dev/null || rc=$?	# now young again: refused
-[ "$(requests /refresh_access_token | jq -r 'select(.user == "bob")
-    | .token_gen' | tr '\n' ' ')" = "0 1 " ] ||
-    fail "the refreshed token is not the one in use: $(requests /refresh_access_token)"
+[ "$rc" -eq 1 ] || fail "a just-refreshed token was refreshed again"
 grep -q "token of 'bob' refreshed; valid until" "$T/daemon.log" ||
     fail "no journal line for the refresh"
 grep -qaF "$(cat "$T/bob.token")" "$T/daemon.log" && fail "token logged"
 
+# Two days on, the next refresh goes out with the new token (generation 1).
+stop_daemon
+fake_admin POST "/__admin/clock?advance=172800" >/dev/null
+THREADSD_WRAPPER=$(faketime_wrapper +2d) start_daemon
+tctl refresh bob >/dev/null || fail "second refresh of bob"
+[ "$(requests /refresh_access_token | jq -r 'select(.user == "bob")
+    | .token_gen' | tr '\n' ' ')" = "0 1 " ] ||
+    fail "the refreshed token is not the one in use: $(requests /refresh_access_token)"
+
 # Revoked on Meta's side: the next refresh marks reauth_required.
 fake_admin POST "/__admin/revoke?username=bob" >/dev/null
+stop_daemon
 fake_admin POST "/__admin/clock?advance=90000" >/dev/null
+THREADSD_WRAPPER=$(faketime_wrapper +4d) start_daemon
 rc=0; tctl refresh bob 2>"$T/err" || rc=$?
 [ "$rc" -eq 1 ] || fail "revoked: exit $rc"
 grep -q "reconnect the account with 'threadsctl add-account'" "$T/err" ||

@@ -204,6 +204,7 @@ admin_post_list(struct fgreq *r)
 		json_add_str(o, "media_type", mtype_read_name(m->type));
 		json_add_str(o, "text", m->text);
 		json_add_int(o, "timestamp", m->timestamp);
+		json_add_int(o, "at_ms", m->at_ms);
 		if (m->container_id[0] != '\0')
 			json_add_str(o, "container_id", m->container_id);
 		json_add_str(o, "reply_to_id", m->reply_to_id);

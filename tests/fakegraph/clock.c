@@ -11,10 +11,28 @@
 
 static int64_t	clock_offset;
 
+/*
+ * CLOCK_REALTIME itself, not time(2): that reads a coarse clock which
+ * lags by up to a tick, and a client that acts on the second (a post due
+ * at 12:00:00 sent at 12:00:00.001) would look early by a whole second.
+ */
 int64_t
 fgclock_now(void)
 {
-	return (int64_t)time(NULL) + clock_offset;
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec + clock_offset;
+}
+
+int64_t
+fgclock_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec + clock_offset) * 1000 +
+	    ts.tv_nsec / 1000000;
 }
 
 void

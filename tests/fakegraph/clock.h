@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 int64_t	fgclock_now(void);
+/* The same in milliseconds, for measuring lateness. */
+int64_t	fgclock_now_ms(void);
 void	fgclock_advance(int64_t);
 void	fgclock_set(int64_t);
 void	fgclock_reset(void);

@@ -300,6 +300,7 @@ media_publish(struct fgcontainer *c, int64_t now, struct fgmedia **ret)
 	    dup_opt(&m->quote_post_id, c->quote_post_id) < 0)
 		return -ENOMEM;
 	memcpy(m->container_id, c->idstr, sizeof(c->idstr));
+	m->at_ms = fgclock_now_ms();
 	if (c->nchildren > 0 && (m->children = calloc(c->nchildren,
 	    sizeof(*m->children))) == NULL)
 		return -ENOMEM;

@@ -73,6 +73,7 @@ struct fgmedia {
 	char			 shortcode[16];
 	char			 container_id[24];
 	int64_t			 timestamp;
+	int64_t			 at_ms;		/* published, in ms; 0: seeded */
 	int			 is_carousel_item;
 	int			 deleted;
 	int			 seeded;

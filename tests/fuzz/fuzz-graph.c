@@ -45,6 +45,73 @@ check_id(const char *id, int may_be_empty)
 		abort();
 }
 
+/* The scheduler's reads: ids of digits, known states, bounded strings. */
+static void
+fuzz_publishing(long status, const char *body, size_t len)
+{
+	struct graph_error	 err;
+	struct graph_container	 c;
+	struct graph_quota	 q;
+	struct graph_media	 m;
+	struct graph_threads	 t;
+	char			 id[GRAPH_ID_LEN];
+	size_t			 i;
+
+	if (graph_parse_id(status, body, len, id, &err) == 0) {
+		if (err.class != GRAPH_OK)
+			abort();
+		check_id(id, 0);
+	} else if (err.class == GRAPH_OK)
+		abort();
+	check_err(&err, status);
+
+	if (graph_parse_container(status, body, len, &c, &err) == 0) {
+		if (err.class != GRAPH_OK ||
+		    c.state > GRAPH_CONTAINER_EXPIRED ||
+		    memchr(c.error_message, '\0',
+		    sizeof(c.error_message)) == NULL)
+			abort();
+		check_id(c.id, 0);
+	} else if (err.class == GRAPH_OK)
+		abort();
+	check_err(&err, status);
+
+	if (graph_parse_quota(status, body, len, &q, &err) == 0) {
+		if (err.class != GRAPH_OK || q.posts_used < -1 ||
+		    q.posts_total < -1 || q.replies_used < -1 ||
+		    q.replies_total < -1 || q.duration < -1)
+			abort();
+	} else if (err.class == GRAPH_OK)
+		abort();
+	check_err(&err, status);
+
+	if (graph_parse_media(status, body, len, &m, &err) == 0) {
+		if (err.class != GRAPH_OK ||
+		    memchr(m.permalink, '\0', sizeof(m.permalink)) == NULL)
+			abort();
+		check_id(m.id, 0);
+	} else if (err.class == GRAPH_OK)
+		abort();
+	check_err(&err, status);
+
+	memset(&t, 0, sizeof(t));
+	if (graph_parse_threads(status, body, len, &t, &err) == 0) {
+		if (err.class != GRAPH_OK || (t.n > 0 && t.items == NULL) ||
+		    (t.after != NULL && t.after[0] == '\0'))
+			abort();
+		for (i = 0; i < t.n; i++) {
+			check_id(t.items[i].id, 0);
+			if (memchr(t.items[i].media_type, '\0',
+			    sizeof(t.items[i].media_type)) == NULL)
+				abort();
+		}
+		graph_threads_clear(&t);
+	} else if (err.class == GRAPH_OK || t.items != NULL ||
+	    t.after != NULL)
+		abort();
+	check_err(&err, status);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -52,6 +119,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct graph_token	 tok;
 	struct graph_profile	 prof;
 	struct graph_token_info	 info;
+	struct graph_insights	 ins;
+	struct graph_lookup	 lookup;
+	struct graph_page	 page;
+	size_t			 i;
 	char			*body;
 	long			 status;
 	size_t			 len;
@@ -100,6 +171,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_err(&err, status);
 
+	/* The poller's reads: counts are unknown (-1) or not negative. */
+	if (graph_parse_insights(status, body, len, &ins, &err) == 0) {
+		if (err.class != GRAPH_OK || ins.views < -1 ||
+		    ins.likes < -1 || ins.replies < -1 ||
+		    ins.reposts < -1 || ins.quotes < -1 ||
+		    ins.clicks < -1 || ins.followers < -1)
+			abort();
+	} else if (err.class == GRAPH_OK)
+		abort();
+	check_err(&err, status);
+
+	if (graph_parse_lookup(status, body, len, &lookup, &err) == 0) {
+		if (err.class != GRAPH_OK || lookup.followers < -1)
+			abort();
+	} else if (err.class == GRAPH_OK)
+		abort();
+	check_err(&err, status);
+
+	memset(&page, 0, sizeof(page));
+	if (graph_parse_page(status, body, len, &page, &err) == 0) {
+		if (err.class != GRAPH_OK || page.at == NULL ||
+		    (page.after != NULL && (page.n == 0 ||
+		    page.after[0] == '\0')))
+			abort();
+		for (i = 0; i < page.n; i++)
+			if (page.at[i] < 0)
+				abort();
+		graph_page_clear(&page);
+	} else if (err.class == GRAPH_OK || page.at != NULL ||
+	    page.after != NULL)
+		abort();
+	check_err(&err, status);
+
+	fuzz_publishing(status, body, len);
 	free(body);
 	return 0;
 }

@@ -167,6 +167,25 @@ main(void)
 	account_clear(&a);
 	mdb_txn_abort(txn);
 
+	/*
+	 * A name that moved to another account is not ours to delete: 777
+	 * was "xname", 888 took "xname", then 777 is renamed.
+	 */
+	CHECK_INT(put_account("777", "xname"), 0);
+	CHECK_INT(put_account("888", "xname"), 0);
+	CHECK_INT(put_account("777", "yname"), 0);
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	CHECK_INT(account_get(txn, st, "xname", &a), 0);
+	CHECK_STR(a.user_id, "888");
+	account_clear(&a);
+	/* A user id never resolves through the name index. */
+	CHECK_INT(account_get_by_id(txn, st, "xname", &a), -ENOENT);
+	mdb_txn_abort(txn);
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(account_erase(txn, st, "777"), 0);
+	CHECK_INT(account_erase(txn, st, "888"), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+
 	/* Erase "123": all of its data goes, "1234" keeps all of its. */
 	put_history("123", 1);
 	put_history("1234", 2);

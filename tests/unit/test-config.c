@@ -88,6 +88,8 @@ check_defaults(const struct config *cfg)
 	CHECK_INT(cfg->sched_prestage, 10 * 60);
 	CHECK_INT(cfg->sched_max_attempts, 5);
 	CHECK(cfg->sched_timezone == NULL);
+	CHECK_INT(cfg->sched_retry_delay, 30);
+	CHECK_INT(cfg->sched_quota_retry, 15 * 60);
 }
 
 static void
@@ -312,6 +314,10 @@ test_value_errors(void)
 	    "'9w' is out of range (1s..59d)");
 	key_fail("scheduler", "prestage", "24h",
 	    "'24h' is out of range (0s..23h)");
+	key_fail("scheduler", "retry_delay", "0s",
+	    "'0s' is out of range (1s..1h)");
+	key_fail("scheduler", "quota_retry", "2d",
+	    "'2d' is out of range (1s..1d)");
 
 	key_fail("api", "max_connections", "0",
 	    "'0' is out of range (1..1024)");
@@ -709,7 +715,7 @@ test_sample(const char *path)
 		}
 	}
 	/* Every key in the table, once. */
-	CHECK_INT(uncommented, 20);
+	CHECK_INT(uncommented, 22);
 	cfg = NULL;
 	if (config_load_string(path, text, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "uncommented sample: %s\n", err);

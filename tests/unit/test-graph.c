@@ -506,6 +506,279 @@ test_class_names(void)
 	CHECK_STR(graph_class_name(GRAPH_PERMANENT), "permanent");
 }
 
+/* §9.5, verbatim (views, likes, followers_count; then clicks) */
+static const char insights_doc[] =
+    "{\n"
+    "    \"data\": [\n"
+    "        {\n"
+    "            \"name\": \"views\",\n"
+    "            \"period\": \"day\",\n"
+    "            \"values\": [\n"
+    "                { \"value\": 0, \"end_time\": "
+    "\"2024-09-16T07:00:00+0000\" },\n"
+    "                { \"value\": 0, \"end_time\": "
+    "\"2024-09-17T07:00:00+0000\" }\n"
+    "            ],\n"
+    "            \"title\": \"views\",\n"
+    "            \"description\": \"The number of times your profile "
+    "was viewed.\",\n"
+    "            \"id\": \"{user_id}/insights/views/day\"\n"
+    "        },\n"
+    "        {\n"
+    "            \"name\": \"likes\",\n"
+    "            \"period\": \"day\",\n"
+    "            \"title\": \"likes\",\n"
+    "            \"description\": \"The number of likes on your posts.\",\n"
+    "            \"total_value\": { \"value\": 0 },\n"
+    "            \"id\": \"{user_id}/insights/likes/day\"\n"
+    "        },\n"
+    "        {\n"
+    "            \"name\": \"followers_count\",\n"
+    "            \"period\": \"day\",\n"
+    "            \"title\": \"followers_count\",\n"
+    "            \"description\": \"This is your total number of "
+    "followers on Threads.\",\n"
+    "            \"total_value\": { \"value\": 0 },\n"
+    "            \"id\": \"{user_id}/insights/followers_count/day\"\n"
+    "        }\n"
+    "    ],\n"
+    "    \"paging\": { \"previous\": \"string\", \"next\": \"string\" }\n"
+    "}\n";
+static const char clicks_doc[] =
+    "{\n"
+    "  \"data\": [\n"
+    "    {\n"
+    "      \"name\": \"clicks\",\n"
+    "      \"period\": \"day\",\n"
+    "      \"link_total_values\": [\n"
+    "        { \"value\": 11, \"link_url\": \"https://ai.meta.com/blog/\" }\n"
+    "      ],\n"
+    "      \"title\": \"clicks\",\n"
+    "      \"description\": \"The number of times users clicked on a link.\",\n"
+    "      \"id\": \"37602215421583/insights/clicks/day\"\n"
+    "    }\n"
+    "  ]\n"
+    "}\n";
+/* Every metric, as the fake sends them: the latest day is not last. */
+static const char insights_all[] =
+    "{\"data\":["
+    "{\"name\":\"views\",\"period\":\"day\",\"values\":["
+    "{\"value\":87,\"end_time\":\"2026-11-23T07:00:00+0000\"},"
+    "{\"value\":91,\"end_time\":\"2026-11-24T07:00:00+0000\"},"
+    "{\"value\":5,\"end_time\":\"2026-11-22T07:00:00+0000\"}]},"
+    "{\"name\":\"likes\",\"total_value\":{\"value\":42}},"
+    "{\"name\":\"replies\",\"total_value\":{\"value\":7}},"
+    "{\"name\":\"reposts\",\"total_value\":{\"value\":3}},"
+    "{\"name\":\"quotes\",\"total_value\":{\"value\":1}},"
+    "{\"name\":\"clicks\",\"link_total_values\":["
+    "{\"value\":8,\"link_url\":\"https://example.com/\"},"
+    "{\"value\":4,\"link_url\":\"https://example.org/news\"}]},"
+    "{\"name\":\"followers_count\",\"total_value\":"
+    "{\"value\":17841400000000001}}]}";
+/* The fake's "no insights" refusal (fakegraph README, choice 12). */
+static const char insights_refused[] =
+    "{\"error\":{\"message\":\"(#10) THREADS_API__FEATURE_NOT_AVAILABLE: "
+    "this metric is not available for this profile\",\"type\":"
+    "\"THApiException\",\"code\":10,\"is_transient\":false,"
+    "\"error_user_title\":\"THREADS_API__FEATURE_NOT_AVAILABLE\","
+    "\"error_user_msg\":\"Insights are not available for this profile.\","
+    "\"fbtrace_id\":\"AbCdEf\"}}";
+
+static void
+test_insights(void)
+{
+	struct graph_insights	ins;
+	struct graph_error	err;
+
+	CHECK_INT(graph_parse_insights(200, insights_doc,
+	    strlen(insights_doc), &ins, &err), 0);
+	CHECK_INT(err.class, GRAPH_OK);
+	CHECK_INT(ins.views, 0);
+	CHECK_INT(ins.likes, 0);
+	CHECK_INT(ins.followers, 0);
+	/* Not asked for, not sent: unknown, not 0. */
+	CHECK_INT(ins.replies, GRAPH_UNKNOWN);
+	CHECK_INT(ins.clicks, GRAPH_UNKNOWN);
+	CHECK_INT(graph_parse_insights(200, clicks_doc, strlen(clicks_doc),
+	    &ins, &err), 0);
+	CHECK_INT(ins.clicks, 11);
+	CHECK_INT(ins.views, GRAPH_UNKNOWN);
+
+	CHECK_INT(graph_parse_insights(200, insights_all,
+	    strlen(insights_all), &ins, &err), 0);
+	CHECK_INT(ins.views, 91);		/* the latest end_time */
+	CHECK_INT(ins.likes, 42);
+	CHECK_INT(ins.replies, 7);
+	CHECK_INT(ins.reposts, 3);
+	CHECK_INT(ins.quotes, 1);
+	CHECK_INT(ins.clicks, 12);		/* 8 + 4 */
+	CHECK(ins.followers == 17841400000000001LL);
+
+	/* Without end_time the last value of the series counts. */
+	CHECK_INT(graph_parse_insights(200, B("{\"data\":[{\"name\":\"views\","
+	    "\"values\":[{\"value\":1},{\"value\":2}]}]}"), &ins, &err), 0);
+	CHECK_INT(ins.views, 2);
+	/* Shapes swapped or broken: what can be read is, the rest unknown. */
+	CHECK_INT(graph_parse_insights(200, B("{\"data\":["
+	    "{\"name\":\"views\",\"total_value\":{\"value\":9}},"
+	    "{\"name\":\"likes\",\"total_value\":{\"value\":-3}},"
+	    "{\"name\":\"replies\",\"total_value\":{\"value\":1.5}},"
+	    "{\"name\":\"clicks\",\"link_total_values\":[]},"
+	    "{\"name\":\"quotes\"},{\"value\":3},7,"
+	    "{\"name\":\"reposts\",\"link_total_values\":["
+	    "{\"value\":9223372036854775807},{\"value\":5}]}]}"),
+	    &ins, &err), 0);
+	CHECK_INT(ins.views, 9);
+	CHECK_INT(ins.likes, GRAPH_UNKNOWN);
+	CHECK_INT(ins.replies, GRAPH_UNKNOWN);
+	CHECK_INT(ins.clicks, 0);		/* no link clicked */
+	CHECK_INT(ins.quotes, GRAPH_UNKNOWN);
+	CHECK(ins.reposts == INT64_MAX);	/* the sum saturates */
+
+	CHECK(graph_parse_insights(200, B("{\"data\":{}}"), &ins, &err) < 0);
+	CHECK_INT(err.class, GRAPH_TRANSIENT);
+	CHECK_STR(err.message, "malformed response: missing data");
+	/* A refusal is permanent: the poller falls back on it. */
+	CHECK(graph_parse_insights(400, insights_refused,
+	    strlen(insights_refused), &ins, &err) < 0);
+	CHECK_INT(err.class, GRAPH_PERMANENT);
+	CHECK_INT(err.code, 10);
+	CHECK(strstr(err.message, "THREADS_API__FEATURE_NOT_AVAILABLE") !=
+	    NULL);
+	CHECK(graph_parse_insights(400, B("{\"error\":{\"message\":\"(#4) "
+	    "Application request limit reached\",\"type\":\"OAuthException\","
+	    "\"code\":4,\"is_transient\":true}}"), &ins, &err) < 0);
+	CHECK_INT(err.class, GRAPH_THROTTLED);
+}
+
+/* §9.7, verbatim */
+static const char lookup_doc[] =
+    "{\n"
+    "  \"username\": \"meta\",\n"
+    "  \"name\": \"Meta\",\n"
+    "  \"profile_picture_url\": \"https://scontent-sjc3-1.cdninstagram"
+    ".com/link/to/profile/picture/on/threads/\",\n"
+    "  \"biography\": \"Connect with what you love to make things "
+    "happen. It\xe2\x80\x99s Your World.\",\n"
+    "  \"is_verified\": true,\n"
+    "  \"follower_count\": 1234567,\n"
+    "  \"likes_count\": 1234567,\n"
+    "  \"quotes_count\": 1234567,\n"
+    "  \"replies_count\": 1234567,\n"
+    "  \"reposts_count\": 1234567,\n"
+    "  \"views_count\": 1234567\n"
+    "}\n";
+
+static void
+test_lookup(void)
+{
+	struct graph_lookup	lk;
+	struct graph_error	err;
+
+	CHECK_INT(graph_parse_lookup(200, lookup_doc, strlen(lookup_doc), &lk,
+	    &err), 0);
+	CHECK_INT(err.class, GRAPH_OK);
+	CHECK_INT(lk.followers, 1234567);
+	CHECK_INT(graph_parse_lookup(200, B("{\"username\":\"x\"}"), &lk,
+	    &err), 0);
+	CHECK_INT(lk.followers, GRAPH_UNKNOWN);
+	CHECK_INT(graph_parse_lookup(200, B("{\"follower_count\":\"12\"}"),
+	    &lk, &err), 0);
+	CHECK_INT(lk.followers, GRAPH_UNKNOWN);
+	/* Under 100 followers or not public: Meta's 100/33. */
+	CHECK(graph_parse_lookup(400, B("{\"error\":{\"message\":\"Unsupported "
+	    "get request.\",\"type\":\"THApiException\",\"code\":100,"
+	    "\"error_subcode\":33}}"), &lk, &err) < 0);
+	CHECK_INT(err.class, GRAPH_PERMANENT);
+	CHECK(graph_parse_lookup(200, B("[]"), &lk, &err) < 0);
+	CHECK_INT(err.class, GRAPH_TRANSIENT);
+}
+
+/* §9.10, verbatim but for the docs' trailing commas and escapes */
+static const char threads_doc[] =
+    "{\n"
+    "  \"data\": [\n"
+    "    {\n"
+    "      \"id\": \"1234567\",\n"
+    "      \"media_product_type\": \"THREADS\",\n"
+    "      \"media_type\": \"TEXT_POST\",\n"
+    "      \"permalink\": \"https://www.threads.net/@threadsapitestuser"
+    "/post/abcdefg\",\n"
+    "      \"owner\": { \"id\": \"1234567\" },\n"
+    "      \"username\": \"threadsapitestuser\",\n"
+    "      \"text\": \"Today Is Monday\",\n"
+    "      \"topic_tag\": \"Mondays\",\n"
+    "      \"timestamp\": \"2023-10-17T05:42:03+0000\",\n"
+    "      \"shortcode\": \"abcdefg\",\n"
+    "      \"is_quote_post\": false\n"
+    "    }\n"
+    "  ],\n"
+    "  \"paging\": { \"cursors\": { \"before\": \"BEFORE_CURSOR\", "
+    "\"after\": \"AFTER_CURSOR\" } }\n"
+    "}\n";
+
+static void
+test_page(void)
+{
+	struct graph_page	page;
+	struct graph_error	err;
+	char			*body, *p;
+	size_t			 i;
+
+	memset(&page, 0, sizeof(page));
+	CHECK_INT(graph_parse_page(200, threads_doc, strlen(threads_doc),
+	    &page, &err), 0);
+	CHECK_INT(err.class, GRAPH_OK);
+	CHECK_INT((long long)page.n, 1);
+	CHECK_INT(page.at[0], 1697521323);
+	/* A short page with no next URL is the last one. */
+	CHECK(page.after == NULL);
+	graph_page_clear(&page);
+	CHECK(page.at == NULL);
+
+	/* With a next URL (Meta), the cursor is followed. */
+	CHECK_INT(graph_parse_page(200, B("{\"data\":[{\"id\":\"1\"}],"
+	    "\"paging\":{\"cursors\":{\"after\":\"QVFH\"},\"next\":"
+	    "\"https://graph.threads.net/...\"}}"), &page, &err), 0);
+	CHECK_STR(page.after, "QVFH");
+	CHECK_INT(page.at[0], 0);	/* no timestamp asked for */
+	graph_page_clear(&page);
+
+	/* A full page with cursors only (the fake) goes on too. */
+	body = malloc(GRAPH_PAGE_LIMIT * 80 + 128);
+	p = body + sprintf(body, "{\"data\":[");
+	for (i = 0; i < GRAPH_PAGE_LIMIT; i++)
+		p += sprintf(p, "%s{\"id\":\"%zu\",\"timestamp\":"
+		    "\"2026-01-02T03:04:05+0000\"}", i ? "," : "", i + 1);
+	sprintf(p, "],\"paging\":{\"cursors\":{\"after\":\"NEXT\"}}}");
+	CHECK_INT(graph_parse_page(200, body, strlen(body), &page, &err), 0);
+	CHECK_INT((long long)page.n, GRAPH_PAGE_LIMIT);
+	CHECK_INT(page.at[99], 1767323045);
+	CHECK_STR(page.after, "NEXT");
+	graph_page_clear(&page);
+	free(body);
+
+	/* Past the end: no posts, no paging. */
+	CHECK_INT(graph_parse_page(200, B("{\"data\":[]}"), &page, &err), 0);
+	CHECK_INT((long long)page.n, 0);
+	CHECK(page.after == NULL);
+	graph_page_clear(&page);
+	/* Entries that are not posts are not counted. */
+	CHECK_INT(graph_parse_page(200, B("{\"data\":[1,{},{\"id\":\"2\","
+	    "\"timestamp\":\"junk\"}]}"), &page, &err), 0);
+	CHECK_INT((long long)page.n, 1);
+	CHECK_INT(page.at[0], 0);
+	graph_page_clear(&page);
+
+	CHECK(graph_parse_page(200, B("{\"paging\":{}}"), &page, &err) < 0);
+	CHECK_STR(err.message, "malformed response: missing data");
+	CHECK(page.at == NULL && page.after == NULL);
+	CHECK(graph_parse_page(500, B("{\"error\":{\"message\":\"An unknown "
+	    "error has occurred.\",\"type\":\"OAuthException\",\"code\":1,"
+	    "\"is_transient\":true}}"), &page, &err) < 0);
+	CHECK_INT(err.class, GRAPH_TRANSIENT);
+}
+
 int
 main(void)
 {
@@ -517,6 +790,9 @@ main(void)
 	test_message_truncation();
 	test_profile();
 	test_token_info();
+	test_insights();
+	test_lookup();
+	test_page();
 	test_class_names();
 	return check_status();
 }
