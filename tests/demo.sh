@@ -57,6 +57,12 @@ The demo account 'demo' is connected once the daemon is up.
 In another terminal, try:
 
   $ctl status
+  $ctl accounts
+  $ctl show demo
+  $ctl poll demo && $ctl stats demo
+  $ctl post demo --at +2m --text 'Hello from threadsd'
+  $ctl queue
+  $ctl metrics
   $ctl --json status
 
 Ctrl-C stops the daemon and the fake.
