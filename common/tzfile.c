@@ -20,27 +20,27 @@
 #define TZ_MAX_FILE	(256 * 1024)
 #define TZ_MAX_TIMES	100000
 #define DAY		86400
-#define MAX_OFF		(26 * 3600)	/* a UT offset is within +-25:59:59 */
+#define MAX_OFF		(26 * 3600)	/* offsets are under 26 h */
 
 struct tz_date {
-	char	 kind;		/* 'J' Julian 1-365, 'n' 0-365, 'M' month */
+	char	 kind;	/* 'J' Julian 1-365, 'n' 0-365, 'M' month */
 	int	 n, m, w, d;
-	int32_t	 secs;		/* local time of day of the change */
+	int32_t	 secs;	/* local time of day of the change */
 };
 
 struct tz_rule {
 	int32_t		 std_off;	/* seconds east of UTC */
 	int32_t		 dst_off;
 	int		 has_dst;
-	struct tz_date	 start;		/* to DST, in standard time */
+	struct tz_date	 start;	/* to DST, in standard time */
 	struct tz_date	 end;		/* back, in DST */
 };
 
 struct tzinfo {
 	size_t		 ntimes;
 	int64_t		*times;
-	int32_t		*offs;		/* the offset from each transition */
-	int32_t		 off0;		/* before the first transition */
+	int32_t		*offs;	/* offset from each transition */
+	int32_t		 off0;	/* before the first transition */
 	int		 has_rule;
 	struct tz_rule	 rule;
 };
@@ -275,7 +275,8 @@ rule_day(const struct tz_date *d, int64_t y)
 		return jan1 + d->n;
 	default:
 		first = timefmt_days_from_civil(y, (unsigned)d->m, 1);
-		wd = (int)(((first + 4) % 7 + 7) % 7);	/* 1970-01-01: Thu */
+		/* 1970-01-01 was a Thursday. */
+		wd = (int)(((first + 4) % 7 + 7) % 7);
 		day = 1 + (d->d - wd + 7) % 7 + (d->w - 1) * 7;
 		len = mdays[d->m - 1] + (d->m == 2 && is_leap(y));
 		while (day > len)
@@ -368,7 +369,7 @@ tz_local_to_utc(const struct tzinfo *tz, int64_t local, int64_t ret_t[2])
 			found[n++] = t;
 	}
 	if (n > 2)
-		n = 2;	/* three readings of one time: no zone does that */
+		n = 2;	/* three readings: no zone does that */
 	if (n == 2 && found[0] > found[1]) {
 		t = found[0];
 		found[0] = found[1];

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include <event2/util.h>
 #include <lmdb.h>
 
 #include "graph.h"
@@ -26,37 +27,71 @@ struct secret;
 struct store;
 
 enum job_step {
-	STEP_STAGE,		/* create the containers (carousel: items) */
-	STEP_POLL,		/* container status until FINISHED */
-	STEP_QUOTA,		/* threads_publishing_limit before publishing */
-	STEP_PUBLISH,		/* threads_publish, once per committed attempt */
-	STEP_CHECK,		/* an unknown outcome: read the container */
-	STEP_SEARCH,		/* PUBLISHED: find the media id in /me/threads */
-	STEP_PERMALINK,		/* published: fetch and store the permalink */
+	STEP_STAGE,	/* create the containers (carousel: items) */
+	STEP_POLL,	/* container status until FINISHED */
+	STEP_QUOTA,	/* threads_publishing_limit before publishing */
+	STEP_PUBLISH,	/* threads_publish, once per committed attempt */
+	STEP_CHECK,	/* an unknown outcome: read the container */
+	STEP_SEARCH,	/* PUBLISHED: the media id from /me/threads */
+	STEP_PERMALINK,	/* published: fetch and store the permalink */
 };
 
 struct job {
-	struct job		*hnext;		/* sched's table, by post id */
-	struct sched		*s;
-	struct post		 p;		/* as last committed */
-	char			 idstr[POST_ID_LEN];	/* for log fields */
-	char			 username[128];
-	struct secret		*token;
-	struct graph_call	*call;
-	TAILQ_ENTRY(job)	 hentry;	/* held until its due time */
-	int			 held;
-	enum job_step		 step;
-	size_t			 child;		/* STEP_STAGE / POLL: item */
-	char			 made[POST_MAX_MEDIA][GRAPH_ID_LEN];
-	int64_t			 wait_at;	/* what a queued commit writes */
-	char			 media[GRAPH_ID_LEN];
-	int64_t			 media_at;
-	char			 link[512];
-	int			 link_retry;
-	char			*after;		/* STEP_SEARCH: next page */
-	int			 pages;
-	char			 found[GRAPH_ID_LEN];	/* best match so far */
-	int64_t			 found_at;
+	struct job	*hnext;		/* sched's table, by post id */
+	struct sched	*s;
+	struct post	 p;		/* as last committed */
+	char		 idstr[POST_ID_LEN];	/* for log fields */
+	char		 username[128];
+	struct secret	*token;
+	struct graph_call *call;
+	TAILQ_ENTRY(job) hentry;	/* held until its due time */
+	int		 held;
+	enum job_step	 step;
+	size_t		 child;		/* the carousel item */
+	char		 made[POST_MAX_MEDIA][GRAPH_ID_LEN];
+	int64_t		 wait_at;	/* for a queued commit */
+	char		 media[GRAPH_ID_LEN];
+	int64_t		 media_at;
+	char		 link[512];
+	int		 link_retry;
+	char		*after;		/* STEP_SEARCH: next page */
+	int		 pages;
+	char		 found[GRAPH_ID_LEN];	/* best match so far */
+	int64_t		 found_at;
+};
+
+#define MAX_JOBS	1024	/* posts worked on at once */
+#define SCAN_BATCH	512	/* posts started per scan */
+#define JOB_BUCKETS	1024
+
+struct commit;
+
+/* An account's quota as Meta last told it (see sched_quota_room()). */
+struct quota {
+	struct quota	*next;
+	char		 user_id[GRAPH_ID_LEN];
+	int64_t		 at;
+	int64_t		 used[2];	/* posts, replies */
+	int64_t		 total[2];
+};
+#define QUOTA_BUCKETS	1024
+
+/* The owner (sched.c); its parts are used by scan.c, commit.c, quota.c. */
+struct sched {
+	struct daemon	*d;
+	struct quota	*quotas[QUOTA_BUCKETS];
+	int		 tfd;		/* -1: plain libevent timer */
+	int		 rfd;		/* release timerfd; -1: none */
+	struct event	*timer;
+	struct event	*kick;
+	int64_t		 armed;		/* 0: not armed */
+	struct event	*release;	/* the held publishes' timer */
+	struct event	*flush;		/* the group commit */
+	TAILQ_HEAD(, commit) pending;
+	TAILQ_HEAD(, job) held;
+	int		 more;		/* a scan left due posts */
+	size_t		 njobs;
+	struct job	*jobs[JOB_BUCKETS];
 };
 
 /*
@@ -89,6 +124,7 @@ void		 sched_quota_note(struct sched *, const char *user_id,
 /* One more published (or refused for the quota: full). */
 void		 sched_quota_used(struct sched *, const char *user_id,
 		    int reply, int full);
+void		 quota_free_all(struct sched *);
 /*
  * Runs fn on the stored post in one transaction and commits it; the job's
  * copy becomes the result and the scheduler learns its next_at.  Returns
@@ -105,6 +141,10 @@ void		 job_commit_then(struct job *, job_change_fn, void *arg,
 		    job_then_fn then);
 /* Frees the job; the scheduler may start the next. */
 void		 job_end(struct job *);
+/* Frees a job that never ran or is abandoned (no wake-up). */
+void		 job_free(struct job *);
+/* Arms the scan's timer for when (0: nothing due). */
+void		 sched_arm(struct sched *, int64_t when);
 /* Seconds to wait before retrying after tries failures, with jitter. */
 int64_t		 sched_backoff(const struct sched *, int tries);
 /* Retry policy and timings from the configuration. */
@@ -119,6 +159,13 @@ void		 sched_hold(struct job *);
 int		 sched_wake_replies(MDB_txn *, struct store *,
 		    const struct post *parent, int64_t now);
 
+/* scan.c: what the due posts need; started from the timers. */
+void		 sched_scan(struct sched *);
+
+/* commit.c: the group commit's event (sched_new() makes it), shutdown */
+void		 commit_flush_cb(evutil_socket_t, short, void *);
+void		 commit_drop_all(struct sched *);
+
 /* publish.c: the dispatch, and what every step does with trouble */
 void		 job_run(struct job *);
 extern const struct graph_error step_oom;	/* a call that did not start */
@@ -130,8 +177,13 @@ extern const struct graph_error step_oom;	/* a call that did not start */
 void		 step_trouble(struct job *, const struct graph_error *e,
 		    const char *what, enum post_state back);
 /* Marks the post failed: why, and what the operator should do. */
+enum fail_advice {
+	FAIL_CONTENT,		/* Meta refused it: fix it */
+	FAIL_LATER,		/* Meta did not answer: retry later */
+	FAIL_LOOK,		/* it may be published: look first */
+};
 void		 step_fail(struct job *, const struct graph_error *e,
-		    const char *why, const char *action);
+		    const char *why, enum fail_advice);
 /* Meta refused the token: the account needs re-auth, its posts wait. */
 void		 step_pause(struct job *, const struct graph_error *e,
 		    enum post_state back);
@@ -159,9 +211,6 @@ void		 step_defer_quota(struct job *, const char *what);
  * due time.
  */
 #define PUBLISH_LEAD	1
-/* Event priorities: held publishes go before all else (sched_new()). */
-#define SCHED_PRIO_HIGH	0
-#define SCHED_PRIOS	2
 #define POLL_INTERVAL	2	/* container status while IN_PROGRESS */
 #define CHECK_DELAY	1	/* an unknown outcome: look again after */
 #define PAUSE_RECHECK	3600	/* paused account: look again after */

@@ -364,6 +364,9 @@ main(int argc, char *argv[])
 	open_secrets(&d);
 	if ((d.base = event_base_new()) == NULL)
 		fatal("cannot create the event loop");
+	/* Before any event: see SCHED_PRIORITIES. */
+	if (event_base_priority_init(d.base, SCHED_PRIORITIES) < 0)
+		fatal("cannot set up the event loop's priorities");
 	if ((d.http = http_new(d.base, d.cfg->api_max_connections,
 	    d.cfg->api_timeout)) == NULL)
 		fatal("cannot set up HTTP (libcurl)");

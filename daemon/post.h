@@ -20,7 +20,7 @@
 
 struct store;
 
-#define POST_MAX_MEDIA	20	/* carousel items (threads-api.md §6.1) */
+#define POST_MAX_MEDIA	20	/* carousel items (threads-api §6.1) */
 #define POST_ID_LEN	24	/* a post id as a decimal string */
 
 enum post_kind {
@@ -60,19 +60,19 @@ struct post {
 
 	/* where the state machine stands */
 	int		 attempts;	/* publish requests sent */
-	int		 tries;		/* failures of the current step */
+	int		 tries;		/* failures of this step */
 	char		 container[GRAPH_ID_LEN];	/* "": none yet */
 	char		 children[POST_MAX_MEDIA][GRAPH_ID_LEN];
 	size_t		 nchildren;
-	int64_t		 quota_ok_at;	/* ready: quota checked then */
-	int64_t		 publish_at;	/* last publish request sent */
-	int		 check;		/* publishing: outcome unknown */
+	int64_t		 quota_ok_at;	/* ready: quota seen then */
+	int64_t		 publish_at;	/* last publish sent */
+	int		 check;		/* outcome unknown */
 	int		 paused;	/* its account needs re-auth */
-	int		 searches;	/* recovery searches of /me/threads */
+	int		 searches;	/* searches of /me/threads */
 	char		 media_id[GRAPH_ID_LEN];	/* "": unknown */
-	int		 media_unknown;	/* published, media id not found */
+	int		 media_unknown;	/* published, id not found */
 	char		*permalink;
-	char		*error;		/* why it failed, or last trouble */
+	char		*error;		/* why it failed */
 	int64_t		 published_at;
 };
 

@@ -35,7 +35,7 @@ struct probe {
 	size_t			 n;
 	size_t			 pending;
 	struct json_object	*warnings;
-	struct event		*done;		/* answers from the loop */
+	struct event		*done;	/* answers from the loop */
 	probe_done_cb		 cb;
 	void			*arg;
 };

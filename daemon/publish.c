@@ -30,7 +30,7 @@
 #include "store.h"
 
 #define SEARCH_PAGES	10	/* /me/threads pages read per search */
-#define SEARCH_TRIES	3	/* searches before the media id is unknown */
+#define SEARCH_TRIES	3	/* searches before giving up the id */
 #define SEARCH_SLACK	60	/* seconds before the publish searched */
 #define PERMALINK_TRIES	3
 
@@ -105,7 +105,7 @@ struct change {
 	const char	*error;
 	int		 check;
 	int		 paused;
-	int		 newly_reauth;	/* out: the account was active */
+	int		 newly_reauth;	/* out: account was active */
 };
 
 /* The account is marked so that the token keeper and status see it. */
@@ -117,7 +117,7 @@ mark_reauth(MDB_txn *txn, struct store *st, const char *user_id,
 	int r;
 
 	account_init(&a);
-	if ((r = account_get(txn, st, user_id, &a)) < 0) {
+	if ((r = account_get_by_id(txn, st, user_id, &a)) < 0) {
 		account_clear(&a);
 		return r == -ENOENT ? 0 : r;
 	}
@@ -162,14 +162,27 @@ change_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 
 void
 step_fail(struct job *j, const struct graph_error *e, const char *why,
-    const char *action)
+    enum fail_advice advice)
 {
 	struct change c = { .state = POST_FAILED, .error = why };
+	const char *what;
 
+	switch (advice) {
+	case FAIL_CONTENT:
+		what = "fix the content and schedule it again, or run";
+		break;
+	case FAIL_LATER:
+		what = "when Meta answers again, run";
+		break;
+	default:
+		what = "look at the account on Threads first: if the post is "
+		    "not there, run";
+		break;
+	}
 	if (job_commit(j, change_fn, &c) == 0)
 		job_log(j, LOG_ERR, MSGID_POST_FAILED, e, "post %" PRIu64
-		    " of '%s' failed: %s; %s and run 'threadsctl retry %"
-		    PRIu64 "'", j->p.id, j->username, why, action, j->p.id);
+		    " of '%s' failed: %s; %s 'threadsctl retry %" PRIu64 "'",
+		    j->p.id, j->username, why, what, j->p.id);
 	job_end(j);
 }
 
@@ -211,13 +224,13 @@ step_trouble(struct job *j, const struct graph_error *e, const char *what,
 	if (e->class == GRAPH_PERMANENT) {
 		snprintf(why, sizeof(why), "Meta refused to %s: %s", what,
 		    e->message);
-		step_fail(j, e, why, "fix the content");
+		step_fail(j, e, why, FAIL_CONTENT);
 		return;
 	}
 	if (c.tries >= max) {
 		snprintf(why, sizeof(why), "could not %s in %d tries (%s: %s)",
 		    what, c.tries, graph_class_name(e->class), e->message);
-		step_fail(j, e, why, "when Meta answers again,");
+		step_fail(j, e, why, FAIL_LATER);
 		return;
 	}
 	c.next_at = sched_now() + sched_backoff(j->s, c.tries);
@@ -406,10 +419,11 @@ check_later(struct job *j, const struct graph_error *e, const char *what)
 		step_pause(j, e, POST_PUBLISHING);
 		return;
 	}
-	if (e->class == GRAPH_PERMANENT && c.tries >= sched_max_attempts(j->s)) {
+	if (e->class == GRAPH_PERMANENT &&
+	    c.tries >= sched_max_attempts(j->s)) {
 		snprintf(why, sizeof(why), "whether it was published is not "
 		    "known: Meta refused to %s (%s)", what, e->message);
-		step_fail(j, e, why, "look at the account on Threads first");
+		step_fail(j, e, why, FAIL_LOOK);
 		return;
 	}
 	/* Never given up otherwise: it may be on Threads already. */
@@ -453,7 +467,7 @@ check_cb(const struct graph_error *e, const struct graph_container *c,
 			snprintf(why, sizeof(why), "not published after %d "
 			    "attempts (last: %s)", j->p.attempts,
 			    j->p.error != NULL ? j->p.error : "no answer");
-			step_fail(j, NULL, why, "when Meta answers again,");
+			step_fail(j, NULL, why, FAIL_LATER);
 			return;
 		}
 		if (job_commit(j, republish_fn, NULL) < 0) {

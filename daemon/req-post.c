@@ -241,9 +241,9 @@ parse_at(const char *at, const char *zone, int64_t now, int64_t *ret,
 	}
 	n = tz_local_to_utc(tz, local, t);
 	if (n == 2)
-		snprintf(err, errlen, "%.64s happens twice in %.64s (the clocks "
-		    "go back): say which with an offset, %s (the first, %s) or "
-		    "%s (the second, %s)", at, zone,
+		snprintf(err, errlen, "%.64s happens twice in %.64s (the "
+		    "clocks go back): say which with an offset, %s (the "
+		    "first, %s) or %s (the second, %s)", at, zone,
 		    offset_str(local - t[0], o1), timefmt_format(t[0], a,
 		    sizeof(a)), offset_str(local - t[1], o2),
 		    timefmt_format(t[1], b, sizeof(b)));

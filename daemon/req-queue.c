@@ -46,7 +46,7 @@ names_get(struct names *nc, MDB_txn *txn, struct store *st,
 	nc->name[i] = NULL;
 	snprintf(nc->id[i], sizeof(nc->id[i]), "%s", user_id);
 	account_init(&a);
-	if (account_get(txn, st, user_id, &a) == 0) {
+	if (account_get_by_id(txn, st, user_id, &a) == 0) {
 		nc->name[i] = a.username;
 		a.username = NULL;
 	}
@@ -493,7 +493,7 @@ retry_txn(MDB_txn *txn, void *arg)
 		    " is %s; only a failed post can be retried", p->id,
 		    post_state_names[p->state]);
 	account_init(&a);
-	if (account_get(txn, st, p->user_id, &a) == 0) {
+	if (account_get_by_id(txn, st, p->user_id, &a) == 0) {
 		rt->name = a.username;
 		a.username = NULL;
 	}

@@ -14,6 +14,14 @@
 struct daemon;
 struct sched;
 
+/*
+ * The loop's event priorities, set by main() before any event exists:
+ * publishes held for their due time go first when it comes (0), before
+ * everything else, which has the default (1).
+ */
+#define SCHED_PRIORITIES	2
+#define SCHED_PRIO_RELEASE	0
+
 /* NULL on failure (logged). */
 struct sched	*sched_new(struct daemon *);
 /* Abandons the requests in flight; their posts resume at the next start. */

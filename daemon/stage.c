@@ -92,7 +92,8 @@ stage_next(struct job *j)
 	} else {
 		spec_common(p, &spec);
 		spec.type = p->kind == POST_IMAGE ? GRAPH_MEDIA_IMAGE :
-		    p->kind == POST_VIDEO ? GRAPH_MEDIA_VIDEO : GRAPH_MEDIA_TEXT;
+		    p->kind == POST_VIDEO ? GRAPH_MEDIA_VIDEO :
+		    GRAPH_MEDIA_TEXT;
 		if (p->nmedia > 0) {
 			spec.media_url = p->media[0].url;
 			spec.alt_text = p->media[0].alt;
@@ -281,7 +282,7 @@ poll_cb(const struct graph_error *e, const struct graph_container *c,
 		    j->p.container[0] != '\0' ? "its media" :
 		    "a carousel item", c->error_message[0] != '\0' ?
 		    c->error_message : "no reason given");
-		step_fail(j, NULL, why, "fix the content");
+		step_fail(j, NULL, why, FAIL_CONTENT);
 		return;
 	case GRAPH_CONTAINER_EXPIRED:
 		step_restage(j, "its container expired");

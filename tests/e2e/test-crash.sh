@@ -6,17 +6,23 @@
 # published, so kills land between "published at Meta" and "recorded
 # here" too.  Afterwards the fake must hold each post exactly once, the
 # daemon must know each one's media id, and the per-state tallies must be
-# exact.  CRASH_POSTS and CRASH_KILLS change the size.
+# exact.  CRASH_POSTS, CRASH_ACCOUNTS, CRASH_KILLS and CRASH_SPREAD (the
+# seconds the due times span) change the size.
 . "$E2E_DIR/lib.sh"
 
 N=${CRASH_POSTS:-120}
 KILLS=${CRASH_KILLS:-25}
+SPREAD=${CRASH_SPREAD:-6}
+users="ann ben cat"
+if [ -n "${CRASH_ACCOUNTS:-}" ]; then
+	users=$(seq -f 'crash%g' "$CRASH_ACCOUNTS" | tr '\n' ' ')
+fi
+nusers=$(echo $users | wc -w)
 
 setup "[scheduler]" "prestage = 2s" "retry_delay = 1s" "[api]" \
     "max_connections = 32"
 fake_admin POST "/__admin/config?video_delay=1&image_delay=1" >/dev/null
 
-users="ann ben cat"
 for u in $users; do
 	fake_admin POST "/__admin/users?username=$u&name=$u" >/dev/null
 	fake_admin POST "/__admin/token?username=$u&age=3600" |
@@ -30,9 +36,9 @@ M=$FAKE_URL/media
 i=0
 parent=
 while [ "$i" -lt "$N" ]; do
-	u=$(echo $users | cut -d' ' -f$((i % 3 + 1)))
+	u=$(echo $users | cut -d' ' -f$((i % nusers + 1)))
 	# Relative, so that a slow build (ASan) queues none in the past.
-	set -- "$u" --at "+$((2 + i * 6 / N))s" --text "crash post $i"
+	set -- "$u" --at "+$((2 + i * SPREAD / N))s" --text "crash post $i"
 	case $((i % 10)) in
 	3)	set -- "$@" --image "$M/$i.jpg" ;;
 	5)	set -- "$@" --image "$M/$i-a.jpg" --video "$M/$i-b.mp4" ;;
@@ -68,7 +74,7 @@ published() {
 	[ "$(tctl --json queue --state published --limit 0 |
 	    jq '.posts | length')" -eq "$N" ]
 }
-wait_until 40 published || fail "not all published: $(tctl queue | grep -v published)"
+wait_until $((40 + SPREAD)) published || fail "not all published: $(tctl queue | grep -v published)"
 
 # Each post exactly once on the fake, and its media id known here.
 for u in $users; do

@@ -123,7 +123,7 @@ f=$(schedule alice --at now --image "$M/i.jpg?fakegraph-error=FAILED_DOWNLOADING
 wait_until 20 is_state "$f" failed || fail "no failure: $(tctl show-post "$f")"
 tctl --json show-post "$f" | jq -e '.error | test("FAILED_DOWNLOADING_IMAGE")' \
     >/dev/null || fail "error: $(tctl show-post "$f")"
-grep -q "post $f of 'alice' failed: .*FAILED_DOWNLOADING_IMAGE.*fix the content and run 'threadsctl retry $f'" \
+grep -q "post $f of 'alice' failed: .*FAILED_DOWNLOADING_IMAGE.*fix the content and schedule it again, or run 'threadsctl retry $f'" \
     "$T/daemon.log" || fail "journal: failure"
 rc=0; tctl post alice --at +1h --text x --reply-to "$f" 2>"$T/err" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "was failed" "$T/err" || fail "reply to a failed post"

@@ -88,7 +88,8 @@ test_ids(void)
 	CHECK_INT(graph_parse_id(200, B(id_num), id, &err), 0);
 	CHECK_STR(id, "17890000000000001");	/* above 2^53, exact */
 	CHECK(graph_parse_id(200, B(id_doc), id, &err) < 0);
-	CHECK_INT(err.class, GRAPH_TRANSIENT);	/* unclear: not published */
+	/* Unclear, so not known to be published. */
+	CHECK_INT(err.class, GRAPH_TRANSIENT);
 	CHECK(graph_parse_id(200, B("{}"), id, &err) < 0);
 	CHECK(graph_parse_id(200, B("<html>"), id, &err) < 0);
 	CHECK_INT(err.class, GRAPH_TRANSIENT);

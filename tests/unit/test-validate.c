@@ -143,7 +143,7 @@ test_media(void)
 		add_media(&p, i & 1, "https://img.example/a.jpg", NULL);
 	CHECK(check_post(&p, 0, NULL));
 	text_post(&p, NULL);
-	p.nmedia = 21;	/* what a parser that allowed it would hand over */
+	p.nmedia = 21;	/* as a lax parser would hand it over */
 	CHECK_INT(validate_post(&p, err, sizeof(err)), -EINVAL);
 	CHECK(strstr(err, "2 to 20 items; 21") != NULL);
 	p.nmedia = 0;
