@@ -14,23 +14,6 @@
 #define POST_COLS	7
 #define TEXT_WIDTH	40
 
-static const char *
-field(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    json_object_is_type(v, json_type_null))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static const char *
-dash(const char *s)
-{
-	return s != NULL ? s : "-";
-}
-
 /* The start of the text on one line, cut on a character boundary. */
 static void
 text_cell(const char *text, char *buf, size_t len)
@@ -68,13 +51,13 @@ width(const char *s)
 static void
 post_row(struct json_object *p, char cells[POST_COLS][256])
 {
-	snprintf(cells[0], 256, "%s", dash(field(p, "id")));
-	snprintf(cells[1], 256, "%s", dash(field(p, "username")));
-	snprintf(cells[2], 256, "%s", dash(field(p, "state")));
-	snprintf(cells[3], 256, "%s", dash(field(p, "due_at")));
-	snprintf(cells[4], 256, "%s", dash(field(p, "kind")));
-	snprintf(cells[5], 256, "%s", dash(field(p, "attempts")));
-	text_cell(field(p, "text"), cells[6], 256);
+	snprintf(cells[0], 256, "%s", output_dash(output_field(p, "id")));
+	snprintf(cells[1], 256, "%s", output_dash(output_field(p, "username")));
+	snprintf(cells[2], 256, "%s", output_dash(output_field(p, "state")));
+	snprintf(cells[3], 256, "%s", output_dash(output_field(p, "due_at")));
+	snprintf(cells[4], 256, "%s", output_dash(output_field(p, "kind")));
+	snprintf(cells[5], 256, "%s", output_dash(output_field(p, "attempts")));
+	text_cell(output_field(p, "text"), cells[6], 256);
 }
 
 void
@@ -122,14 +105,14 @@ output_human_posts(struct json_object *r)
 static void
 label(const char *name, const char *value)
 {
-	printf("%-14s %s\n", name, dash(value));
+	printf("%-14s %s\n", name, output_dash(value));
 }
 
 /* "2026-11-23T08:00:00Z (in 3 min)" */
 static const char *
 when(struct json_object *p, const char *key, char *buf, size_t len)
 {
-	const char *s = field(p, key);
+	const char *s = output_field(p, key);
 	char rel[48];
 	int64_t t;
 
@@ -144,21 +127,21 @@ void
 output_human_post(struct json_object *p)
 {
 	char buf[96];
-	const char *on = output_state_color(field(p, "state"));
+	const char *on = output_state_color(output_field(p, "state"));
 
-	label("post:", field(p, "id"));
-	label("account:", field(p, "username"));
-	label("user id:", field(p, "user_id"));
-	printf("%-14s %s%s%s\n", "state:", on, dash(field(p, "state")),
+	label("post:", output_field(p, "id"));
+	label("account:", output_field(p, "username"));
+	label("user id:", output_field(p, "user_id"));
+	printf("%-14s %s%s%s\n", "state:", on, output_dash(output_field(p, "state")),
 	    output_color_off(on));
 	label("due:", when(p, "due_at", buf, sizeof(buf)));
-	label("kind:", field(p, "kind"));
-	label("text:", field(p, "text"));
-	label("attempts:", field(p, "attempts"));
-	label("media id:", field(p, "media_id"));
-	label("permalink:", field(p, "permalink"));
+	label("kind:", output_field(p, "kind"));
+	label("text:", output_field(p, "text"));
+	label("attempts:", output_field(p, "attempts"));
+	label("media id:", output_field(p, "media_id"));
+	label("permalink:", output_field(p, "permalink"));
 	label("published:", when(p, "published_at", buf, sizeof(buf)));
-	label("error:", field(p, "error"));
+	label("error:", output_field(p, "error"));
 }
 
 void
@@ -168,8 +151,8 @@ output_human_scheduled(struct json_object *p)
 	char buf[96];
 	size_t i, n;
 
-	printf("post %s of '%s' scheduled for %s\n", dash(field(p, "id")),
-	    dash(field(p, "username")), dash(when(p, "due_at", buf,
+	printf("post %s of '%s' scheduled for %s\n", output_dash(output_field(p, "id")),
+	    output_dash(output_field(p, "username")), output_dash(when(p, "due_at", buf,
 	    sizeof(buf))));
 	if (json_object_object_get_ex(p, "warnings", &w)) {
 		n = json_object_array_length(w);

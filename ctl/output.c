@@ -13,8 +13,8 @@
 #include "common/timefmt.h"
 #include "output.h"
 
-static const char *
-str_field(struct json_object *o, const char *key)
+const char *
+output_field(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 
@@ -24,8 +24,8 @@ str_field(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static const char *
-or_dash(const char *s)
+const char *
+output_dash(const char *s)
 {
 	return s != NULL ? s : "-";
 }
@@ -79,7 +79,7 @@ output_color_off(const char *on)
 static const char *
 rel_field(struct json_object *o, const char *key, char *buf, size_t len)
 {
-	const char *s = str_field(o, key);
+	const char *s = output_field(o, key);
 	int64_t t;
 
 	if (s == NULL || timefmt_parse(s, 0, &t) < 0)
@@ -98,7 +98,7 @@ human_status(struct json_object *r)
 
 	json_object_object_get_ex(r, "uptime", &v);
 	printf("%-10s threadsd %s, up %s\n", "daemon:",
-	    or_dash(str_field(r, "version")),
+	    output_dash(output_field(r, "version")),
 	    duration_format(json_object_get_int64(v), up, sizeof(up)));
 	json_object_object_get_ex(r, "accounts", &v);
 	printf("%-10s %lld\n", "accounts:",
@@ -114,10 +114,10 @@ human_status(struct json_object *r)
 		}
 	}
 	printf("%s\n", first ? "none" : "");
-	due = str_field(r, "next_due");
+	due = output_field(r, "next_due");
 	if (due != NULL && timefmt_parse(due, 0, &t) == 0)
 		printf("%-10s post %s at %s (%s)\n", "next due:",
-		    or_dash(str_field(r, "next_due_post")), due,
+		    output_dash(output_field(r, "next_due_post")), due,
 		    duration_relative(t, time(NULL), rel, sizeof(rel)));
 	else
 		printf("%-10s nothing\n", "next due:");
@@ -130,11 +130,11 @@ account_row(struct json_object *a, char cells[ACCT_COLS][128])
 {
 	char rel[48];
 
-	snprintf(cells[0], 128, "%s", or_dash(str_field(a, "username")));
-	snprintf(cells[1], 128, "%s", or_dash(str_field(a, "name")));
+	snprintf(cells[0], 128, "%s", output_dash(output_field(a, "username")));
+	snprintf(cells[1], 128, "%s", output_dash(output_field(a, "name")));
 	snprintf(cells[2], 128, "%s",
-	    or_dash(str_field(a, "followers_count")));
-	snprintf(cells[3], 128, "%s", or_dash(str_field(a, "state")));
+	    output_dash(output_field(a, "followers_count")));
+	snprintf(cells[3], 128, "%s", output_dash(output_field(a, "state")));
 	snprintf(cells[4], 128, "%s",
 	    rel_field(a, "token_expires_at", rel, sizeof(rel)));
 	snprintf(cells[5], 128, "%s",
@@ -192,23 +192,23 @@ human_account(struct json_object *a)
 	char rel[48];
 	size_t i;
 
-	printf("%-16s %s\n", "username:", or_dash(str_field(a, "username")));
-	printf("%-16s %s\n", "name:", or_dash(str_field(a, "name")));
-	printf("%-16s %s\n", "user id:", or_dash(str_field(a, "user_id")));
-	on = output_state_color(str_field(a, "state"));
+	printf("%-16s %s\n", "username:", output_dash(output_field(a, "username")));
+	printf("%-16s %s\n", "name:", output_dash(output_field(a, "name")));
+	printf("%-16s %s\n", "user id:", output_dash(output_field(a, "user_id")));
+	on = output_state_color(output_field(a, "state"));
 	printf("%-16s %s%s%s\n", "state:", on,
-	    or_dash(str_field(a, "state")), output_color_off(on));
+	    output_dash(output_field(a, "state")), output_color_off(on));
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
 		printf("%-16.*s %s\n", (int)strcspn(counts[i], "_") + 1,
-		    counts[i], or_dash(str_field(a, counts[i])));
+		    counts[i], output_dash(output_field(a, counts[i])));
 	printf("%-16s %s (%s)\n", "token expires:",
-	    or_dash(str_field(a, "token_expires_at")),
+	    output_dash(output_field(a, "token_expires_at")),
 	    rel_field(a, "token_expires_at", rel, sizeof(rel)));
 	printf("%-16s %s (%s)\n", "last poll:",
-	    or_dash(str_field(a, "last_poll_at")),
+	    output_dash(output_field(a, "last_poll_at")),
 	    rel_field(a, "last_poll_at", rel, sizeof(rel)));
 	printf("%-16s %s\n", "picture:",
-	    or_dash(str_field(a, "profile_picture_url")));
+	    output_dash(output_field(a, "profile_picture_url")));
 }
 
 static void
@@ -220,8 +220,8 @@ human_added(struct json_object *a)
 	json_object_object_get_ex(a, "created", &created);
 	printf("%s '%s' (%s), user id %s; token expires %s\n",
 	    json_object_get_boolean(created) ? "connected" :
-	    "updated the token of", or_dash(str_field(a, "username")),
-	    or_dash(str_field(a, "name")), or_dash(str_field(a, "user_id")),
+	    "updated the token of", output_dash(output_field(a, "username")),
+	    output_dash(output_field(a, "name")), output_dash(output_field(a, "user_id")),
 	    rel_field(a, "token_expires_at", rel, sizeof(rel)));
 }
 

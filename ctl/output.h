@@ -22,6 +22,11 @@ struct output {
 	void	(*done)(struct json_object *result, const char *what);
 };
 
+/* For the human printers: a field as a string (NULL when absent or
+ * null), and "-" for NULL. */
+const char	*output_field(struct json_object *, const char *key);
+const char	*output_dash(const char *);
+
 extern const struct output output_human;
 extern const struct output output_json;
 
