@@ -60,6 +60,24 @@ num(struct json_object *o, const char *key, long long *ret)
 	return 1;
 }
 
+/*
+ * Whether metric i is shown: the daemon sends only the metrics it
+ * holds ([poll] metrics), so a column nobody collects is left out.
+ */
+static int
+held(struct json_object *snaps, size_t i)
+{
+	size_t j, n = json_object_array_length(snaps);
+
+	if (i == 0 || i == NMETRICS - 1)
+		return 1;
+	for (j = 0; j < n; j++)
+		if (json_object_object_get_ex(json_object_array_get_idx(snaps,
+		    j), keys[i], NULL))
+			return 1;
+	return 0;
+}
+
 static const char *
 cell(struct json_object *o, const char *key, int sign, char *buf,
     size_t len)
@@ -89,7 +107,8 @@ header(struct json_object *acct, struct json_object *last)
 }
 
 static void
-changes_table(struct json_object *last, struct json_object *changes)
+changes_table(struct json_object *snaps, struct json_object *last,
+    struct json_object *changes)
 {
 	struct json_object *ch;
 	char buf[32];
@@ -98,6 +117,8 @@ changes_table(struct json_object *last, struct json_object *changes)
 	printf("\n%-10s %10s %10s %10s %10s\n", "", "now", "1 d", "7 d",
 	    "30 d");
 	for (i = 0; i < NMETRICS; i++) {
+		if (!held(snaps, i))
+			continue;
 		printf("%-10s %10s", labels[i],
 		    cell(last, keys[i], 0, buf, sizeof(buf)));
 		for (j = 0; j < sizeof(periods) / sizeof(periods[0]); j++) {
@@ -179,17 +200,18 @@ history(struct json_object *snaps, const char *since)
 	    n == 1 ? "" : "s", n > ROWS_ALL ? ", one row a day (its last)" :
 	    "");
 	for (j = 0; j < NMETRICS; j++)
-		w[j] = (int)strlen(heads[j]);
+		w[j] = held(snaps, j) ? (int)strlen(heads[j]) : -1;
 	for (i = 0; i < n; i++)
 		for (j = 0; j < NMETRICS; j++) {
 			c = cell(json_object_array_get_idx(snaps, i), keys[j],
 			    0, buf, sizeof(buf));
-			if ((int)strlen(c) > w[j])
+			if (w[j] >= 0 && (int)strlen(c) > w[j])
 				w[j] = (int)strlen(c);
 		}
 	printf("%-20s", "TIME");
 	for (j = 0; j < NMETRICS; j++)
-		printf("  %*s", w[j], heads[j]);
+		if (w[j] >= 0)
+			printf("  %*s", w[j], heads[j]);
 	printf("\n");
 	for (i = 0; i < n; i++) {
 		if (!shown(snaps, i, n))
@@ -197,8 +219,9 @@ history(struct json_object *snaps, const char *since)
 		s = json_object_array_get_idx(snaps, i);
 		printf("%-20s", str(s, "at") ? str(s, "at") : "-");
 		for (j = 0; j < NMETRICS; j++)
-			printf("  %*s", w[j], cell(s, keys[j], 0, buf,
-			    sizeof(buf)));
+			if (w[j] >= 0)
+				printf("  %*s", w[j], cell(s, keys[j], 0, buf,
+				    sizeof(buf)));
 		printf("\n");
 	}
 }
@@ -224,7 +247,7 @@ output_human_stats(struct json_object *r)
 		    since ? since : "-", str(acct, "username"));
 		return;
 	}
-	changes_table(last, changes);
+	changes_table(snaps, last, changes);
 	sparkline(snaps, since ? since : "-");
 	history(snaps, since ? since : "-");
 }

@@ -55,6 +55,7 @@ enum key_type {
 	KEY_INT,		/* int in [min, max] */
 	KEY_SIZE,		/* uint64_t bytes in [min, max] */
 	KEY_TIMEZONE,		/* IANA name; "UTC" is stored as NULL */
+	KEY_METRICS,		/* insight names; unsigned CONFIG_METRIC_* */
 };
 
 struct key {
@@ -67,6 +68,11 @@ struct key {
 };
 
 #define F(field)	offsetof(struct config, field)
+
+const char *const config_metric_names[CONFIG_METRIC_N] = {
+	"followers_count", "views", "likes", "replies", "reposts", "quotes",
+	"clicks",
+};
 
 /* Keep in step with conf/threadsd.conf and conf/threadsd.conf.5.scd. */
 static const struct key keys[] = {
@@ -89,6 +95,7 @@ static const struct key keys[] = {
 	{ "poll", "interval", KEY_DURATION, F(poll_interval), 1, DAY },
 	{ "poll", "history_retention", KEY_DURATION,
 	    F(poll_history_retention), HOUR, 100 * YEAR },
+	{ "poll", "metrics", KEY_METRICS, F(poll_metrics), 0, 0 },
 	/*
 	 * Meta refuses to refresh a token younger than 24 h, and the tokens
 	 * owner waits for that; smaller values only matter against a fake.
@@ -439,6 +446,43 @@ unknown:
 	return -EINVAL;
 }
 
+/*
+ * "followers_count views likes": names split by blanks or commas.  The
+ * follower count is what every account shows, so it cannot be left out.
+ */
+static int
+parse_metrics(const char *v, unsigned *ret, char *why, size_t len)
+{
+	static const char	 sep[] = " \t,";
+	const char		*p = v;
+	unsigned		 mask = 0;
+	size_t			 n, i;
+	char			 q[80];
+
+	while (*(p += strspn(p, sep)) != '\0') {
+		n = strcspn(p, sep);
+		for (i = 0; i < CONFIG_METRIC_N; i++)
+			if (strlen(config_metric_names[i]) == n &&
+			    memcmp(config_metric_names[i], p, n) == 0)
+				break;
+		if (i == CONFIG_METRIC_N) {
+			snprintf(why, len, "unknown metric '%s' (known: "
+			    "followers_count views likes replies reposts "
+			    "quotes clicks)", shown(p, n, q, sizeof(q)));
+			return -EINVAL;
+		}
+		mask |= 1u << i;
+		p += n;
+	}
+	if (!(mask & CONFIG_METRIC_FOLLOWERS)) {
+		snprintf(why, len, "followers_count must be listed (every "
+		    "account shows its follower count)");
+		return -EINVAL;
+	}
+	*ret = mask;
+	return 0;
+}
+
 static int
 set_string(char **field, const char *v, char *why, size_t len)
 {
@@ -500,6 +544,8 @@ key_set(struct config *cfg, const struct key *k, const char *v,
 			return 0;
 		}
 		return set_string(field, v, why, len);
+	case KEY_METRICS:
+		return parse_metrics(v, field, why, len);
 	case KEY_DURATION:
 		r = duration_parse(v, &secs);
 		if (r == -EINVAL) {
@@ -821,6 +867,7 @@ config_new(void)
 	cfg->control_idle_timeout = 60;
 	cfg->poll_interval = 15 * MINUTE;
 	cfg->poll_history_retention = 400 * DAY;
+	cfg->poll_metrics = CONFIG_METRICS_DEFAULT;
 	cfg->tokens_refresh_after = 7 * DAY;
 	cfg->tokens_warn_before = 7 * DAY;
 	cfg->sched_prestage = 10 * MINUTE;

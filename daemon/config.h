@@ -38,6 +38,7 @@ struct config {
 	/* [poll] */
 	int64_t		 poll_interval;		/* 15m */
 	int64_t		 poll_history_retention;	/* 400d */
+	unsigned	 poll_metrics;		/* CONFIG_METRIC_* bits */
 
 	/* [tokens] */
 	int64_t		 tokens_refresh_after;	/* 7d */
@@ -51,6 +52,17 @@ struct config {
 	int64_t		 sched_retry_delay;	/* 30s, the first backoff */
 	int64_t		 sched_quota_retry;	/* 15m, an exhausted quota */
 };
+
+/*
+ * [poll] metrics: which insights the poller asks for.  Bit i stands for
+ * config_metric_names[i], the order of enum metric in metrics.h.  The
+ * default is the follower count alone, the one metric the privacy
+ * statement lists; the others are collected only when listed.
+ */
+#define CONFIG_METRIC_N		7
+#define CONFIG_METRIC_FOLLOWERS	1u
+#define CONFIG_METRICS_DEFAULT	CONFIG_METRIC_FOLLOWERS
+extern const char *const config_metric_names[CONFIG_METRIC_N];
 
 /* A config holding every default.  NULL when out of memory. */
 struct config	*config_new(void);

@@ -140,13 +140,7 @@ typedef void	(*graph_lookup_cb)(const struct graph_error *,
 typedef void	(*graph_page_cb)(const struct graph_error *,
 		    const struct graph_page *, void *arg);
 
-/* The user metrics threadsd keeps, in the order Meta is asked for them. */
-#define GRAPH_METRICS_ALL \
-	"views,likes,replies,reposts,quotes,clicks,followers_count"
-#define GRAPH_METRICS_NO_FOLLOWERS \
-	"views,likes,replies,reposts,quotes,clicks"
-
-/* GET /v1.0/{user_id}/threads_insights?metric=metrics */
+/* GET /v1.0/{user_id}/threads_insights?metric=metrics (comma-separated) */
 struct graph_call *graph_insights(struct graph *, const char *token,
 		    const char *user_id, const char *metrics,
 		    graph_insights_cb, void *arg);

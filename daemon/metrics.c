@@ -14,6 +14,8 @@
 
 #define SNAPSHOT_RECORD_VERSION	1
 #define KEY_MAX			(GRAPH_ID_LEN + 9)
+#define HELD_KEY		"metrics.held"
+#define HELD_KNOWN		(1u << 16)	/* 0 in meta: not recorded */
 
 const char *const metric_names[METRIC_N] = {
 	"followers_count", "views", "likes", "replies", "reposts", "quotes",
@@ -34,6 +36,7 @@ snapshot_init(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < METRIC_N; i++)
 		s->v[i] = METRIC_UNKNOWN;
+	s->held = METRIC_ALL;
 }
 
 const char *
@@ -72,8 +75,10 @@ snapshot_record(const struct snapshot *s)
 	    json_object_new_int(SNAPSHOT_RECORD_VERSION));
 	json_object_object_add(o, "at", json_object_new_int64(s->at));
 	for (i = 0; i < METRIC_N; i++)
-		json_object_object_add(o, metric_names[i], s->v[i] >= 0 ?
-		    json_object_new_int64(s->v[i]) : NULL);
+		if (s->held & METRIC_BIT(i))
+			json_object_object_add(o, metric_names[i],
+			    s->v[i] >= 0 ? json_object_new_int64(s->v[i]) :
+			    NULL);
 	src = followers_source_name(s->source);
 	json_object_object_add(o, "followers_source",
 	    src != NULL ? json_object_new_string(src) : NULL);
@@ -94,11 +99,15 @@ snapshot_from_val(const MDB_val *k, const MDB_val *v, struct snapshot *ret)
 	/* The key's time is the truth; the record's "at" is for export. */
 	ret->at = (int64_t)store_get_be64((const uint8_t *)k->mv_data +
 	    k->mv_size - 8);
-	for (i = 0; i < METRIC_N; i++)
-		if (json_object_object_get_ex(o, metric_names[i], &f) &&
-		    json_object_is_type(f, json_type_int) &&
+	ret->held = 0;
+	for (i = 0; i < METRIC_N; i++) {
+		if (!json_object_object_get_ex(o, metric_names[i], &f))
+			continue;
+		ret->held |= METRIC_BIT(i);
+		if (json_object_is_type(f, json_type_int) &&
 		    json_object_get_int64(f) >= 0)
 			ret->v[i] = json_object_get_int64(f);
+	}
 	if (json_object_object_get_ex(o, "followers_source", &f) &&
 	    json_object_is_type(f, json_type_string)) {
 		s = json_object_get_string(f);
@@ -217,8 +226,10 @@ snapshot_to_json(const struct snapshot *s)
 	json_object_object_add(o, "at", json_object_new_string(
 	    timefmt_format(s->at, when, sizeof(when))));
 	for (i = 0; i < METRIC_N; i++)
-		json_object_object_add(o, metric_names[i], s->v[i] >= 0 ?
-		    json_object_new_int64(s->v[i]) : NULL);
+		if (s->held & METRIC_BIT(i))
+			json_object_object_add(o, metric_names[i],
+			    s->v[i] >= 0 ? json_object_new_int64(s->v[i]) :
+			    NULL);
 	src = followers_source_name(s->source);
 	json_object_object_add(o, "followers_source",
 	    src != NULL ? json_object_new_string(src) : NULL);
@@ -291,5 +302,94 @@ metrics_prune_step(MDB_txn *txn, struct store *st, struct metrics_prune *mp,
 	} else if (rc == MDB_NOTFOUND)
 		mp->done = 1;
 	mdb_cursor_close(cur);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+int
+metrics_held_add(MDB_txn *txn, struct store *st, unsigned keep)
+{
+	uint64_t held;
+	int r;
+
+	keep |= METRIC_BASIC;
+	if ((r = store_meta_get_u64(txn, st, HELD_KEY, &held)) < 0)
+		return r;
+	if (!(held & HELD_KNOWN) || (held & keep) == keep)
+		return 0;	/* unknown is everything already */
+	return store_meta_put_u64(txn, st, HELD_KEY, held | keep);
+}
+
+int
+metrics_strip_needed(MDB_txn *txn, struct store *st, unsigned keep,
+    int *ret_needed)
+{
+	uint64_t held;
+	int r;
+
+	keep |= METRIC_BASIC;
+	if ((r = store_meta_get_u64(txn, st, HELD_KEY, &held)) < 0)
+		return r;
+	*ret_needed = !(held & HELD_KNOWN) ||
+	    (held & METRIC_ALL & ~(uint64_t)keep) != 0;
+	return 0;
+}
+
+/*
+ * Walks every snapshot key in order, rewriting the records that hold a
+ * metric outside keep; the key stays, so the cursor's place holds.
+ * Rare (after the operator turns a metric off), so simple: every key.
+ */
+int
+metrics_strip_step(MDB_txn *txn, struct store *st, struct metrics_prune *mp,
+    unsigned keep, int budget)
+{
+	struct json_object *o;
+	struct snapshot s;
+	uint8_t buf[KEY_MAX];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, r = 0;
+
+	if (mp->done)
+		return 0;
+	keep |= METRIC_BASIC;
+	if ((rc = mdb_cursor_open(txn, st->metrics, &cur)) != 0)
+		return store_errno(rc);
+	if (mp->poslen == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	else {
+		k.mv_size = mp->poslen;
+		k.mv_data = mp->pos;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	}
+	for (; rc == 0 && budget-- > 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size <= 8 || k.mv_size > KEY_MAX ||
+		    snapshot_from_val(&k, &v, &s) < 0 || !(s.held & ~keep))
+			continue;
+		s.held &= keep;
+		mp->deleted++;
+		memcpy(buf, k.mv_data, k.mv_size);
+		o = snapshot_record(&s);
+		r = store_put_json(txn, st->metrics, buf, k.mv_size, o);
+		json_object_put(o);
+		if (r < 0)
+			break;
+		/* Back to the rewritten key; the loop steps past it. */
+		k.mv_data = buf;
+		if ((rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)) != 0)
+			break;
+	}
+	if (r == 0 && rc == 0) {
+		mp->poslen = k.mv_size < sizeof(mp->pos) ? k.mv_size :
+		    sizeof(mp->pos);
+		memcpy(mp->pos, k.mv_data, mp->poslen);
+	} else if (r == 0 && rc == MDB_NOTFOUND) {
+		mp->done = 1;
+		r = store_meta_put_u64(txn, st, HELD_KEY, HELD_KNOWN | keep);
+	}
+	mdb_cursor_close(cur);
+	if (r < 0)
+		return r;
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
 }

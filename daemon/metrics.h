@@ -37,6 +37,12 @@ extern const char *const metric_names[METRIC_N];
 
 #define METRIC_UNKNOWN	(-1)	/* Meta did not say: null, never 0 */
 
+/* A set of metrics: bit i is enum metric i. */
+#define METRIC_BIT(m)	(1u << (m))
+#define METRIC_ALL	((1u << METRIC_N) - 1)
+/* Always kept: what the privacy statement lists. */
+#define METRIC_BASIC	(METRIC_BIT(METRIC_FOLLOWERS) | METRIC_BIT(METRIC_MEDIA))
+
 /* Where the follower count came from. */
 enum followers_source {
 	SOURCE_NONE,
@@ -48,6 +54,11 @@ struct snapshot {
 	int64_t			 at;		/* Unix seconds */
 	int64_t			 v[METRIC_N];	/* METRIC_UNKNOWN: unknown */
 	enum followers_source	 source;
+	/*
+	 * The metrics the record holds (a metric not collected is not
+	 * there at all, not even as null); METRIC_ALL after init.
+	 */
+	unsigned		 held;
 };
 
 void		 snapshot_init(struct snapshot *);
@@ -74,7 +85,10 @@ int	metrics_range(MDB_txn *, struct store *, const char *user_id,
 	    int64_t since, size_t max,
 	    int (*fn)(const struct snapshot *, void *), void *arg);
 
-/* The wire form: {"at","followers_count",...,"followers_source"}. */
+/*
+ * The wire form: {"at","followers_count",...,"followers_source"}, with
+ * only the metrics the snapshot holds.
+ */
 struct json_object *snapshot_to_json(const struct snapshot *);
 
 /*
@@ -93,5 +107,21 @@ struct metrics_prune {
 void	metrics_prune_begin(struct metrics_prune *);
 int	metrics_prune_step(MDB_txn *, struct store *, struct metrics_prune *,
 	    int64_t cutoff, int budget);
+
+/*
+ * Turning a metric off removes it from the history too.  The store
+ * remembers which metrics its snapshots may hold (the `meta` key
+ * "metrics.held"; a store from before it may hold them all).
+ * metrics_held_add() records that snapshots with keep are written;
+ * metrics_strip_needed() says whether some snapshot may hold more than
+ * keep; a strip walk (metrics_prune_begin() then metrics_strip_step()
+ * until done) rewrites each snapshot holding more, and at its end
+ * records that the store holds keep alone.
+ */
+int	metrics_held_add(MDB_txn *, struct store *, unsigned keep);
+int	metrics_strip_needed(MDB_txn *, struct store *, unsigned keep,
+	    int *ret_needed);
+int	metrics_strip_step(MDB_txn *, struct store *, struct metrics_prune *,
+	    unsigned keep, int budget);
 
 #endif

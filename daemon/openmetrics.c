@@ -138,6 +138,12 @@ render(FILE *f, const struct rows *rs, const struct status_counts *sc)
 	int k;
 
 	for (j = 0; j < F_N; j++) {
+		/* A metric no account holds ([poll] metrics) is left out. */
+		for (i = 0; j >= F_VIEWS && j <= F_CLICKS && i < rs->n; i++)
+			if (rs->row[i].v[j] >= 0)
+				break;
+		if (j >= F_VIEWS && j <= F_CLICKS && i == rs->n)
+			continue;
 		family(f, families[j].name, families[j].help);
 		for (i = 0; i < rs->n; i++) {
 			r = &rs->row[i];

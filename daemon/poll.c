@@ -29,6 +29,7 @@ struct poll {
 	struct graph_call	*call;
 	struct poll_result	 res;
 	int			 level;		/* insights asked for */
+	unsigned		 metrics;	/* ... of these */
 	int			 full;
 	int			 pages;
 	int64_t			 count;		/* posts new to this poll */
@@ -200,12 +201,19 @@ insights_cb(const struct graph_error *e, const struct graph_insights *ins,
 	a->insights_refused = p->level;
 	if (p->level == ACCOUNT_REFUSED_NONE)
 		a->insights_refused_at = 0;
-	v[METRIC_VIEWS] = ins->views;
-	v[METRIC_LIKES] = ins->likes;
-	v[METRIC_REPLIES] = ins->replies;
-	v[METRIC_REPOSTS] = ins->reposts;
-	v[METRIC_QUOTES] = ins->quotes;
-	v[METRIC_CLICKS] = ins->clicks;
+	/* What was not asked for is not kept, whatever Meta sent. */
+	if (p->metrics & METRIC_BIT(METRIC_VIEWS))
+		v[METRIC_VIEWS] = ins->views;
+	if (p->metrics & METRIC_BIT(METRIC_LIKES))
+		v[METRIC_LIKES] = ins->likes;
+	if (p->metrics & METRIC_BIT(METRIC_REPLIES))
+		v[METRIC_REPLIES] = ins->replies;
+	if (p->metrics & METRIC_BIT(METRIC_REPOSTS))
+		v[METRIC_REPOSTS] = ins->reposts;
+	if (p->metrics & METRIC_BIT(METRIC_QUOTES))
+		v[METRIC_QUOTES] = ins->quotes;
+	if (p->metrics & METRIC_BIT(METRIC_CLICKS))
+		v[METRIC_CLICKS] = ins->clicks;
 	if (p->level == ACCOUNT_REFUSED_NONE && ins->followers >= 0) {
 		v[METRIC_FOLLOWERS] = ins->followers;
 		p->res.snap.source = SOURCE_INSIGHTS;
@@ -214,16 +222,42 @@ insights_cb(const struct graph_error *e, const struct graph_insights *ins,
 		lookup_start(p);
 }
 
+/*
+ * The metric parameter: the metrics asked for, in the order Meta's
+ * examples list them, without followers_count once Meta refused it.
+ * Empty when there is nothing left to ask.
+ */
+static void
+insights_param(const struct poll *p, char *buf, size_t len)
+{
+	static const enum metric order[] = { METRIC_VIEWS, METRIC_LIKES,
+	    METRIC_REPLIES, METRIC_REPOSTS, METRIC_QUOTES, METRIC_CLICKS,
+	    METRIC_FOLLOWERS };
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!(p->metrics & METRIC_BIT(order[i])) ||
+		    (order[i] == METRIC_FOLLOWERS &&
+		    p->level != ACCOUNT_REFUSED_NONE))
+			continue;
+		n += snprintf(buf + n, len - n, "%s%s", n > 0 ? "," : "",
+		    metric_names[order[i]]);
+	}
+}
+
 static void
 insights_start(struct poll *p)
 {
-	if (p->level >= ACCOUNT_REFUSED_ALL) {
+	char metrics[128];
+
+	insights_param(p, metrics, sizeof(metrics));
+	if (p->level >= ACCOUNT_REFUSED_ALL || metrics[0] == '\0') {
 		lookup_start(p);
 		return;
 	}
 	p->call = graph_insights(p->g, p->token, p->res.acct.user_id,
-	    p->level == ACCOUNT_REFUSED_NONE ? GRAPH_METRICS_ALL :
-	    GRAPH_METRICS_NO_FOLLOWERS, insights_cb, p);
+	    metrics, insights_cb, p);
 	if (p->call == NULL)
 		poll_nomem(p, "/threads_insights");
 }
@@ -286,8 +320,10 @@ poll_start(struct graph *g, const struct account *a, const char *token,
 	p->cb = cb;
 	p->arg = arg;
 	p->level = plan->insights_level;
+	p->metrics = plan->metrics | METRIC_BIT(METRIC_FOLLOWERS);
 	p->full = plan->full_count || a->media < 0;
 	snapshot_init(&p->res.snap);
+	p->res.snap.held = (p->metrics | METRIC_BASIC) & METRIC_ALL;
 	if (copy_account(&p->res.acct, a) < 0 ||
 	    (p->token = strdup(token)) == NULL) {
 		poll_free(p);

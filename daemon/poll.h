@@ -24,6 +24,7 @@ struct poll;
 struct poll_plan {
 	int		 insights_level;	/* ACCOUNT_REFUSED_*: ask for */
 	int		 full_count;		/* count every post afresh */
+	unsigned	 metrics;		/* METRIC_BIT()s to ask for */
 };
 
 struct poll_result {

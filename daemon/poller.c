@@ -112,6 +112,7 @@ struct poller {
 	int64_t			 last_scan_ms;	/* monotonic */
 	struct metrics_prune	 prune;
 	int			 pruning;
+	int			 stripping;	/* the walk after pruning */
 	int64_t			 prune_at;	/* wall clock */
 	/* a round: the polls found due by a scan (or several, when capped) */
 	int			 capped;	/* the last scan filled the queue */
@@ -310,6 +311,7 @@ job_start(struct poller *p, const char *user_id, int force,
 	if (plan.insights_level > ACCOUNT_REFUSED_NONE &&
 	    now - a.insights_refused_at >= RECHECK)
 		plan.insights_level = ACCOUNT_REFUSED_NONE;
+	plan.metrics = d->cfg->poll_metrics;
 	plan.full_count = a.media < 0 || a.media_counted_at <= 0 ||
 	    now >= a.media_counted_at + RECOUNT +
 	    jitter(a.user_id, RECOUNT / 4);
@@ -433,7 +435,9 @@ commit_txn(MDB_txn *txn, void *arg)
 	TAILQ_FOREACH(j, &c->p->finished, entry)
 		if ((r = commit_one(txn, c->p, j, c->now)) < 0)
 			return r;
-	return 0;
+	/* So that turning a metric off later strips it from these too. */
+	return metrics_held_add(txn, c->p->d->store,
+	    c->p->d->cfg->poll_metrics);
 }
 
 static void
@@ -678,8 +682,26 @@ prune_txn(MDB_txn *txn, void *arg)
 {
 	struct prune *pr = arg;
 
+	if (pr->p->stripping)
+		return metrics_strip_step(txn, pr->p->d->store,
+		    &pr->p->prune, pr->p->d->cfg->poll_metrics, PRUNE_BUDGET);
 	return metrics_prune_step(txn, pr->p->d->store, &pr->p->prune,
 	    pr->cutoff, PRUNE_BUDGET);
+}
+
+/* After pruning: whether a metric turned off is still in the history. */
+static int
+strip_needed(struct poller *p)
+{
+	MDB_txn *txn;
+	int r, needed = 0;
+
+	if ((r = store_txn_begin(p->d->store, 1, &txn)) < 0)
+		return 0;
+	r = metrics_strip_needed(txn, p->d->store, p->d->cfg->poll_metrics,
+	    &needed);
+	mdb_txn_abort(txn);
+	return r == 0 && needed;
 }
 
 static void
@@ -692,21 +714,31 @@ poller_prune(struct poller *p, int64_t now)
 	if (!p->pruning) {
 		metrics_prune_begin(&p->prune);
 		p->pruning = 1;
+		p->stripping = 0;
 	}
 	if ((r = store_write(p->d->store, prune_txn, &pr)) < 0) {
 		log_error("history: cannot prune old snapshots: %s",
 		    strerror(-r));
-		p->pruning = 0;
+		p->pruning = p->stripping = 0;
 		p->prune_at = now + PRUNE_EVERY;
 		return;
 	}
 	if (!p->prune.done)
 		return;
-	if (p->prune.deleted > 0)
+	if (p->stripping && p->prune.deleted > 0)
+		log_info("history: removed the metrics no longer collected "
+		    "([poll] metrics) from %zu snapshot%s", p->prune.deleted,
+		    p->prune.deleted == 1 ? "" : "s");
+	else if (p->prune.deleted > 0)
 		log_info("history: pruned %zu snapshot%s taken before %s",
 		    p->prune.deleted, p->prune.deleted == 1 ? "" : "s",
 		    timefmt_format(pr.cutoff, when, sizeof(when)));
-	p->pruning = 0;
+	if (!p->stripping && strip_needed(p)) {
+		metrics_prune_begin(&p->prune);
+		p->stripping = 1;
+		return;
+	}
+	p->pruning = p->stripping = 0;
 	p->prune_at = now + PRUNE_EVERY;
 }
 

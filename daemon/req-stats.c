@@ -165,9 +165,11 @@ change_to_json(const struct snapshot *base, const struct snapshot *now)
 	json_object_object_add(o, "from", json_object_new_string(
 	    timefmt_format(base->at, when, sizeof(when))));
 	for (i = 0; i < METRIC_N; i++)
-		json_object_object_add(o, metric_names[i],
-		    base->v[i] >= 0 && now->v[i] >= 0 ?
-		    json_object_new_int64(now->v[i] - base->v[i]) : NULL);
+		if (now->held & METRIC_BIT(i))
+			json_object_object_add(o, metric_names[i],
+			    base->v[i] >= 0 && now->v[i] >= 0 ?
+			    json_object_new_int64(now->v[i] - base->v[i]) :
+			    NULL);
 	return o;
 }
 

@@ -11,7 +11,11 @@
 . "$E2E_DIR/lib.sh"
 
 # A day is the shortest interval that does not poll again during a phase.
-setup "[poll]" "interval = 1d"
+# The default collects followers_count alone; this test checks every
+# metric's shape, so it opts in to all of them (test-privacy checks the
+# default).
+ALL_METRICS="metrics = followers_count views likes replies reposts quotes clicks"
+setup "[poll]" "interval = 1d" "$ALL_METRICS"
 
 # user NAME PARAMS: a fake user; prints its id.
 user() {
@@ -132,7 +136,7 @@ rc=0; tctl poll bob 2>"$T/err" || rc=$?
 grep -q "failed at /threads_insights (throttled: (#4) Application request limit reached); threadsd retries in 3[0-7] min" "$T/err" ||
     fail "throttled: $(cat "$T/err")"
 stop_daemon
-write_config "[poll]" "interval = 2s"
+write_config "[poll]" "interval = 2s" "$ALL_METRICS"
 start_daemon
 bob_before=$(requests "^/(me|$bob_id/threads_insights)\$" |
     jq -r 'select(.user == "bob")' | wc -l)
@@ -151,7 +155,7 @@ tctl poll bob | grep -q "^polled 'bob': 300 followers, 0 posts$" ||
 grep -q "polling 'bob' works again after 2 failures" "$T/daemon.log" ||
     fail "no recovery line"
 stop_daemon
-write_config "[poll]" "interval = 1d"
+write_config "[poll]" "interval = 1d" "$ALL_METRICS"
 start_daemon
 
 # A rename on Threads follows: the name index too.
@@ -233,7 +237,7 @@ stop_daemon
 
 # Retention of one hour, two days later: the old snapshots go, the new
 # poll's stays.
-write_config "[poll]" "interval = 1d" "history_retention = 1h"
+write_config "[poll]" "interval = 1d" "history_retention = 1h" "$ALL_METRICS"
 THREADSD_WRAPPER=$(faketime_wrapper +33d) start_daemon
 wait_until 10 grep -q "history: pruned [0-9]* snapshots taken before" \
     "$T/daemon.log" || fail "no pruning"

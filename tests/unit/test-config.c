@@ -82,6 +82,7 @@ check_defaults(const struct config *cfg)
 	CHECK_INT(cfg->control_idle_timeout, 60);
 	CHECK_INT(cfg->poll_interval, 15 * 60);
 	CHECK_INT(cfg->poll_history_retention, 400 * 86400LL);
+	CHECK_INT(cfg->poll_metrics, CONFIG_METRIC_FOLLOWERS);
 	CHECK_INT(cfg->tokens_refresh_after, 7 * 86400);
 	CHECK_INT(cfg->tokens_warn_before, 7 * 86400);
 	CHECK(cfg->tokens_key_file == NULL);
@@ -194,6 +195,46 @@ test_every_key(void)
 	CHECK_INT(cfg->sched_prestage, 23 * 3600);
 	CHECK_INT(cfg->sched_max_attempts, 1);
 	config_free(cfg);
+}
+
+/*
+ * [poll] metrics: the follower count alone by default (the privacy
+ * statement lists no other metric); more only when listed.
+ */
+static void
+test_metrics(void)
+{
+	struct config	*cfg;
+	size_t		 i;
+
+	cfg = load_ok("[poll]\nmetrics = followers_count views,likes\t"
+	    "clicks , views\n");
+	if (cfg != NULL)
+		CHECK_INT(cfg->poll_metrics, 1u | 2u | 4u | 64u);
+	config_free(cfg);
+	cfg = load_ok("[poll]\nmetrics = clicks quotes reposts replies likes "
+	    "views followers_count\n");
+	if (cfg != NULL)
+		CHECK_INT(cfg->poll_metrics, 127);
+	config_free(cfg);
+	/* The bits follow enum metric (metrics.h): followers first. */
+	CHECK_STR(config_metric_names[0], "followers_count");
+	CHECK_STR(config_metric_names[6], "clicks");
+	for (i = 0; i < CONFIG_METRIC_N; i++)
+		CHECK(config_metric_names[i] != NULL);
+	key_fail("poll", "metrics", "followers_count bogus",
+	    "unknown metric 'bogus' (known: followers_count views likes "
+	    "replies reposts quotes clicks)");
+	key_fail("poll", "metrics", "views likes",
+	    "followers_count must be listed (every account shows its "
+	    "follower count)");
+	key_fail("poll", "metrics", "followers_count media_count",
+	    "unknown metric 'media_count' (known: followers_count views "
+	    "likes replies reposts quotes clicks)");
+	key_fail("poll", "metrics", ",",
+	    "followers_count must be listed (every account shows its "
+	    "follower count)");
+
 }
 
 static void
@@ -715,7 +756,7 @@ test_sample(const char *path)
 		}
 	}
 	/* Every key in the table, once. */
-	CHECK_INT(uncommented, 22);
+	CHECK_INT(uncommented, 23);
 	cfg = NULL;
 	if (config_load_string(path, text, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "uncommented sample: %s\n", err);
@@ -766,6 +807,7 @@ main(int argc, char *argv[])
 
 	test_defaults();
 	test_every_key();
+	test_metrics();
 	test_syntax();
 	test_syntax_errors();
 	test_value_errors();

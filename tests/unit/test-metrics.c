@@ -231,6 +231,77 @@ test_prune(void)
 	CHECK_INT((long long)count_metrics(), 5);
 }
 
+/*
+ * Turning a metric off: the store says it may hold every metric (no
+ * record yet), a strip walk in small steps rewrites each snapshot
+ * without views, leaves the foreign key, and records what is held; a
+ * new metric written later makes a strip needed again.
+ */
+static void
+test_strip(void)
+{
+	struct metrics_prune mp;
+	struct snapshot s;
+	struct json_object *o;
+	MDB_txn *txn;
+	MDB_val k = { 7, "foreign" }, v;
+	unsigned keep = METRIC_BIT(METRIC_FOLLOWERS);
+	int needed = -1, steps = 0;
+
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	CHECK_INT(metrics_strip_needed(txn, st, keep, &needed), 0);
+	CHECK_INT(metrics_at_or_before(txn, st, "12", 200, &s), 0);
+	mdb_txn_abort(txn);
+	CHECK_INT(needed, 1);
+	CHECK(s.held == METRIC_ALL);
+	CHECK_INT(s.v[METRIC_VIEWS], 400);
+
+	metrics_prune_begin(&mp);
+	while (!mp.done && steps < 100) {
+		CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+		CHECK_INT(metrics_strip_step(txn, st, &mp, keep, 2), 0);
+		CHECK_INT(store_txn_commit(txn), 0);
+		steps++;
+	}
+	CHECK(mp.done);
+	CHECK(steps >= 3);
+	CHECK_INT((long long)mp.deleted, 4);
+	CHECK_INT((long long)count_metrics(), 5);
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	CHECK_INT(metrics_strip_needed(txn, st, keep, &needed), 0);
+	CHECK_INT(needed, 0);
+	CHECK_INT(metrics_at_or_before(txn, st, "12", 200, &s), 0);
+	CHECK(s.held == METRIC_BASIC);
+	CHECK_INT(s.v[METRIC_VIEWS], METRIC_UNKNOWN);
+	CHECK_INT(s.v[METRIC_FOLLOWERS], 2);
+	o = snapshot_to_json(&s);
+	CHECK(!json_object_object_get_ex(o, "views", NULL));
+	CHECK(!json_object_object_get_ex(o, "likes", NULL));
+	CHECK(json_object_object_get_ex(o, "followers_count", NULL));
+	CHECK(json_object_object_get_ex(o, "media_count", NULL));
+	json_object_put(o);
+	CHECK_INT(mdb_get(txn, st->metrics, &k, &v), 0);
+	CHECK_INT((long long)v.mv_size, 2);
+	/* The stored record itself has no views key. */
+	k.mv_size = 11;
+	k.mv_data = "12\0\0\0\0\0\0\0\0\xc8";
+	CHECK_INT(mdb_get(txn, st->metrics, &k, &v), 0);
+	CHECK(memmem(v.mv_data, v.mv_size, "views", 5) == NULL);
+	CHECK(memmem(v.mv_data, v.mv_size, "followers_count", 15) != NULL);
+	mdb_txn_abort(txn);
+
+	/* Opting in to views again: a later opt-out strips once more. */
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(metrics_held_add(txn, st, keep | METRIC_BIT(METRIC_VIEWS)),
+	    0);
+	CHECK_INT(metrics_strip_needed(txn, st, keep, &needed), 0);
+	CHECK_INT(needed, 1);
+	CHECK_INT(metrics_strip_needed(txn, st,
+	    keep | METRIC_BIT(METRIC_VIEWS), &needed), 0);
+	CHECK_INT(needed, 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+}
+
 static void
 test_label(void)
 {
@@ -320,6 +391,7 @@ main(void)
 	test_prune();
 	test_label();
 	test_render();
+	test_strip();
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	CHECK(system(cmd) == 0);
