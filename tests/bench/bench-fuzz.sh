@@ -1,8 +1,10 @@
 #!/bin/sh
 # Figure 8, fuzzing: each libFuzzer target (tests/fuzz: the control
 # framing and requests, the config parser, the Graph response parsers)
-# for a given time, from an empty corpus: executions and crashes (goal:
-# none).  The targets are built with clang and -Dfuzz=true in their own
+# for a given time, from the seeds and with the dictionary shipped in
+# tests/fuzz: executions, coverage (edges, libFuzzer's "cov:") and the
+# corpus reached, so that a fuzzer that never gets past the first parser
+# shows, and crashes (goal: none).  The targets are built with clang and -Dfuzz=true in their own
 # build directory, build-bench-fuzz (BENCH_FUZZ_BUILD), configured the
 # first time.  A crash's reproducer is kept in BUILD/bench-logs/
 # (BENCH_LOGS).
@@ -38,11 +40,14 @@ ninja -C "$fb" $(for t in $targets; do echo "tests/fuzz/$t"; done) \
     > "$BT/build.log" 2>&1 || bench_fail "building the fuzz targets: $(tail -20 "$BT/build.log")"
 
 for t in $targets; do
+	name=${t#fuzz-}
 	mkdir -p "$BT/corpus-$t"
 	rc=0
 	"$fb/tests/fuzz/$t" -max_total_time="$secs" -print_final_stats=1 \
 	    -rss_limit_mb=2048 -artifact_prefix="$logs/$t-" \
-	    "$BT/corpus-$t" > "$BT/$t.log" 2>&1 || rc=$?
+	    -dict="$BENCH_TOP/tests/fuzz/$name.dict" \
+	    "$BT/corpus-$t" "$BENCH_TOP/tests/fuzz/seeds-$name" \
+	    > "$BT/$t.log" 2>&1 || rc=$?
 	cp "$BT/$t.log" "$logs/$t.log"
 	execs=$(awk '/^stat::number_of_executed_units:/ { print $2 }' \
 	    "$BT/$t.log")
@@ -51,10 +56,15 @@ for t in $targets; do
 	then
 		crashes=1
 	fi
-	corpus=$(ls "$BT/corpus-$t" | wc -l)
-	name=${t#fuzz-}
+	# The last status line has the final coverage and corpus (inputs
+	# that each add coverage; the seeds that do are among them).
+	cov=$(awk '/ cov: / { for (i = 1; i < NF; i++) if ($i == "cov:")
+	    c = $(i + 1) } END { print c }' "$BT/$t.log")
+	seeds=$(ls "$BENCH_TOP/tests/fuzz/seeds-$name" | wc -l)
+	corpus=$(awk '/ corp: / { for (i = 1; i < NF; i++) if ($i == "corp:")
+	    c = $(i + 1) } END { sub("/.*", "", c); print c }' "$BT/$t.log")
 	figure "fuzz.$name" \
-	    "${execs:-?} execs in $secs s ($(calc %.0f "${execs:-0} / $secs")/s), $crashes crashes, corpus $corpus" \
+	    "${execs:-?} execs in $secs s ($(calc %.0f "${execs:-0} / $secs")/s), cov ${cov:-?} edges, corpus ${corpus:-?} (from $seeds seeds), $crashes crashes" \
 	    "0 crashes" "$([ "$crashes" -eq 0 ] && echo ok || echo miss)"
 	[ "$crashes" -eq 0 ] ||
 	    bench_note "$t crashed (exit $rc): see $logs/$t.log and $logs/$t-*"
