@@ -5,12 +5,16 @@
  * given, except the app secret, which is borrowed.  It keeps no account
  * state and does not log.
  *
- * No token or secret ever goes into a URL: URLs end up in proxy logs and
- * in curl's verbose output.  Tokens travel as a Bearer header or in a
- * form-encoded POST body.  So the token exchange, the refresh and
- * debug_token, documented as GETs with query parameters, are sent as
- * POSTs with the same parameters in the body (threads-api.md §1: the API
- * takes POST parameters as a form).
+ * Requests go out as Meta documents them.  The code exchange is a POST
+ * with a form body; th_exchange_token, th_refresh_token and debug_token
+ * are GETs with the token (and for the exchange the app secret) in the
+ * query, since that is the only form Meta documents and the one every
+ * working client sends (POST there is "Unsupported post request").  The
+ * other calls send the token as a Bearer header.  So a URL may hold a
+ * secret: no URL is ever logged or put in an error message (an error
+ * names at most the endpoint's path), curl's verbose output and debug
+ * callback stay off (http.c), and our URL buffer is wiped once curl has
+ * its copy.
  */
 #include <sys/queue.h>
 
@@ -1054,6 +1058,8 @@ graph_start(struct graph_call *c, const char *method, const char *path,
 	req.bearer = bearer;
 	req.form = form;
 	c->http_call = http_start(c->graph->http, &req, graph_http_cb, c);
+	/* The query may hold a token or the app secret. */
+	sodium_memzero(url, strlen(url));
 	free(url);
 	if (c->http_call == NULL) {
 		free(c);
@@ -1081,6 +1087,44 @@ graph_token_post(struct graph *g, const char *path, const char *const *kv,
 	c = graph_start(c, "POST", path, NULL, form);
 	graph_free_secret(form);
 	return c;
+}
+
+/*
+ * A GET with its parameters, secrets included, in the query, as Meta
+ * documents the token endpoints; path and query are wiped either way.
+ */
+static struct graph_call *
+graph_query_get(struct graph_call *c, const char *path,
+    const char *const *kv)
+{
+	char	*query, *full;
+	int	 n;
+
+	if ((query = graph_form(kv)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	n = asprintf(&full, "%s?%s", path, query);
+	graph_free_secret(query);
+	if (n == -1) {
+		free(c);
+		return NULL;
+	}
+	c = graph_start(c, "GET", full, NULL, NULL);
+	graph_free_secret(full);
+	return c;
+}
+
+static struct graph_call *
+graph_token_get(struct graph *g, const char *path, const char *const *kv,
+    graph_token_cb cb, void *arg)
+{
+	struct graph_call	*c;
+
+	if ((c = graph_call_new(g, GRAPH_KIND_TOKEN, arg)) == NULL)
+		return NULL;
+	c->cb.token = cb;
+	return graph_query_get(c, path, kv);
 }
 
 struct graph_call *
@@ -1130,7 +1174,7 @@ graph_exchange_long(struct graph *g, const char *short_token,
 		return graph_start_failed(c, GRAPH_PERMANENT,
 		    "no app secret configured");
 	}
-	return graph_token_post(g, "/access_token", kv, cb, arg);
+	return graph_token_get(g, "/access_token", kv, cb, arg);
 }
 
 /* No client_secret: the refresh does not need one. */
@@ -1146,7 +1190,7 @@ graph_refresh(struct graph *g, const char *token, graph_token_cb cb,
 
 	if (token == NULL || cb == NULL)
 		return NULL;
-	return graph_token_post(g, "/refresh_access_token", kv, cb, arg);
+	return graph_token_get(g, "/refresh_access_token", kv, cb, arg);
 }
 
 struct graph_call *
@@ -1163,27 +1207,27 @@ graph_me(struct graph *g, const char *token, graph_profile_cb cb, void *arg)
 	    token, NULL);
 }
 
-/* The token inspects itself: Bearer for access_token, input_token POSTed. */
+/*
+ * The token inspects itself: it is both access_token (the caller) and
+ * input_token, in the query, in the order of Meta's example (D-dbg).
+ */
 struct graph_call *
 graph_debug_token(struct graph *g, const char *token, graph_token_info_cb cb,
     void *arg)
 {
 	struct graph_call	*c;
-	char			*form;
-	const char		*kv[] = { "input_token", token, NULL };
+	const char		*kv[] = {
+		"access_token", token,
+		"input_token", token,
+		NULL,
+	};
 
 	if (token == NULL || cb == NULL)
 		return NULL;
 	if ((c = graph_call_new(g, GRAPH_KIND_TOKEN_INFO, arg)) == NULL)
 		return NULL;
 	c->cb.token_info = cb;
-	if ((form = graph_form(kv)) == NULL) {
-		free(c);
-		return NULL;
-	}
-	c = graph_start(c, "POST", "/v1.0/debug_token", token, form);
-	graph_free_secret(form);
-	return c;
+	return graph_query_get(c, "/v1.0/debug_token", kv);
 }
 
 /* Ids are ours (from the store), but a URL path gets digits only. */

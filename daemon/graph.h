@@ -90,16 +90,25 @@ void		 graph_free(struct graph *);
 /* Code -> short-lived token (POST /oauth/access_token, form-encoded). */
 struct graph_call *graph_exchange_code(struct graph *, const char *code,
 		    graph_token_cb, void *arg);
-/* Short-lived -> long-lived (GET /access_token, th_exchange_token). */
+/*
+ * Short-lived -> long-lived: GET /access_token?grant_type=th_exchange_token
+ * &client_secret=&access_token= (D-ll).
+ */
 struct graph_call *graph_exchange_long(struct graph *, const char *short_token,
 		    graph_token_cb, void *arg);
-/* Long-lived -> a new long-lived (GET /refresh_access_token). */
+/*
+ * Long-lived -> a new long-lived: GET /refresh_access_token
+ * ?grant_type=th_refresh_token&access_token= (D-ll; no secret).
+ */
 struct graph_call *graph_refresh(struct graph *, const char *token,
 		    graph_token_cb, void *arg);
 /* GET /v1.0/me?fields=id,username,name,threads_profile_picture_url */
 struct graph_call *graph_me(struct graph *, const char *token,
 		    graph_profile_cb, void *arg);
-/* GET /v1.0/debug_token (the token inspects itself). */
+/*
+ * GET /v1.0/debug_token?access_token=&input_token= (D-dbg), the token
+ * inspecting itself.
+ */
 struct graph_call *graph_debug_token(struct graph *, const char *token,
 		    graph_token_info_cb, void *arg);
 

@@ -439,6 +439,11 @@ http_setup(struct http_call *c, const struct http_request *req)
 
 	if (curl_easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK)
 		return -ENOMEM;
+	/*
+	 * A URL may carry a token or the app secret (Meta's token calls
+	 * are GETs): nothing of a request may reach curl's verbose output.
+	 */
+	curl_easy_setopt(e, CURLOPT_VERBOSE, 0L);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)c);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);

@@ -19,7 +19,7 @@ struct http_call;
 
 struct http_request {
 	const char	*method;	/* "GET", "POST", "HEAD" */
-	const char	*url;		/* never holds a token */
+	const char	*url;		/* may hold a secret in its query */
 	const char	*bearer;	/* sent as Authorization: Bearer; NULL: none */
 	const char	*form;		/* x-www-form-urlencoded POST body; may be NULL */
 	int64_t		 timeout;	/* seconds; 0: the http_new() default */

@@ -200,16 +200,14 @@ admin_config(struct fgreq *r)
 		{ "post_quota", &fgconf.post_quota },
 		{ "reply_quota", &fgconf.reply_quota },
 		{ "delete_quota", &fgconf.delete_quota },
-		{ "strict_methods", &fgconf.strict_methods },
 	};
 	json_object	*o;
-	int64_t		 v[7];
+	int64_t		 v[sizeof(knobs) / sizeof(knobs[0])];
 	size_t		 i, n = sizeof(knobs) / sizeof(knobs[0]);
 
 	/* Check them all before changing any. */
 	for (i = 0; i < n; i++)
 		if (admin_int(r, knobs[i].name, *knobs[i].val, 0,
-		    knobs[i].val == &fgconf.strict_methods ? 1 :
 		    INT64_MAX / 4, &v[i]) < 0)
 			return;
 	if (r->method == M_POST)

@@ -21,7 +21,6 @@ struct fgconf {
 	int64_t		 post_quota;	/* per rolling 24 h */
 	int64_t		 reply_quota;
 	int64_t		 delete_quota;
-	int64_t		 strict_methods; /* no POST on GET routes */
 };
 
 extern struct fgconf	fgconf;

@@ -194,12 +194,30 @@ reply_long_token(struct fgreq *r, const struct fgtoken *t)
 	reply_json(r, 200, o);
 }
 
+/*
+ * The token calls take access_token as a query parameter: the only place
+ * D-ll and D-dbg show it.  One sent only as a Bearer header is taken as
+ * missing (a guess: what Meta does with a header there is not known).
+ * 0, or a reply and -1.
+ */
+static int
+oauth_query_token(struct fgreq *r)
+{
+	if (r->token != NULL && r->auth == AUTH_QUERY)
+		return 0;
+	reply_error(r, 400, "OAuthException", 100, 0,
+	    "(#100) The parameter access_token is required");
+	return -1;
+}
+
 /* The request's token if it is valid and of kind; else a reply, NULL. */
 static struct fgtoken *
 oauth_token(struct fgreq *r, enum tok_kind kind)
 {
 	struct fgtoken	*t = NULL;
 
+	if (oauth_query_token(r) < 0)
+		return NULL;
 	if (r->token != NULL)
 		t = store_token_get(r->token);
 	if (t == NULL || store_token_state(t, fgclock_now()) != TOK_VALID) {
@@ -315,6 +333,8 @@ oauth_debug_token(struct fgreq *r)
 	json_object	*top, *d;
 	int64_t		 now = fgclock_now();
 
+	if (oauth_query_token(r) < 0)
+		return;
 	if (r->token != NULL)
 		caller = store_token_get(r->token);
 	if (caller == NULL || store_token_state(caller, now) != TOK_VALID) {

@@ -76,6 +76,12 @@ req_body(struct fgreq *r)
 	unsigned char	*data;
 	size_t		 len;
 
+	/*
+	 * A GET's parameters are its query, as every GET in the docs has
+	 * them: a body on a GET means nothing and is not read.
+	 */
+	if (r->method == M_GET)
+		return 0;
 	buf = evhttp_request_get_input_buffer(r->ev);
 	if (buf == NULL || (len = evbuffer_get_length(buf)) == 0)
 		return 0;

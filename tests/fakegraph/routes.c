@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "auth.h"
-#include "conf.h"
 #include "fgreq.h"
 #include "handlers.h"
 #include "reply.h"
@@ -17,7 +16,6 @@
 #include "store.h"
 
 #define ROUTE_AUTH	0x01
-#define ROUTE_POST_OK	0x02	/* a GET that takes POST too */
 
 struct route {
 	const char	*pattern;
@@ -34,15 +32,16 @@ struct route {
 #define S_DELETE	(SCOPE_BASIC | SCOPE_DELETE)
 
 static const struct route routes[] = {
-	/* OAuth: each checks its own parameters and tokens. */
+	/*
+	 * OAuth: each checks its own parameters and tokens.  The token
+	 * calls are GETs only, as documented (D-ll, D-dbg): a POST is
+	 * "Unsupported post request", code 100, subcode 33.
+	 */
 	{ "/oauth/authorize",	   M_GET,  oauth_authorize,	0, 0 },
 	{ "/oauth/access_token",   M_POST, oauth_access_token,	0, 0 },
-	{ "/access_token",	   M_GET,  oauth_exchange,	0,
-	    ROUTE_POST_OK },
-	{ "/refresh_access_token", M_GET,  oauth_refresh,	0,
-	    ROUTE_POST_OK },
-	{ "/debug_token",	   M_GET,  oauth_debug_token,	0,
-	    ROUTE_POST_OK },
+	{ "/access_token",	   M_GET,  oauth_exchange,	0, 0 },
+	{ "/refresh_access_token", M_GET,  oauth_refresh,	0, 0 },
+	{ "/debug_token",	   M_GET,  oauth_debug_token,	0, 0 },
 
 	/* Graph */
 	{ "/profile_lookup",		  M_GET,    user_profile_lookup,
@@ -136,14 +135,6 @@ route_dispatch(struct fgreq *r)
 			continue;
 		path_known = 1;
 		if (rt->methods & r->method)
-			break;
-		/*
-		 * The docs show these as GETs; whether Meta takes a POST
-		 * is [UNCERTAIN].  threadsd POSTs them to keep secrets out
-		 * of URLs; strict_methods=1 refuses that.
-		 */
-		if ((rt->flags & ROUTE_POST_OK) && r->method == M_POST &&
-		    !fgconf.strict_methods)
 			break;
 	}
 	if (rt->pattern == NULL) {

@@ -113,8 +113,8 @@ H="Authorization: Bearer $long"
 check "/me default" '^\{"id":"17841400000000001"\} HTTP200' "$(req -H "$H" "$B/v1.0/me")"
 check "/me fields" '"username":"demo","name":"Demo Account"' \
     "$(req "$B/me?fields=id,username,name&access_token=$long")"
-check "/me form token" '"id":"17841400000000001"' \
-    "$(req -G -H 'Content-Type: application/x-www-form-urlencoded' -d "access_token=$long" "$B/me")"
+check "GET body ignored" '"code":190.*HTTP400' \
+    "$(req -X GET -H 'Content-Type: application/x-www-form-urlencoded' -d "access_token=$long" "$B/me")"
 check "/me unknown field" '"message":"Tried accessing nonexisting field \(followers_count\)","type":"THApiException","code":100' \
     "$(req -H "$H" "$B/me?fields=id,followers_count")"
 check "other user id" '"code":100,"error_subcode":33' \
@@ -123,12 +123,12 @@ check "missing token" '"message":"An active access token must be used.*"code":19
     "$(req "$B/me")"
 check "scope missing" '"code":10,' \
     "$(req -H "$H" "$B/me/threads?media_type=TEXT&text=x" -X POST)"
-check "POST debug_token" '"is_valid":true' \
-    "$(req -X POST -H "$H" -d "input_token=$long" "$B/debug_token")"
-req -X POST "$B/__admin/config?strict_methods=1" >/dev/null
-check "strict_methods" '"code":100,"error_subcode":33' \
-    "$(req -X POST -H "$H" -d "input_token=$long" "$B/debug_token")"
-req -X POST "$B/__admin/config?strict_methods=0" >/dev/null
+check "POST debug_token" '"message":"Unsupported post request.*"code":100,"error_subcode":33.*HTTP400' \
+    "$(req -X POST -d "access_token=$long&input_token=$long" "$B/debug_token")"
+check "POST access_token" '"code":100,"error_subcode":33.*HTTP400' \
+    "$(req -X POST -d "grant_type=th_exchange_token&client_secret=$SECRET&access_token=$short" "$B/access_token")"
+check "debug_token Bearer only" '"code":100.*HTTP400' \
+    "$(req -H "$H" "$B/debug_token?input_token=$long")"
 check "refresh too new" '"message":"Token is too new to be refreshed.*"code":100.*HTTP400' \
     "$(req "$B/refresh_access_token?grant_type=th_refresh_token&access_token=$long")"
 check "debug_token" '"application":"threadsd fake".*"is_valid":true.*"scopes":\["threads_basic","threads_manage_insights"\],"user_id":"17841400000000001"' \
@@ -141,16 +141,19 @@ check "clock advance" '"now":[0-9]+' "$(req -X POST "$B/__admin/clock?advance=90
 check "short-lived expired" '"code":190,"error_subcode":463' \
     "$(req "$B/access_token?grant_type=th_exchange_token&client_secret=$SECRET&access_token=$short")"
 since=$(req "$B/__admin/requests?limit=1" | field next)
-out=$(req -X POST -d "grant_type=th_refresh_token&access_token=$long" \
-    "$B/refresh_access_token")
-check "refresh (POST form)" '"token_type":"bearer","expires_in":5183944\} HTTP200' "$out"
+check "refresh (POST)" '"code":100,"error_subcode":33.*HTTP400' \
+    "$(req -X POST -d "grant_type=th_refresh_token&access_token=$long" "$B/refresh_access_token")"
+check "refresh (Bearer)" '"code":100.*HTTP400' \
+    "$(req -H "$H" "$B/refresh_access_token?grant_type=th_refresh_token")"
+out=$(req "$B/refresh_access_token?grant_type=th_refresh_token&access_token=$long")
+check "refresh" '"token_type":"bearer","expires_in":5183944\} HTTP200' "$out"
 new=$(printf '%s' "$out" | field access_token)
 check "old token dead" '"code":190,"error_subcode":463.*HTTP400' \
     "$(req -H "$H" "$B/me")"
 check "new token works" 'HTTP200' "$(req -H "Authorization: Bearer $new" "$B/me")"
 out=$(req "$B/__admin/requests?since=$since&path=/me")
 check "request log generations" '"user":"demo","token_gen":0,"status":400.*"user":"demo","token_gen":1,"status":200' "$out"
-check "request log method and auth" '"method":"POST","path":"/refresh_access_token","auth":"form","user":"demo","token_gen":0,"status":200' \
+check "request log method and auth" '"method":"GET","path":"/refresh_access_token","auth":"query","user":"demo","token_gen":0,"status":200' \
     "$(req "$B/__admin/requests?since=$since")"
 check_none "request log has no token" \
     "$(printf '%s' "$out" | grep -o 'TH[A-Za-z0-9_-]\{48\}')"

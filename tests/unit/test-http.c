@@ -903,7 +903,7 @@ gresult_free(struct gresult *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Nothing secret in the request line. */
+/* Nothing secret in the request line of the POSTed code exchange. */
 static void
 check_clean_uri(void)
 {
@@ -957,21 +957,22 @@ test_graph(struct http *h)
 	CHECK_STR(r.token, "LONG");
 	CHECK_INT(r.expires_in, 5183944);
 	CHECK_STR(r.user_id, "");
-	CHECK_STR(seen.method, "POST");
-	CHECK_STR(seen.uri, "/access_token");
-	CHECK_STR(seen.body, "grant_type=th_exchange_token"
+	CHECK_STR(seen.method, "GET");
+	CHECK_STR(seen.uri, "/access_token?grant_type=th_exchange_token"
 	    "&client_secret=s3cr3t%21%26&access_token=SHORT");
-	check_clean_uri();
+	CHECK_STR(seen.body, "");
+	CHECK(seen.auth == NULL);
 	gresult_free(&r);
 
 	CHECK(graph_refresh(g, "LONGTOK", gtoken_cb, &r) != NULL);
 	CHECK(run_until(&r.done, 1, 5));
 	CHECK_INT(r.err.class, GRAPH_OK);
 	CHECK_STR(r.token, "LONG");
-	CHECK_STR(seen.uri, "/refresh_access_token");
-	CHECK_STR(seen.body, "grant_type=th_refresh_token"
-	    "&access_token=LONGTOK");
-	check_clean_uri();
+	CHECK_STR(seen.method, "GET");
+	CHECK_STR(seen.uri, "/refresh_access_token"
+	    "?grant_type=th_refresh_token&access_token=LONGTOK");
+	CHECK_STR(seen.body, "");
+	CHECK(seen.auth == NULL);
 	gresult_free(&r);
 
 	CHECK(graph_me(g, "UTOKEN", gprofile_cb, &r) != NULL);
@@ -1000,11 +1001,11 @@ test_graph(struct http *h)
 	CHECK_INT(r.info.is_valid, 1);
 	CHECK_INT(r.info.issued_at, 1747070132);
 	CHECK_STR(r.info.user_id, "1234567890123456");
-	CHECK_STR(seen.method, "POST");
-	CHECK_STR(seen.uri, "/v1.0/debug_token");
-	CHECK_STR(seen.auth, "Bearer UTOKEN");
-	CHECK_STR(seen.body, "input_token=UTOKEN");
-	check_clean_uri();
+	CHECK_STR(seen.method, "GET");
+	CHECK_STR(seen.uri, "/v1.0/debug_token?access_token=UTOKEN"
+	    "&input_token=UTOKEN");
+	CHECK(seen.auth == NULL);
+	CHECK_STR(seen.body, "");
 	gresult_free(&r);
 
 	/* Cancelled: never called back. */
