@@ -178,6 +178,13 @@ timefmt_parse(const char *s, int64_t now, int64_t *ret_t)
 		return 0;
 	}
 	if (s[0] == '+') {
+		/*
+		 * "+90" alone would silently mean seconds: a unit is needed
+		 * (but "+0" is the same in every unit).
+		 */
+		if (strspn(s + 1, "0123456789") == strlen(s + 1) &&
+		    strspn(s + 1, "0") != strlen(s + 1))
+			return -EINVAL;
 		if ((r = duration_parse(s + 1, &secs)) < 0)
 			return r;
 		if (now > INT64_MAX - secs)

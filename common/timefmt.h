@@ -2,7 +2,8 @@
  * Instants on the wire and on the command line.  The wire form is UTC ISO
  * 8601 with a Z ("2026-11-22T09:30:00Z").  The parser also takes an
  * explicit offset ("+01:00", "+0100", the Graph API's "+0000"), "now", and
- * a relative "+10m" (see duration.h).  Nothing here reads the process's
+ * a relative "+10m" (see duration.h; here the unit is required, since
+ * "+90" could mean minutes as well as seconds).  Nothing here reads the process's
  * TZ: all arithmetic is on UTC civil dates.
  */
 #ifndef THREADSD_TIMEFMT_H

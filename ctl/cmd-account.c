@@ -14,14 +14,6 @@
 
 #define TOKEN_MAX	8192
 
-/* Runs getopt_long over a verb's argv; returns the option or -1. */
-static int
-verb_opt(int argc, char **argv, const char *shortopts,
-    const struct option *longopts)
-{
-	return getopt_long(argc, argv, shortopts, longopts, NULL);
-}
-
 static struct json_object *
 args_account(const char *account)
 {
@@ -135,7 +127,7 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 	char *token;
 	int ch, print = 0, from_stdin = 0, r;
 
-	while ((ch = verb_opt(argc, argv, "", opts)) != -1) {
+	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 'p':
 			print = 1;
@@ -153,12 +145,12 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc || print + (redirect != NULL) + (code != NULL) +
-	    from_stdin > 1) {
-		fprintf(stderr, "threadsctl: add-account takes at most one of "
-		    "--print-url, --redirect-url, --code, --token-stdin\n");
-		return EXIT_USAGE;
-	}
+	if (optind != argc)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind]);
+	if (print + (redirect != NULL) + (code != NULL) + from_stdin > 1)
+		return ctl_usage_error(ctl, "add-account takes at most one of "
+		    "--print-url, --redirect-url, --code, --token-stdin");
 	if (print)
 		return ctl_call(ctl, "account.auth_url", NULL, show_url);
 	if (redirect == NULL && code == NULL && !from_stdin)
@@ -257,16 +249,16 @@ cmd_remove_account(struct ctl *ctl, int argc, char **argv)
 	char answer[16];
 	int ch, yes = 0;
 
-	while ((ch = verb_opt(argc, argv, "y", opts)) != -1) {
+	while ((ch = ctl_getopt(ctl, argc, argv, "y", opts)) != -1) {
 		if (ch != 'y')
 			return EXIT_USAGE;
 		yes = 1;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: threadsctl remove-account ACCOUNT "
-		    "[--yes]\n");
-		return EXIT_USAGE;
-	}
+	if (optind == argc)
+		return ctl_usage_error(ctl, "remove-account needs ACCOUNT");
+	if (optind != argc - 1)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 1]);
 	account = argv[optind];
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {

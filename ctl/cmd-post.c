@@ -1,8 +1,10 @@
 /*
  * threadsctl's post commands: post, queue, show-post, cancel, retry.
  * Each builds one request from its options (two for a cancel that asks
- * first) and hands the result to the printer.  Times, zones and limits
- * are the daemon's to judge: TIME and ZONE go over as written.
+ * first) and hands the result to the printer.  The syntax of ids, times
+ * and zones is checked here (args.c); whether the time is free, the
+ * text fits and the post exists is the daemon's to judge, and TIME and
+ * ZONE go over as written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -93,13 +95,17 @@ cmd_post(struct ctl *ctl, int argc, char **argv)
 
 	images = json_object_new_array();
 	videos = json_object_new_array();
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 'a':
 			at = optarg;
+			if (ctl_check_time(ctl, "--at", at) != 0)
+				goto bad;
 			break;
 		case 'z':
 			tz = optarg;
+			if (ctl_check_zone(ctl, "--tz", tz) != 0)
+				goto bad;
 			break;
 		case 't':
 			text = optarg;
@@ -109,8 +115,11 @@ cmd_post(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 'i':
 		case 'v':
-			if (nmedia == MEDIA_MAX)
-				goto usage;
+			if (nmedia == MEDIA_MAX) {
+				ctl_usage_error(ctl, "more than %d media",
+				    MEDIA_MAX);
+				goto bad;
+			}
 			item = json_object_new_object();
 			add_str(item, "url", optarg);
 			json_object_object_add(item, "index",
@@ -121,9 +130,9 @@ cmd_post(struct ctl *ctl, int argc, char **argv)
 		case 'A':
 			if (item == NULL ||
 			    json_object_object_get_ex(item, "alt", NULL)) {
-				fprintf(stderr, "threadsctl: --alt follows the "
-				    "--image or --video it describes\n");
-				goto usage;
+				ctl_usage_error(ctl, "--alt follows the "
+				    "--image or --video it describes");
+				goto bad;
 			}
 			add_str(item, "alt", optarg);
 			break;
@@ -143,18 +152,21 @@ cmd_post(struct ctl *ctl, int argc, char **argv)
 			topic = optarg;
 			break;
 		default:
-			goto usage;
+			goto bad;
 		}
 	}
-	if (optind != argc - 1 || at == NULL) {
-		fprintf(stderr, "threadsctl: post needs an ACCOUNT and --at "
-		    "TIME\n");
-		goto usage;
+	if (optind == argc || at == NULL) {
+		ctl_usage_error(ctl, "post needs ACCOUNT and --at TIME");
+		goto bad;
+	}
+	if (optind != argc - 1) {
+		ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 1]);
+		goto bad;
 	}
 	if (text != NULL && text_file != NULL) {
-		fprintf(stderr, "threadsctl: give --text or --text-file, not "
-		    "both\n");
-		goto usage;
+		ctl_usage_error(ctl, "give --text or --text-file, not both");
+		goto bad;
 	}
 	if (text_file != NULL && (text = file_text =
 	    read_text_file(text_file)) == NULL) {
@@ -183,15 +195,9 @@ cmd_post(struct ctl *ctl, int argc, char **argv)
 	free(file_text);
 	r = ctl_call(ctl, "post.schedule", args, show_scheduled);
 	return r;
-usage:
+bad:
 	json_object_put(images);
 	json_object_put(videos);
-	fprintf(stderr, "usage: threadsctl post ACCOUNT --at TIME [--tz ZONE] "
-	    "[--text T | --text-file F]\n"
-	    "    [--image URL [--alt T]]... [--video URL [--alt T]]... "
-	    "[--reply-to ID]\n"
-	    "    [--reply-control C] [--quote ID] [--link URL] "
-	    "[--topic TAG]\n");
 	return EXIT_USAGE;
 }
 
@@ -211,32 +217,28 @@ cmd_queue(struct ctl *ctl, int argc, char **argv)
 	};
 	struct json_object *args;
 	const char *state = NULL;
-	char *end;
 	long limit = -1;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
 		switch (ch) {
 		case 's':
 			state = optarg;
+			if (ctl_check_state(ctl, "--state", state) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'n':
-			limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 0) {
-				fprintf(stderr, "threadsctl: --limit takes a "
-				    "number (0: all)\n");
+			if (ctl_check_count(ctl, "--limit", optarg,
+			    &limit) != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		default:
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc - 1) {
-		fprintf(stderr, "usage: threadsctl queue [ACCOUNT] "
-		    "[--state S] [--limit N]\n");
-		return EXIT_USAGE;
-	}
+	if (optind < argc - 1)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 1]);
 	args = json_object_new_object();
 	if (optind == argc - 1)
 		add_str(args, "account", argv[optind]);
@@ -266,6 +268,8 @@ int
 cmd_show_post(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argc;
+	if (ctl_check_post_id(ctl, "ID", argv[1]) != 0)
+		return EXIT_USAGE;
 	return ctl_call(ctl, "post.show", args_id(argv[1]), show_post);
 }
 
@@ -310,15 +314,18 @@ cmd_cancel(struct ctl *ctl, int argc, char **argv)
 	char answer[16];
 	int ch, yes = 0, r;
 
-	while ((ch = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
+	while ((ch = ctl_getopt(ctl, argc, argv, "y", opts)) != -1) {
 		if (ch != 'y')
 			return EXIT_USAGE;
 		yes = 1;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: threadsctl cancel ID [--yes]\n");
+	if (optind == argc)
+		return ctl_usage_error(ctl, "cancel needs ID");
+	if (optind != argc - 1)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 1]);
+	if (ctl_check_post_id(ctl, "ID", argv[optind]) != 0)
 		return EXIT_USAGE;
-	}
 	/* On a terminal, ask before taking queued replies along. */
 	if (!yes && isatty(STDIN_FILENO)) {
 		args = args_id(argv[optind]);
@@ -350,5 +357,7 @@ int
 cmd_retry(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argc;
+	if (ctl_check_post_id(ctl, "ID", argv[1]) != 0)
+		return EXIT_USAGE;
 	return ctl_call(ctl, "post.retry", args_id(argv[1]), show_post);
 }

@@ -27,16 +27,18 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 	const char *since = NULL;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
 		if (ch != 's')
 			return EXIT_USAGE;
 		since = optarg;
+		if (ctl_check_since(ctl, "--since", since) != 0)
+			return EXIT_USAGE;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: threadsctl stats ACCOUNT "
-		    "[--since DURATION|TIME]\n");
-		return EXIT_USAGE;
-	}
+	if (optind == argc)
+		return ctl_usage_error(ctl, "stats needs ACCOUNT");
+	if (optind != argc - 1)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 1]);
 	args = json_object_new_object();
 	json_object_object_add(args, "account",
 	    json_object_new_string(argv[optind]));

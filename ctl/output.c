@@ -185,8 +185,10 @@ human_accounts(struct json_object *r)
 static void
 human_account(struct json_object *a)
 {
-	static const char *const counts[] = {
-		"followers_count", "following_count", "media_count"
+	static const char *const counts[][2] = {
+		{ "followers:", "followers_count" },
+		{ "following:", "following_count" },
+		{ "media:", "media_count" },
 	};
 	const char *on;
 	char rel[48];
@@ -199,8 +201,8 @@ human_account(struct json_object *a)
 	printf("%-16s %s%s%s\n", "state:", on,
 	    output_dash(output_field(a, "state")), output_color_off(on));
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-		printf("%-16.*s %s\n", (int)strcspn(counts[i], "_") + 1,
-		    counts[i], output_dash(output_field(a, counts[i])));
+		printf("%-16s %s\n", counts[i][0],
+		    output_dash(output_field(a, counts[i][1])));
 	printf("%-16s %s (%s)\n", "token expires:",
 	    output_dash(output_field(a, "token_expires_at")),
 	    rel_field(a, "token_expires_at", rel, sizeof(rel)));

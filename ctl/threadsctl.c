@@ -5,6 +5,7 @@
  * the daemon decides.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,13 @@ static const struct verb verbs[] = {
 	    "list the connected accounts" },
 	{ "show", 1, 1, cmd_show, "ACCOUNT",
 	    "show one account (username or user id)" },
-	{ "remove-account", 1, 2, cmd_remove_account, "ACCOUNT [--yes]",
+	{ "remove-account", 1, VERB_ANY, cmd_remove_account, "ACCOUNT [--yes]",
 	    "disconnect an account and erase everything held about it" },
 	{ "export", 1, 1, cmd_export, "ACCOUNT",
 	    "print, as JSON, everything held about an account" },
 	{ "refresh", 1, 1, cmd_refresh, "ACCOUNT",
 	    "refresh an account's token now" },
-	{ "stats", 1, 3, cmd_stats, "ACCOUNT [--since DURATION|TIME]",
+	{ "stats", 1, VERB_ANY, cmd_stats, "ACCOUNT [--since DURATION|TIME]",
 	    "show an account's numbers, their changes and history "
 	    "(default --since 30d)" },
 	{ "poll", 1, 1, cmd_poll, "ACCOUNT",
@@ -48,7 +49,7 @@ static const struct verb verbs[] = {
 	    "[ACCOUNT] [--state S] [--limit N]",
 	    "list queued and past posts, the next due last" },
 	{ "show-post", 1, 1, cmd_show_post, "ID", "show one post" },
-	{ "cancel", 1, 2, cmd_cancel, "ID [--yes]",
+	{ "cancel", 1, VERB_ANY, cmd_cancel, "ID [--yes]",
 	    "cancel a queued post (and, with --yes, its queued replies)" },
 	{ "retry", 1, 1, cmd_retry, "ID", "queue a failed post again" },
 	{ NULL, 0, 0, NULL, NULL, NULL }
@@ -81,6 +82,103 @@ verb_usage(FILE *f, const struct verb *v)
 }
 
 int
+ctl_usage_error(struct ctl *ctl, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "threadsctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (ctl->verb != NULL)
+		fprintf(stderr, "\nTry 'threadsctl %s --help'\n",
+		    ctl->verb->name);
+	else
+		fprintf(stderr, "\nTry 'threadsctl --help'\n");
+	return EXIT_USAGE;
+}
+
+/* Set by the global options wherever they stand. */
+#define OPT_SOCKET	0x1001
+#define OPT_JSON	0x1002
+#define OPT_HELP	0x1003
+#define OPT_VERSION	0x1004
+#define OPTS_MAX	48
+
+static const struct option global_opts[] = {
+	{ "socket", required_argument, NULL, OPT_SOCKET },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+};
+#define NGLOBAL	(sizeof(global_opts) / sizeof(global_opts[0]))
+
+int
+ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	static struct option all[OPTS_MAX + NGLOBAL + 1];
+	static char shorts[64];
+	size_t n = 0, i;
+	int ch, idx;
+
+	/* The verb's options, then the global ones (the verb's win). */
+	for (; longopts != NULL && longopts[n].name != NULL &&
+	    n < OPTS_MAX; n++)
+		all[n] = longopts[n];
+	for (i = 0; i < NGLOBAL; i++)
+		all[n + i] = global_opts[i];
+	memset(&all[n + NGLOBAL], 0, sizeof(all[0]));
+	/* ':' to be told of a missing value; a leading '+' stays first. */
+	if (shortopts[0] == '+')
+		snprintf(shorts, sizeof(shorts), "+:%ss:jh", shortopts + 1);
+	else
+		snprintf(shorts, sizeof(shorts), ":%ss:jh", shortopts);
+	opterr = 0;
+	for (;;) {
+		idx = -1;
+		if ((ch = getopt_long(argc, argv, shorts, all, &idx)) == -1)
+			return -1;
+		if (idx >= (int)n || (idx < 0 && strchr(shortopts, ch) ==
+		    NULL && (ch == 's' || ch == 'j' || ch == 'h')))
+			ch = idx >= (int)n ? all[idx].val : ch == 's' ?
+			    OPT_SOCKET : ch == 'j' ? OPT_JSON : OPT_HELP;
+		switch (ch) {
+		case OPT_SOCKET:
+			ctl->socket = optarg;
+			continue;
+		case OPT_JSON:
+			ctl->json = 1;
+			ctl->out = &output_json;
+			continue;
+		case OPT_HELP:
+			if (ctl->verb != NULL)
+				verb_usage(stdout, ctl->verb);
+			else
+				usage(stdout);
+			exit(EXIT_OK);
+		case OPT_VERSION:
+			printf("threadsctl %s\n", THREADSD_VERSION);
+			exit(EXIT_OK);
+		case '?':
+			if (optopt != 0)
+				ctl_usage_error(ctl, "unknown option '-%c'",
+				    optopt);
+			else
+				ctl_usage_error(ctl, "unknown option '%s'",
+				    argv[optind - 1]);
+			return '?';
+		case ':':
+			ctl_usage_error(ctl, "option '%s' needs a value",
+			    argv[optind - 1]);
+			return '?';
+		default:
+			return ch;
+		}
+	}
+}
+
+int
 ctl_call(struct ctl *ctl, const char *cmd, struct json_object *args,
     void (*show)(struct ctl *, struct json_object *))
 {
@@ -105,40 +203,17 @@ ctl_call(struct ctl *ctl, const char *cmd, struct json_object *args,
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct ctl ctl = { .out = &output_human };
 	const struct verb *v;
-	int ch, nargs;
+	int nargs;
 
 	ctl.socket = getenv("THREADSCTL_SOCKET");
 	if (ctl.socket == NULL || ctl.socket[0] == '\0')
 		ctl.socket = CLIENT_DEFAULT_SOCKET;
-	while ((ch = getopt_long(argc, argv, "+s:jh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			ctl.socket = optarg;
-			break;
-		case 'j':
-			ctl.json = 1;
-			ctl.out = &output_json;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("threadsctl %s\n", THREADSD_VERSION);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	/* The global options before the verb ("+": stop at the verb). */
+	optind = 0;
+	if (ctl_getopt(&ctl, argc, argv, "+", NULL) != -1)
+		return EXIT_USAGE;
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -146,24 +221,27 @@ main(int argc, char *argv[])
 	for (v = verbs; v->name != NULL; v++)
 		if (strcmp(v->name, argv[optind]) == 0)
 			break;
-	if (v->name == NULL) {
-		fprintf(stderr, "threadsctl: unknown command '%s'; see "
-		    "'threadsctl --help'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (v->name == NULL)
+		return ctl_usage_error(&ctl, "unknown command '%s'",
+		    argv[optind]);
+	ctl.verb = v;
 	argc -= optind;
 	argv += optind;
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0)) {
-		verb_usage(stdout, v);
-		return EXIT_OK;
-	}
-	nargs = argc - 1;
-	if (nargs < v->min_args ||
-	    (v->max_args != VERB_ANY && nargs > v->max_args)) {
-		verb_usage(stderr, v);
+	optind = 0;	/* the verb's options: a fresh scan */
+	if (v->max_args == VERB_ANY)
+		return v->fn(&ctl, argc, argv);	/* it parses its own */
+
+	/* A verb with operands only: the global options may follow it. */
+	if (ctl_getopt(&ctl, argc, argv, "", NULL) != -1)
 		return EXIT_USAGE;
-	}
-	optind = 0;	/* the verb parses its own options */
-	return v->fn(&ctl, argc, argv);
+	nargs = argc - optind;
+	if (nargs < v->min_args)
+		return ctl_usage_error(&ctl, "%s needs %s", v->name,
+		    v->usage);
+	if (nargs > v->max_args)
+		return ctl_usage_error(&ctl, "unexpected argument '%s'",
+		    argv[optind + v->max_args]);
+	/* The operands after the verb's name, as the verb expects. */
+	argv[optind - 1] = argv[0];
+	return v->fn(&ctl, nargs + 1, argv + optind - 1);
 }

@@ -5,11 +5,16 @@
 #ifndef THREADSCTL_H
 #define THREADSCTL_H
 
+#include <getopt.h>
+
 #include <json-c/json.h>
 
 #include "output.h"
 
+struct verb;
+
 struct ctl {
+	const struct verb	*verb;		/* NULL before it is known */
 	const char		*socket;
 	const struct output	*out;
 	int			 json;
@@ -18,7 +23,7 @@ struct ctl {
 struct verb {
 	const char	*name;
 	int		 min_args;	/* operands after the verb */
-	int		 max_args;	/* VERB_ANY: no limit */
+	int		 max_args;	/* VERB_ANY: it parses its own */
 	int		(*fn)(struct ctl *, int argc, char **argv);
 	const char	*usage;		/* operands and options */
 	const char	*help;		/* one line */
@@ -32,6 +37,37 @@ struct verb {
  */
 int	ctl_call(struct ctl *, const char *cmd, struct json_object *args,
 	    void (*show)(struct ctl *, struct json_object *result));
+
+/*
+ * getopt_long over a verb's arguments that also takes the global options
+ * (-s, --json, --help, --version) wherever they stand, as systemctl does.
+ * Returns the verb's next option, -1 at the end, or '?' after printing
+ * what was wrong (then the verb exits EXIT_USAGE).  Reset optind to 0
+ * before the first call.
+ */
+int	ctl_getopt(struct ctl *, int argc, char **argv, const char *shortopts,
+	    const struct option *longopts);
+
+/*
+ * An argument error: "threadsctl: MESSAGE" and the line that says where
+ * help is, on stderr.  Returns EXIT_USAGE.
+ */
+int	ctl_usage_error(struct ctl *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * args.c: argument syntax, checked before anything is sent.  what names
+ * the argument ("--at", "ID").  0, or EXIT_USAGE after saying why.
+ */
+extern const char *const ctl_post_states[];	/* NULL-terminated */
+int	ctl_check_post_id(struct ctl *, const char *what, const char *s);
+int	ctl_check_state(struct ctl *, const char *what, const char *s);
+int	ctl_check_zone(struct ctl *, const char *what, const char *zone);
+int	ctl_check_time(struct ctl *, const char *what, const char *s);
+int	ctl_check_since(struct ctl *, const char *what, const char *s);
+/* 0 to 1000000 into *ret_n. */
+int	ctl_check_count(struct ctl *, const char *what, const char *s,
+	    long *ret_n);
 
 /* cmd-status.c */
 int	cmd_status(struct ctl *, int, char **);

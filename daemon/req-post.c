@@ -223,14 +223,7 @@ parse_at(const char *at, const char *zone, int64_t now, int64_t *ret,
 	int64_t local, t[2];
 	int r, n;
 
-	if (timefmt_parse(at, now, ret) == 0)
-		return 0;
-	if (tz_parse_local(at, &local) < 0) {
-		snprintf(err, errlen, "'%.64s' is not a time: give ISO 8601 "
-		    "with an offset (2026-11-23T09:00:00+01:00), a local time "
-		    "(2026-11-23 09:00, with --tz ZONE), 'now' or '+10m'", at);
-		return -EINVAL;
-	}
+	/* The zone first: a bad --tz is refused whatever the TIME's form. */
 	if (zone == NULL)
 		zone = "UTC";
 	if ((r = tz_load(zone, &tz)) < 0) {
@@ -238,6 +231,24 @@ parse_at(const char *at, const char *zone, int64_t now, int64_t *ret,
 		    "'%.64s'" : "'%.64s' is not a time zone name (like "
 		    "Europe/Paris)", zone);
 		return r == -ENOMEM ? r : -EINVAL;
+	}
+	if (timefmt_parse(at, now, ret) == 0) {
+		tz_free(tz);
+		return 0;
+	}
+	if (at[0] == '+' && at[1] != '\0' &&
+	    strspn(at + 1, "0123456789") == strlen(at + 1)) {
+		snprintf(err, errlen, "'%.64s' has no unit: say %.64ss, "
+		    "%.64sm, %.64sh or %.64sd", at, at, at, at, at);
+		tz_free(tz);
+		return -EINVAL;
+	}
+	if (tz_parse_local(at, &local) < 0) {
+		snprintf(err, errlen, "'%.64s' is not a time: give ISO 8601 "
+		    "with an offset (2026-11-23T09:00:00+01:00), a local time "
+		    "(2026-11-23 09:00, with --tz ZONE), 'now' or '+10m'", at);
+		tz_free(tz);
+		return -EINVAL;
 	}
 	n = tz_local_to_utc(tz, local, t);
 	if (n == 2)
@@ -469,8 +480,9 @@ req_post_schedule(struct req *req)
 	    now, &sc->p.due_at, sc->err, sizeof(sc->err))) < 0)
 		goto refuse;
 	if (sc->p.due_at < now) {
-		snprintf(sc->err, sizeof(sc->err), "%.64s is in the past (%s)",
-		    a.at, timefmt_format(sc->p.due_at, when, sizeof(when)));
+		snprintf(sc->err, sizeof(sc->err), "%.64s is in the past (it "
+		    "is now %s)", a.at, timefmt_format(now, when,
+		    sizeof(when)));
 		r = -EINVAL;
 		goto refuse;
 	}

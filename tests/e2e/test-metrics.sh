@@ -226,7 +226,7 @@ tctl --json stats carol --since 40d | jq -e '(.changes["1d"].followers_count
     (.changes["30d"].media_count == 7) and (.snapshots | length == 4)' \
     >/dev/null || fail "stats --json"
 rc=0; tctl stats carol --since yesterday 2>"$T/err" || rc=$?
-[ "$rc" -eq 1 ] && grep -q "neither a duration" "$T/err" || fail "bad --since"
+[ "$rc" -eq 2 ] && grep -q "neither a duration" "$T/err" || fail "bad --since"
 tctl metrics | mask > "$T/metrics.out"
 [ -z "${E2E_BLESS:-}" ] || cp "$T/metrics.out" "$E2E_DIR/metrics-openmetrics.ok"
 diff -u "$E2E_DIR/metrics-openmetrics.ok" "$T/metrics.out" ||

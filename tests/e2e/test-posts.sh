@@ -155,7 +155,7 @@ tctl --json post alice --at "2031-10-26T02:30:00+01:00" --text x |
     fail "an offset settles the ambiguity"
 rc=0; tctl post alice --at "2031-01-01 09:00" --tz Mars/Base --text x \
     2>"$T/err" || rc=$?
-[ "$rc" -eq 1 ] && grep -q "unknown time zone 'Mars/Base'" "$T/err" ||
+[ "$rc" -eq 2 ] && grep -q "unknown time zone 'Mars/Base'" "$T/err" ||
     fail "unknown zone: $(cat "$T/err")"
 # [scheduler] timezone is the default zone.
 write_config "[scheduler]" "prestage = 8s" "retry_delay = 1s" \

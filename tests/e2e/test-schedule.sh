@@ -56,7 +56,6 @@ refused "a topic tag is 1 to 50 characters" alice --at +1h --text x \
 refused "unknown reply control 'friends'" alice --at +1h --text x \
     --reply-control friends
 refused "is in the past" alice --at 2020-01-01T00:00:00Z --text x
-refused "is not a time" alice --at tomorrow --text x
 refused "unknown account 'mallory'" mallory --at +1h --text x
 refused "nothing to post" alice --at +1h
 refused "is not an http(s) URL" alice --at +1h --video file:///etc/passwd
@@ -71,6 +70,12 @@ rc=0; tctl post alice --at +1h --alt x --image "$I" 2>/dev/null || rc=$?
 rc=0; tctl post alice --at +1h --text x --text-file /nonexistent 2>/dev/null ||
     rc=$?
 [ "$rc" -eq 2 ] || fail "--text and --text-file: exit $rc"
+# TIME's syntax is checked by threadsctl: a usage error, nothing queued.
+before=$(queued)
+rc=0; tctl post alice --at tomorrow --text x 2>"$T/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "is not a time" "$T/err" ||
+    fail "--at tomorrow: exit $rc, $(cat "$T/err")"
+[ "$(queued)" -eq "$before" ] || fail "--at tomorrow: something was queued"
 
 # --text-file: the file's text, one final newline off.
 printf 'from a file\nsecond line\n' > "$T/text"

@@ -123,6 +123,9 @@ test_parse_errors(void)
 	CHECK_INT(parse(" now"), PERR(-EINVAL));
 	CHECK_INT(parse("+"), PERR(-EINVAL));
 	CHECK_INT(parse("+10x"), PERR(-EINVAL));
+	/* No unit: minutes or seconds?  Refused rather than guessed. */
+	CHECK_INT(parse("+90"), PERR(-EINVAL));
+	CHECK_INT(parse("+1"), PERR(-EINVAL));
 	CHECK_INT(parse("-10m"), PERR(-EINVAL));
 	CHECK_INT(parse("+99999999999999999999s"), PERR(-ERANGE));
 	CHECK_INT(parse("+9223372036854775807s"), PERR(-ERANGE));

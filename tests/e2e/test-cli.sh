@@ -1,0 +1,100 @@
+#!/bin/sh
+# threadsctl's command line: global options anywhere, every argument
+# error an exit 2 with one line naming the argument and where help is,
+# the syntax threadsctl checks itself (ids, states, times, zones,
+# durations), the daemon's own refusals of the same, and labels that
+# read as words.
+. "$E2E_DIR/lib.sh"
+: "${SOCKPOKE:?}"
+
+setup
+fake_admin POST "/__admin/users?username=alice&name=Alice&followers=1234" \
+    >/dev/null
+fake_admin POST "/__admin/token?username=alice" | jq -r .access_token \
+    > "$T/alice.token"
+tctl add-account --token-stdin < "$T/alice.token" >/dev/null ||
+    fail "add-account"
+
+# usage_error VERB ARGUMENT-WORDS ARGS...: threadsctl ARGS exits 2 with
+# one line naming the argument, then "Try 'threadsctl VERB --help'".
+usage_error() {
+	_verb=$1 _want=$2
+	shift 2
+	_rc=0
+	tctl "$@" > "$T/out" 2> "$T/err" || _rc=$?
+	[ "$_rc" -eq 2 ] || fail "$*: exit $_rc, $(cat "$T/err")"
+	[ "$(wc -l < "$T/err")" -eq 2 ] || fail "$*: not two lines: $(cat "$T/err")"
+	head -1 "$T/err" | grep -qF -- "$_want" ||
+	    fail "$*: wanted '$_want', got: $(cat "$T/err")"
+	[ "$(sed -n 2p "$T/err")" = "Try 'threadsctl $_verb --help'" ] ||
+	    fail "$*: no pointer to help: $(cat "$T/err")"
+	[ ! -s "$T/out" ] || fail "$*: printed $(cat "$T/out")"
+}
+
+usage_error cancel "ID: 'abc' is not a post id" cancel abc
+usage_error show-post "ID: '0' is not a post id" show-post 0
+usage_error retry "ID: '12x' is not a post id" retry 12x
+usage_error queue "--state: 'bogus' is not a state" queue --state bogus
+usage_error queue "--limit: 'ten' is not a count" queue --limit ten
+usage_error post "--at: 'tomorrow 9am' is not a time" post alice \
+    --at 'tomorrow 9am' --text x
+usage_error post "--at: '+90' has no unit: say +90s, +90m" post alice \
+    --at +90 --text x
+usage_error post "--tz: unknown time zone 'Mars/Olympus'" post alice \
+    --at +1h --tz Mars/Olympus --text x
+usage_error stats "--since: '3x' is neither a duration" stats alice \
+    --since 3x
+usage_error status "unknown option '-x'" status -x
+usage_error accounts "unknown option '--frob'" accounts --frob
+usage_error post "option '--at' needs a value" post alice --at
+usage_error show "show needs ACCOUNT" show
+usage_error show "unexpected argument 'bob'" show alice bob
+usage_error cancel "unexpected argument '2'" cancel 1 2
+rc=0; tctl -x 2> "$T/err" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(cat "$T/err")" = "threadsctl: unknown option '-x'
+Try 'threadsctl --help'" ] || fail "-x: exit $rc, $(cat "$T/err")"
+
+# Global options after the verb, as systemctl takes them.  (jq -r and a
+# comparison: jq -e passes on no input at all.)
+[ "$(tctl accounts --json | jq -r '.accounts[0].username')" = alice ] ||
+    fail "accounts --json"
+[ "$(tctl show alice -j | jq -r .username)" = alice ] || fail "show alice -j"
+"$THREADSCTL" accounts -s "$SOCK" | grep -q '^alice ' || fail "accounts -s"
+"$THREADSCTL" status --socket="$SOCK" >/dev/null || fail "status --socket="
+[ "$(tctl queue --json --limit 5 | jq -r '.posts | type')" = array ] ||
+    fail "queue --json --limit"
+[ "$(tctl post alice --json --at +1h --text x | jq -r .text)" = x ] ||
+    fail "post --json in the middle"
+# A value that looks like an option is still the verb's.
+[ "$(tctl --json post alice --at +1h --text --json | jq -r .text)" = \
+    --json ] || fail "--text --json"
+
+# show: labels are words, not field names.
+tctl show alice > "$T/show"
+grep -q '^followers: *1234$' "$T/show" || fail "show: $(cat "$T/show")"
+grep -q '^following: *-$' "$T/show" || fail "show: $(cat "$T/show")"
+grep -q '^media: ' "$T/show" || fail "show: $(cat "$T/show")"
+! grep -q '_ ' "$T/show" || fail "show: underscore label: $(cat "$T/show")"
+
+# The daemon refuses the same on its own (other clients than threadsctl).
+schedule() {
+	printf '{"v":1,"id":1,"cmd":"post.schedule","args":{"account":"alice","text":"x",%s}}\n' \
+	    "$1" | "$SOCKPOKE" "$SOCK" send | jq -r '.error.message // "ok"'
+}
+schedule '"at":"+1h","tz":"Mars/Olympus"' |
+    grep -q "unknown time zone 'Mars/Olympus'" || fail "daemon: zone"
+schedule '"at":"2031-01-01T09:00:00Z","tz":"Mars/Olympus"' |
+    grep -q "unknown time zone 'Mars/Olympus'" || fail "daemon: zone, UTC"
+schedule '"at":"+90"' | grep -q "'+90' has no unit" || fail "daemon: +90"
+now=$(date -u +%Y-%m-%dT%H:%M)
+schedule '"at":"2020-01-01T00:00:00Z"' > "$T/past"
+grep -q "^2020-01-01T00:00:00Z is in the past (it is now $now" "$T/past" ||
+    grep -q "is in the past (it is now $(date -u +%Y-%m-%dT%H:%M)" "$T/past" ||
+    fail "past: $(cat "$T/past")"
+
+# threadsd's default config is the one every document names.
+"$THREADSD" --help | grep -qF '(default /etc/threadsd/threadsd.conf)' ||
+    fail "threadsd --help: $("$THREADSD" --help)"
+grep -q '/etc/threadsd/threadsd.conf' "$E2E_DIR/../../daemon/threadsd.8.scd" ||
+    fail "threadsd(8) names another default"
+echo ok
