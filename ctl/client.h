@@ -16,6 +16,7 @@
 #define EXIT_REFUSED	1	/* the daemon said no */
 #define EXIT_USAGE	2
 #define EXIT_NODAEMON	3	/* cannot reach the daemon */
+#define EXIT_DEGRADED	4	/* status: something needs a person */
 
 /*
  * Sends cmd with args (taken) over socket path and waits for the reply.

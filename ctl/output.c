@@ -92,14 +92,20 @@ human_status(struct json_object *r)
 {
 	struct json_object *posts, *v;
 	char up[32], rel[48];
-	const char *due;
+	const char *due, *on;
 	int64_t t;
-	int first = 1;
+	size_t i, n;
+	int first = 1, degraded;
 
 	json_object_object_get_ex(r, "uptime", &v);
 	printf("%-10s threadsd %s, up %s\n", "daemon:",
 	    output_dash(output_field(r, "version")),
 	    duration_format(json_object_get_int64(v), up, sizeof(up)));
+	json_object_object_get_ex(r, "degraded", &v);
+	degraded = json_object_get_boolean(v);
+	on = output_state_color(degraded ? "failed" : "active");
+	printf("%-10s %s%s%s\n", "state:", on, degraded ? "degraded: needs "
+	    "attention" : "running", output_color_off(on));
 	json_object_object_get_ex(r, "accounts", &v);
 	printf("%-10s %lld\n", "accounts:",
 	    (long long)json_object_get_int64(v));
@@ -121,6 +127,13 @@ human_status(struct json_object *r)
 		    duration_relative(t, time(NULL), rel, sizeof(rel)));
 	else
 		printf("%-10s nothing\n", "next due:");
+	if (json_object_object_get_ex(r, "attention", &v) &&
+	    (n = json_object_array_length(v)) > 0) {
+		printf("attention:\n");
+		for (i = 0; i < n; i++)
+			printf("  %s\n", output_dash(output_field(
+			    json_object_array_get_idx(v, i), "message")));
+	}
 }
 
 #define ACCT_COLS	6

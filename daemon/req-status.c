@@ -1,11 +1,13 @@
 /*
  * ping, status and reload: what the daemon is, how long it has run, what
- * it holds, and re-reading its config.  Counts come from the store (the
- * per-state post tallies the scheduler keeps in meta), never from a scan.
+ * it holds, what needs a person (attention.c), and re-reading its
+ * config.  Counts come from the store (the per-state post tallies the
+ * scheduler keeps in meta), never from a scan.
  */
 #include <errno.h>
 #include <string.h>
 
+#include "attention.h"
 #include "common/timefmt.h"
 #include "daemon.h"
 #include "log.h"
@@ -22,7 +24,8 @@ req_ping(struct req *req)
 }
 
 static struct json_object *
-status_to_json(const struct daemon *d, const struct status_counts *sc)
+status_to_json(const struct daemon *d, const struct status_counts *sc,
+    struct json_object *attention)
 {
 	struct json_object *o, *posts;
 	char when[TIMEFMT_LEN];
@@ -49,6 +52,9 @@ status_to_json(const struct daemon *d, const struct status_counts *sc)
 		json_object_object_add(o, "next_due", NULL);
 		json_object_object_add(o, "next_due_post", NULL);
 	}
+	json_object_object_add(o, "degraded", json_object_new_boolean(
+	    json_object_array_length(attention) > 0));
+	json_object_object_add(o, "attention", attention);
 	return o;
 }
 
@@ -56,17 +62,27 @@ void
 req_status(struct req *req)
 {
 	struct status_counts sc;
+	struct json_object *attention;
+	MDB_txn *txn;
 	int r;
 
 	if (req_args(req, NULL, NULL) < 0)
 		return;
-	if ((r = status_counts(req->d->store, &sc)) < 0) {
+	attention = json_object_new_array();
+	if ((r = status_counts(req->d->store, &sc)) == 0 &&
+	    (r = store_txn_begin(req->d->store, 1, &txn)) == 0) {
+		r = attention_list(txn, req->d->store, req->d->cfg, &sc,
+		    daemon_now(), attention);
+		mdb_txn_abort(txn);
+	}
+	if (r < 0) {
+		json_object_put(attention);
 		log_error("status: cannot read the store: %s", strerror(-r));
 		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
 		    strerror(-r));
 		return;
 	}
-	req_ok(req, status_to_json(req->d, &sc));
+	req_ok(req, status_to_json(req->d, &sc, attention));
 }
 
 void

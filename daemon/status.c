@@ -2,7 +2,8 @@
  * Counting what the daemon holds.  Post tallies per state are counters in
  * meta ("posts.scheduled", ...) that the scheduler updates in the same
  * transaction as each transition, so this costs the same with a million
- * posts as with none.  The next due post is the first key of `due`.
+ * posts as with none.  The next due post is found near the start of
+ * `due`.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "common/timefmt.h"
+#include "post.h"
 #include "status.h"
 #include "store.h"
 
@@ -18,27 +20,67 @@ const char *const post_state_names[POST_NSTATES] = {
 	"published", "failed", "cancelled",
 };
 
+/*
+ * The next post to go out: the queued post with the earliest due time.
+ * The `due` index is ordered by each post's next action, which is not its
+ * due time (staging comes [scheduler] prestage ahead, a published post
+ * may still have its permalink to fetch), so walk it while the actions
+ * are no later than the best due time found so far: a queued post acts
+ * at or before its due time, unless it is retrying late, and then it is
+ * due already.  Bounded, so that status stays cheap with a long queue.
+ */
+#define NEXT_SCAN_MAX	4096
+
 static int
 status_next_due(MDB_txn *txn, struct store *st, struct status_counts *sc)
 {
 	MDB_cursor *cur;
 	MDB_val k, v;
-	int rc;
+	struct post p;
+	uint64_t id, best_id = 0;
+	int64_t at, best = 0;
+	size_t n = 0;
+	int rc, r = 0;
 
 	if ((rc = mdb_cursor_open(txn, st->due, &cur)) != 0)
 		return store_errno(rc);
-	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 &&
+	    n < NEXT_SCAN_MAX; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT),
+	    n++) {
+		if (k.mv_size != 16) {
+			r = -EBADMSG;
+			break;
+		}
+		at = (int64_t)store_get_be64(k.mv_data);
+		if (best_id != 0 && at > best)
+			break;
+		id = store_get_be64((const uint8_t *)k.mv_data + 8);
+		post_init(&p);
+		if ((r = post_get(txn, st, id, &p)) < 0) {
+			post_clear(&p);
+			if (r == -ENOENT || r == -EBADMSG) {
+				r = 0;	/* the scheduler's to report */
+				continue;
+			}
+			break;
+		}
+		if (p.state <= POST_PUBLISHING && !p.paused &&
+		    (best_id == 0 || p.due_at < best ||
+		    (p.due_at == best && p.id < best_id))) {
+			best = p.due_at;
+			best_id = p.id;
+		}
+		post_clear(&p);
+	}
 	mdb_cursor_close(cur);
-	if (rc == MDB_NOTFOUND)
-		return 0;
-	if (rc != 0)
-		return store_errno(rc);
-	if (k.mv_size != 16)
-		return -EBADMSG;
-	sc->next_due = (int64_t)store_get_be64(k.mv_data);
-	snprintf(sc->next_due_post, sizeof(sc->next_due_post), "%" PRIu64,
-	    store_get_be64((const uint8_t *)k.mv_data + 8));
-	return 0;
+	if (r == 0 && rc != 0 && rc != MDB_NOTFOUND)
+		r = store_errno(rc);
+	if (r == 0 && best_id != 0) {
+		sc->next_due = best;
+		snprintf(sc->next_due_post, sizeof(sc->next_due_post),
+		    "%" PRIu64, best_id);
+	}
+	return r;
 }
 
 int

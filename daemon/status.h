@@ -28,7 +28,8 @@ extern const char *const post_state_names[POST_NSTATES];
 struct status_counts {
 	size_t		 accounts;
 	uint64_t	 posts[POST_NSTATES];
-	int64_t		 next_due;		/* 0: nothing due */
+	int64_t		 next_due;		/* the next post's due time;
+						   0: no post queued */
 	char		 next_due_post[24];
 };
 

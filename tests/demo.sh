@@ -72,7 +72,8 @@ MSG
 # knows how (the token goes through a pipe, never argv or the screen).
 (
 	i=0
-	while ! $ctl status >/dev/null 2>&1; do
+	# status exits 4 when degraded: the daemon is up all the same.
+	until $ctl status >/dev/null 2>&1 || [ $? -eq 4 ]; do
 		i=$((i + 1)); [ "$i" -lt 200 ] || exit 0; sleep 0.05
 	done
 	if $ctl add-account --help >/dev/null 2>&1; then
