@@ -32,9 +32,14 @@ grep -q "${ESC}\[32mactive *${ESC}\[0m" "$T/tty" ||
 on_tty -- show alice | grep -q "^state: *${ESC}\[32mactive${ESC}\[0m$" ||
     fail "show: no colour on a terminal"
 # Columns line up with and without colour.
+# The last column (LAST POLL, "now" or "1 s ago" a second later) is left
+# out: the columns before it are what colour could move.
 sed "s/${ESC}\[[0-9;]*m//g" "$T/tty" > "$T/plain"
 tctl accounts > "$T/pipe"
-cmp -s "$T/plain" "$T/pipe" || fail "colour moved the columns:
+col=$(head -1 "$T/pipe" | grep -bo 'LAST POLL' | cut -d: -f1)
+cut -c "1-$col" "$T/plain" > "$T/plain.cut"
+cut -c "1-$col" "$T/pipe" > "$T/pipe.cut"
+cmp -s "$T/plain.cut" "$T/pipe.cut" || fail "colour moved the columns:
 $(cat "$T/plain")
 $(cat "$T/pipe")"
 
