@@ -4,6 +4,7 @@
  * messages name the value and the limit, since the operator fixes the
  * command line, not the API call.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <utf8proc.h>
 
 #include "post.h"
 #include "validate.h"
@@ -68,6 +71,47 @@ validate_chars(const char *s)
 	return n;
 }
 
+/*
+ * Counted as D-posts says: "Text posts are limited to 500 characters.
+ * Emojis are counted as the number of UTF-8 bytes."  Meta does not say
+ * what an emoji is; Unicode's Extended_Pictographic property (and the
+ * regional indicators of flags), taken per grapheme cluster so that a
+ * skin tone, a variation selector or a ZWJ sequence counts with its
+ * emoji, is the conservative reading: it never counts less than Meta.
+ */
+size_t
+validate_text_length(const char *s)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 cp, prev = -1, state = 0;
+	utf8proc_ssize_t	 n;
+	size_t			 total = 0, cps = 0, bytes = 0;
+	int			 emoji = 0, bc;
+
+	while (*p != '\0') {
+		if ((n = utf8proc_iterate(p, -1, &cp)) <= 0) {
+			/* Not well-formed: count the byte, as bytes go. */
+			cp = 0xfffd;
+			n = 1;
+		}
+		if (prev >= 0 &&
+		    utf8proc_grapheme_break_stateful(prev, cp, &state)) {
+			total += emoji ? bytes : cps;
+			cps = bytes = 0;
+			emoji = 0;
+		}
+		bc = utf8proc_get_property(cp)->boundclass;
+		if (bc == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC ||
+		    bc == UTF8PROC_BOUNDCLASS_REGIONAL_INDICATOR)
+			emoji = 1;
+		cps++;
+		bytes += (size_t)n;
+		prev = cp;
+		p += n;
+	}
+	return total + (emoji ? bytes : cps);
+}
+
 static int
 has_scheme(const char *s)
 {
@@ -89,30 +133,55 @@ validate_url(const char *s)
 }
 
 /*
- * Links are counted as Meta does (§6.1): each distinct URL once, the
- * link attachment once more only if it is another URL.  A URL ends at
- * white space.
+ * The length of the link starting at p, or 0.  A link starts with
+ * http://, https:// or www. (Meta counts a bare www.facebook.com, D-ta)
+ * at the start of a word, runs to white space, and loses trailing
+ * punctuation ("see www.a.example." links www.a.example).
+ */
+static size_t
+link_at(const char *text, const char *p)
+{
+	size_t	 pre, len;
+
+	if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '.' ||
+	    p[-1] == '/' || p[-1] == '@' || p[-1] == '-' || p[-1] == '_'))
+		return 0;
+	if (strncasecmp(p, "http://", 7) == 0)
+		pre = 7;
+	else if (strncasecmp(p, "https://", 8) == 0)
+		pre = 8;
+	else if (strncasecmp(p, "www.", 4) == 0)
+		pre = 4;
+	else
+		return 0;
+	len = strcspn(p, " \t\r\n");
+	while (len > pre && strchr(".,;:!?'\")]}>", p[len - 1]) != NULL)
+		len--;
+	return len > pre ? len : 0;
+}
+
+/*
+ * Links are counted as Meta does (D-ta, "How links are counted"): each
+ * distinct URL once, the link attachment once more only if it is
+ * another URL.
  */
 size_t
 validate_links(const char *text, const char *link)
 {
-	const char *p, *seen[VALIDATE_TEXT_MAX / 8 + 2];
-	size_t lens[VALIDATE_TEXT_MAX / 8 + 2], n = 0, len, i;
+	const char *p, *seen[VALIDATE_TEXT_MAX / 4 + 2];
+	size_t lens[VALIDATE_TEXT_MAX / 4 + 2], n = 0, len, i;
 	size_t max = sizeof(seen) / sizeof(seen[0]) - 1;
 	int link_seen = 0;
 
 	for (p = text; p != NULL && *p != '\0'; p += len) {
-		len = strcspn(p, " \t\r\n");
-		if (len == 0) {
+		if ((len = link_at(text, p)) == 0) {
 			len = 1;
 			continue;
 		}
-		if (!has_scheme(p) || len <= (size_t)(p[4] == ':' ? 7 : 8))
-			continue;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n && i < max; i++)
 			if (lens[i] == len && strncmp(seen[i], p, len) == 0)
 				break;
-		if (i < n)
+		if (i < n && i < max)
 			continue;
 		if (link != NULL && strlen(link) == len &&
 		    strncmp(link, p, len) == 0)
@@ -220,10 +289,12 @@ validate_post(const struct post *p, char *errbuf, size_t errlen)
 	if ((p->text == NULL || *p->text == '\0') && p->nmedia == 0)
 		return fail(errbuf, errlen, "nothing to post: give --text, "
 		    "--image or --video");
-	if (p->text != NULL && (len = strlen(p->text)) > VALIDATE_TEXT_MAX)
-		return fail(errbuf, errlen, "the text is %zu bytes of UTF-8; "
-		    "Threads allows at most %d (an emoji counts as its "
-		    "UTF-8 length)", len, VALIDATE_TEXT_MAX);
+	if (p->text != NULL &&
+	    (len = validate_text_length(p->text)) > VALIDATE_TEXT_MAX)
+		return fail(errbuf, errlen, "the text is %zu characters as "
+		    "Meta counts them; Threads allows at most %d (each emoji "
+		    "counts as its UTF-8 bytes, 4 for most; other characters "
+		    "count 1)", len, VALIDATE_TEXT_MAX);
 	if ((r = validate_media(p, errbuf, errlen)) < 0)
 		return r;
 	if (p->link != NULL) {

@@ -11,7 +11,7 @@
 
 struct post;
 
-#define VALIDATE_TEXT_MAX	500	/* bytes of UTF-8 */
+#define VALIDATE_TEXT_MAX	500	/* as validate_text_length() counts */
 #define VALIDATE_LINKS_MAX	5
 #define VALIDATE_ALT_MAX	1000	/* characters */
 #define VALIDATE_TOPIC_MAX	50	/* characters */
@@ -26,7 +26,18 @@ int	validate_post(const struct post *, char *errbuf, size_t errlen);
 int	validate_utf8(const char *s);
 /* Characters (code points) in well-formed UTF-8. */
 size_t	validate_chars(const char *s);
-/* Distinct http(s) links in text, plus link when it is another one. */
+/*
+ * A text's length as Meta counts it against the 500 (D-posts, Limits):
+ * "Emojis are counted as the number of UTF-8 bytes", everything else by
+ * code points.  An emoji is a grapheme cluster holding an
+ * Extended_Pictographic or regional indicator code point; it counts its
+ * whole UTF-8 length.  Well-formed UTF-8 only.
+ */
+size_t	validate_text_length(const char *s);
+/*
+ * Distinct links in text (http://, https:// and bare www. ones), plus
+ * link when it is another one.
+ */
 size_t	validate_links(const char *text, const char *link);
 /* One of the five values Meta knows. */
 int	validate_reply_control(const char *);

@@ -6,7 +6,7 @@ set -eu
 
 THREADSD_DEPS="gcc meson ninja-build pkg-config libevent-dev
 libcurl4-openssl-dev libjson-c-dev liblmdb-dev libsystemd-dev libsodium-dev
-libinih-dev scdoc curl jq"
+libinih-dev libutf8proc-dev scdoc curl jq"
 THREADSD_TEST_DEPS="valgrind clang faketime systemd systemd-container
 debootstrap bash-completion man-db redis-server redis-tools strace"
 

@@ -34,9 +34,13 @@ alt=$(printf 'a%.0s' $(seq 1001))
 tag=$(printf 't%.0s' $(seq 51))
 I=https://img.example/a.jpg
 
-refused "the text is 501 bytes of UTF-8; Threads allows at most 500" \
+refused "the text is 501 characters as Meta counts them; Threads allows at most 500" \
     alice --at +1h --text "$long"
-refused "the text is 504 bytes" alice --at +1h --text "$emoji"
+refused "the text is 504 characters as Meta counts them; Threads allows at most 500 (each emoji counts as its UTF-8 bytes" \
+    alice --at +1h --text "$emoji"
+refused "the post has 6 distinct links; Threads allows at most 5" \
+    alice --at +1h --text "www.a.example www.b.example https://c.example \
+http://d.example www.e.example and www.f.example."
 refused "the post has 6 distinct links; Threads allows at most 5" \
     alice --at +1h --text "https://a.example https://b.example \
 https://c.example https://d.example https://e.example https://f.example"

@@ -21,6 +21,7 @@
 #include "reply.h"
 #include "scope.h"
 #include "store.h"
+#include "textlen.h"
 
 #define TEXT_MAX	500
 #define ALT_MAX		1000
@@ -55,39 +56,6 @@ quota_reached(struct fgreq *r, const char *what, int64_t limit)
 
 	reply_gerr(r, &g, "The user has reached the limit of %lld %s per "
 	    "24 hours", (long long)limit, what);
-}
-
-/* Unique http(s) URLs in text, plus link if it is another one. */
-static size_t
-count_links(const char *text, const char *link)
-{
-	const char	*seen[64], *p, *q;
-	size_t		 lens[64], n = 0, i, len;
-
-	for (p = text; p != NULL && *p != '\0'; p = q) {
-		q = p + 1;
-		if (strncasecmp(p, "http://", 7) != 0 &&
-		    strncasecmp(p, "https://", 8) != 0)
-			continue;
-		len = strcspn(p, " \t\r\n");
-		q = p + len;
-		for (i = 0; i < n; i++)
-			if (lens[i] == len && strncmp(seen[i], p, len) == 0)
-				break;
-		if (i == n && n < 64) {
-			seen[n] = p;
-			lens[n++] = len;
-		}
-	}
-	if (link != NULL) {
-		len = strlen(link);
-		for (i = 0; i < n; i++)
-			if (lens[i] == len && strncmp(seen[i], link, len) == 0)
-				break;
-		if (i == n)
-			n++;
-	}
-	return n;
 }
 
 static int
@@ -179,7 +147,7 @@ check_post_spec(struct fgreq *r, struct post_spec *ps)
 	struct fgmedia	*m;
 	const char	*ref;
 
-	if (ps->text != NULL && strlen(ps->text) > TEXT_MAX) {
+	if (ps->text != NULL && textlen_meta(ps->text) > TEXT_MAX) {
 		bad_param(r, "Param text must be at most 500 characters long.");
 		return -EINVAL;
 	}
@@ -204,14 +172,14 @@ check_post_spec(struct fgreq *r, struct post_spec *ps)
 		    "TEXT posts.");
 		return -EINVAL;
 	}
-	if (ps->alt_text != NULL && (strlen(ps->alt_text) > ALT_MAX ||
+	if (ps->alt_text != NULL && (textlen_chars(ps->alt_text) > ALT_MAX ||
 	    (ps->type != MT_IMAGE && ps->type != MT_VIDEO))) {
 		bad_param(r, "Param alt_text must be at most 1000 characters "
 		    "and is only supported on IMAGE and VIDEO.");
 		return -EINVAL;
 	}
 	if (ps->topic_tag != NULL && (*ps->topic_tag == '\0' ||
-	    strlen(ps->topic_tag) > TOPIC_MAX ||
+	    textlen_chars(ps->topic_tag) > TOPIC_MAX ||
 	    strpbrk(ps->topic_tag, ".&") != NULL)) {
 		bad_param(r, "Param topic_tag must be 1-50 characters "
 		    "without '.' or '&'.");
@@ -222,7 +190,7 @@ check_post_spec(struct fgreq *r, struct post_spec *ps)
 		bad_param(r, "Param reply_control is not a valid value.");
 		return -EINVAL;
 	}
-	if (count_links(ps->text, ps->link_attachment) > LINKS_MAX) {
+	if (textlen_links(ps->text, ps->link_attachment) > LINKS_MAX) {
 		struct gerr g = { 400, "THApiException", 100, 0, 0,
 		    "THREADS_API__LINK_LIMIT_EXCEEDED", NULL };
 

@@ -215,6 +215,13 @@ check "early publish" '"code":24,"error_subcode":4279009.*HTTP400' \
 req -X POST "$B/__admin/clock?advance=10" >/dev/null
 check "video finished" '"status":"FINISHED"' "$(req -H "$HB" "$B/$v")"
 check "text too long" '"code":100' "$(req -X POST -H "$HB" "$B/me/threads?media_type=TEXT&text=$(printf 'a%.0s' $(seq 501))")"
+# Meta counts characters, an emoji by its UTF-8 bytes.
+check "500 accented letters" '^\{"id":"[0-9]+"\} HTTP200' "$(req -X POST -H "$HB" "$B/me/threads?media_type=TEXT&text=$(printf '%%C3%%A9%.0s' $(seq 500))")"
+check "500 CJK characters" '^\{"id":"[0-9]+"\} HTTP200' "$(req -X POST -H "$HB" "$B/me/threads?media_type=TEXT&text=$(printf '%%E6%%BC%%A2%.0s' $(seq 500))")"
+check "126 emoji (504)" '"message":"\(#100\) Param text must be at most 500 characters.*HTTP400' "$(req -X POST -H "$HB" "$B/me/threads?media_type=TEXT&text=$(printf '%%F0%%9F%%98%%80%.0s' $(seq 126))")"
+check "125 emoji (500)" 'HTTP200' "$(req -X POST -H "$HB" "$B/me/threads?media_type=TEXT&text=$(printf '%%F0%%9F%%98%%80%.0s' $(seq 125))")"
+check "six links, bare www. ones too" 'THREADS_API__LINK_LIMIT_EXCEEDED.*HTTP400' "$(req -X POST -H "$HB" --data-urlencode "text=www.a.example www.b.example https://c.example http://d.example www.e.example www.f.example" "$B/me/threads?media_type=TEXT")"
+check "five links" 'HTTP200' "$(req -X POST -H "$HB" --data-urlencode "text=www.a.example www.b.example https://c.example http://d.example www.e.example www.a.example." "$B/me/threads?media_type=TEXT")"
 check "quota" '"data":\[\{"quota_usage":1\}\]' "$(req -H "$HB" "$B/me/threads_publishing_limit")"
 check "admin posts" '"media_type":"TEXT_POST","text":"Hello"' "$(req "$B/__admin/posts?username=bob")"
 

@@ -75,13 +75,52 @@ test_text(void)
 	free(s);
 	s = repeat("a", 501);
 	text_post(&p, s);
-	CHECK(check_post(&p, -EINVAL, "501 bytes"));
+	CHECK(check_post(&p, -EINVAL, "501 characters as Meta counts them"));
 	free(s);
-	/* 126 four-byte emoji: 504 bytes, 126 characters. */
+	/*
+	 * Meta: "Text posts are limited to 500 characters.  Emojis are
+	 * counted as the number of UTF-8 bytes."  500 accented letters
+	 * (1000 bytes) or CJK characters (1500 bytes) fit.
+	 */
+	s = repeat("\xc3\xa9", 500);
+	text_post(&p, s);
+	CHECK(check_post(&p, 0, NULL));
+	free(s);
+	s = repeat("\xc3\xa9", 501);
+	text_post(&p, s);
+	CHECK(check_post(&p, -EINVAL, "501 characters"));
+	free(s);
+	s = repeat("\xe6\xbc\xa2", 500);
+	text_post(&p, s);
+	CHECK(check_post(&p, 0, NULL));
+	free(s);
+	s = repeat("\xd0\x96", 500);	/* Cyrillic */
+	text_post(&p, s);
+	CHECK(check_post(&p, 0, NULL));
+	free(s);
+	/* 126 four-byte emoji: 504, refused; 125 (500) fit. */
 	s = repeat("\xf0\x9f\x98\x80", 126);
 	text_post(&p, s);
-	CHECK(check_post(&p, -EINVAL, "504 bytes"));
+	CHECK(check_post(&p, -EINVAL, "504 characters as Meta counts them"));
+	text_post(&p, s);
+	CHECK(check_post(&p, -EINVAL, "each emoji counts as its UTF-8 bytes"));
 	free(s);
+	s = repeat("\xf0\x9f\x98\x80", 125);
+	text_post(&p, s);
+	CHECK(check_post(&p, 0, NULL));
+	free(s);
+	CHECK_INT(validate_text_length("caf\xc3\xa9"), 4);
+	CHECK_INT(validate_text_length(""), 0);
+	/* An emoji with its skin tone, a flag, a ZWJ family: all bytes. */
+	CHECK_INT(validate_text_length("\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd"), 8);
+	CHECK_INT(validate_text_length("\xf0\x9f\x87\xab\xf0\x9f\x87\xb7"), 8);
+	CHECK_INT(validate_text_length("\xf0\x9f\x91\xa8\xe2\x80\x8d"
+	    "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7"), 18);
+	/* Two-byte and three-byte pictographs: U+00A9, U+2764 U+FE0F. */
+	CHECK_INT(validate_text_length("\xc2\xa9 a"), 4);
+	CHECK_INT(validate_text_length("\xe2\x9d\xa4\xef\xb8\x8f!"), 7);
+	/* A combining accent is a code point of its own. */
+	CHECK_INT(validate_text_length("e\xcc\x81"), 2);
 	text_post(&p, "bad \xc0\xaf overlong");
 	CHECK(check_post(&p, -EINVAL, "UTF-8"));
 	text_post(&p, "lone \xed\xa0\x80 surrogate");
@@ -106,6 +145,21 @@ test_links(void)
 	CHECK_INT(validate_links("no links, just http:// and https://", NULL),
 	    0);
 	CHECK_INT(validate_links(NULL, "https://x.example"), 1);
+	/* Bare www. links count (Meta's own example, D-ta). */
+	CHECK_INT(validate_links("www.facebook.com", "www.facebook.com"), 1);
+	CHECK_INT(validate_links("www.instagram.com and www.threads.com",
+	    "www.facebook.com"), 3);
+	CHECK_INT(validate_links("(see https://a.example), then "
+	    "https://a.example.", NULL), 1);
+	CHECK_INT(validate_links("mail me@www.example.com or "
+	    "xwww.example.com", NULL), 0);
+	CHECK_INT(validate_links("https://www.a.example", NULL), 1);
+	text_post(&p, "1 www.a.example 2 www.b.example 3 https://c.example "
+	    "4 http://d.example 5 www.e.example 6 www.f.example");
+	CHECK(check_post(&p, -EINVAL, "6 distinct links"));
+	text_post(&p, "1 www.a.example 2 www.b.example 3 https://c.example "
+	    "4 http://d.example 5 www.e.example www.a.example");
+	CHECK(check_post(&p, 0, NULL));
 	text_post(&p, "1 https://a.example 2 https://b.example 3 "
 	    "https://c.example 4 https://d.example 5 https://e.example");
 	CHECK(check_post(&p, 0, NULL));
