@@ -56,6 +56,7 @@ output_state_color(const char *state)
 		{ "active",		"\033[32m" },	/* green */
 		{ "published",		"\033[32m" },
 		{ "reauth_required",	"\033[1;31m" },	/* bold red */
+		{ "revoked",		"\033[1;31m" },
 		{ "failed",		"\033[1;31m" },
 		{ "cancelled",		"\033[2m" },	/* dim */
 	};
@@ -150,6 +151,13 @@ account_row(struct json_object *a, char cells[ACCT_COLS][128])
 	snprintf(cells[3], 128, "%s", output_dash(output_field(a, "state")));
 	snprintf(cells[4], 128, "%s",
 	    rel_field(a, "token_expires_at", rel, sizeof(rel)));
+	/* A revoked account has no token: say when it is forgotten. */
+	if (output_field(a, "state") != NULL &&
+	    strcmp(output_field(a, "state"), "revoked") == 0)
+		snprintf(cells[4], 128, "%s%s", output_field(a, "forget_at") ?
+		    "none; erased " : "none; kept", output_field(a,
+		    "forget_at") ? rel_field(a, "forget_at", rel, sizeof(rel)) :
+		    "");
 	snprintf(cells[5], 128, "%s",
 	    rel_field(a, "last_poll_at", rel, sizeof(rel)));
 }
@@ -222,6 +230,19 @@ human_account(struct json_object *a)
 	printf("%-16s %s (%s)\n", "last poll:",
 	    output_dash(output_field(a, "last_poll_at")),
 	    rel_field(a, "last_poll_at", rel, sizeof(rel)));
+	if (output_field(a, "revoked_at") != NULL) {
+		printf("%-16s %s (%s)\n", "revoked:",
+		    output_field(a, "revoked_at"),
+		    rel_field(a, "revoked_at", rel, sizeof(rel)));
+		if (output_field(a, "forget_at") != NULL)
+			printf("%-16s %s (%s)\n", "erased at:",
+			    output_field(a, "forget_at"),
+			    rel_field(a, "forget_at", rel, sizeof(rel)));
+		else
+			printf("%-16s kept until 'threadsctl remove-account' "
+			    "([accounts] forget_revoked_after = 0)\n",
+			    "erased at:");
+	}
 	printf("%-16s %s\n", "picture:",
 	    output_dash(output_field(a, "profile_picture_url")));
 }

@@ -19,10 +19,34 @@
 
 #define ACCOUNT_RECORD_VERSION	1
 
+static const char *const state_names[ACCOUNT_NSTATES] = {
+	[ACCOUNT_ACTIVE] = "active",
+	[ACCOUNT_REAUTH_REQUIRED] = "reauth_required",
+	[ACCOUNT_REVOKED] = "revoked",
+};
+
+/* Process-wide like the configuration it mirrors; see account.h. */
+static int64_t forget_after = 30 * 86400;
+
 const char *
 account_state_name(enum account_state s)
 {
-	return s == ACCOUNT_REAUTH_REQUIRED ? "reauth_required" : "active";
+	return (unsigned)s < ACCOUNT_NSTATES ? state_names[s] : "active";
+}
+
+void
+account_set_forget_after(int64_t secs)
+{
+	forget_after = secs;
+}
+
+int64_t
+account_forget_at(const struct account *a)
+{
+	if (a->state != ACCOUNT_REVOKED || a->revoked_at <= 0 ||
+	    forget_after <= 0)
+		return 0;
+	return a->revoked_at + forget_after;
 }
 
 void
@@ -131,6 +155,8 @@ account_record(const struct account *a)
 	add_int(o, "media_counted_at", a->media_counted_at);
 	add_int(o, "media_newest_at", a->media_newest_at);
 	add_int(o, "media_newest_n", a->media_newest_n);
+	add_int(o, "revoked_at", a->revoked_at);
+	add_int(o, "forget_warned_at", a->forget_warned_at);
 	return o;
 }
 
@@ -138,6 +164,7 @@ static int
 account_from_record(struct json_object *o, struct account *a)
 {
 	const char *s;
+	int i;
 
 	account_init(a);
 	if ((s = get_str(o, "user_id")) == NULL ||
@@ -155,8 +182,10 @@ account_from_record(struct json_object *o, struct account *a)
 	a->following = get_int(o, "following_count", ACCOUNT_UNKNOWN);
 	a->media = get_int(o, "media_count", ACCOUNT_UNKNOWN);
 	s = get_str(o, "state");
-	a->state = s != NULL && strcmp(s, "reauth_required") == 0 ?
-	    ACCOUNT_REAUTH_REQUIRED : ACCOUNT_ACTIVE;
+	a->state = ACCOUNT_ACTIVE;
+	for (i = 0; s != NULL && i < ACCOUNT_NSTATES; i++)
+		if (strcmp(s, state_names[i]) == 0)
+			a->state = i;
 	a->added_at = get_int(o, "added_at", 0);
 	a->token_issued_at = get_int(o, "token_issued_at", 0);
 	a->token_expires_at = get_int(o, "token_expires_at", 0);
@@ -171,6 +200,8 @@ account_from_record(struct json_object *o, struct account *a)
 	a->media_counted_at = get_int(o, "media_counted_at", 0);
 	a->media_newest_at = get_int(o, "media_newest_at", 0);
 	a->media_newest_n = (int)get_int(o, "media_newest_n", 0);
+	a->revoked_at = get_int(o, "revoked_at", 0);
+	a->forget_warned_at = get_int(o, "forget_warned_at", 0);
 	return 0;
 }
 
@@ -389,6 +420,26 @@ erase_post(MDB_txn *txn, const MDB_val *k, void *arg)
 }
 
 int
+account_revoke(MDB_txn *txn, struct store *st, struct account *a,
+    int64_t now)
+{
+	MDB_val k = { strlen(a->user_id), a->user_id };
+	int rc;
+
+	if (a->state != ACCOUNT_REVOKED) {
+		a->state = ACCOUNT_REVOKED;
+		a->revoked_at = now;
+		a->forget_warned_at = 0;
+	}
+	a->refresh_retry_at = 0;
+	a->poll_retry_at = 0;
+	rc = mdb_del(txn, st->secrets, &k, NULL);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_errno(rc);
+	return account_put(txn, st, a);
+}
+
+int
 account_erase(MDB_txn *txn, struct store *st, const char *user_id)
 {
 	struct account a;
@@ -464,5 +515,9 @@ account_to_json(const struct account *a)
 
 	add_time(o, "token_expires_at", a->token_expires_at);
 	add_time(o, "last_poll_at", a->last_poll_at);
+	if (a->state == ACCOUNT_REVOKED) {
+		add_time(o, "revoked_at", a->revoked_at);
+		add_time(o, "forget_at", account_forget_at(a));
+	}
 	return o;
 }

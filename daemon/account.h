@@ -23,7 +23,9 @@ struct secret;
 enum account_state {
 	ACCOUNT_ACTIVE,
 	ACCOUNT_REAUTH_REQUIRED,
+	ACCOUNT_REVOKED,	/* the owner removed the app: no token */
 };
+#define ACCOUNT_NSTATES	3
 
 #define ACCOUNT_UNKNOWN	(-1)	/* a count Meta did not give us */
 
@@ -52,6 +54,9 @@ struct account {
 	int64_t			 media_counted_at;	/* last full count */
 	int64_t			 media_newest_at;	/* newest post seen */
 	int			 media_newest_n;	/* ... in that second */
+	/* revocation: when Meta said the owner removed the app */
+	int64_t			 revoked_at;		/* 0: not revoked */
+	int64_t			 forget_warned_at;	/* 0: not warned */
 };
 
 /* What threads_insights refused the account, last time it was asked. */
@@ -60,6 +65,14 @@ struct account {
 #define ACCOUNT_REFUSED_ALL		2
 
 const char	*account_state_name(enum account_state);
+
+/*
+ * [accounts] forget_revoked_after, for account_forget_at() and the wire
+ * form; set from the configuration at start and on reload.
+ */
+void		 account_set_forget_after(int64_t secs);
+/* When a revoked account is to be erased; 0: never (or not revoked). */
+int64_t		 account_forget_at(const struct account *);
 
 void		 account_init(struct account *);
 void		 account_clear(struct account *);
@@ -89,6 +102,14 @@ int		 account_token_get(MDB_txn *, struct store *,
 int		 account_token_read(MDB_txn *, struct store *,
 		    const struct seal *, const char *user_id, char *buf,
 		    size_t size);
+
+/*
+ * Marks a revoked (state, time) and deletes its sealed token at once:
+ * a person who withdrew their consent leaves no usable credential.
+ * Polling and publishing stop because the account is not active.
+ */
+int		 account_revoke(MDB_txn *, struct store *, struct account *a,
+		    int64_t now);
 
 /*
  * Deletes the account and everything held about it: record, name index,

@@ -96,6 +96,9 @@ static const struct key keys[] = {
 	{ "poll", "history_retention", KEY_DURATION,
 	    F(poll_history_retention), HOUR, 100 * YEAR },
 	{ "poll", "metrics", KEY_METRICS, F(poll_metrics), 0, 0 },
+	/* 0 keeps a revoked account until it is removed by hand. */
+	{ "accounts", "forget_revoked_after", KEY_DURATION,
+	    F(accounts_forget_revoked_after), 0, 10 * YEAR },
 	/*
 	 * Meta refuses to refresh a token younger than 24 h, and the tokens
 	 * owner waits for that; smaller values only matter against a fake.
@@ -868,6 +871,7 @@ config_new(void)
 	cfg->poll_interval = 15 * MINUTE;
 	cfg->poll_history_retention = 400 * DAY;
 	cfg->poll_metrics = CONFIG_METRICS_DEFAULT;
+	cfg->accounts_forget_revoked_after = 30 * DAY;
 	cfg->tokens_refresh_after = 7 * DAY;
 	cfg->tokens_warn_before = 7 * DAY;
 	cfg->sched_prestage = 10 * MINUTE;

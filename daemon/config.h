@@ -40,6 +40,9 @@ struct config {
 	int64_t		 poll_history_retention;	/* 400d */
 	unsigned	 poll_metrics;		/* CONFIG_METRIC_* bits */
 
+	/* [accounts] */
+	int64_t		 accounts_forget_revoked_after;	/* 30d; 0: never */
+
 	/* [tokens] */
 	int64_t		 tokens_refresh_after;	/* 7d */
 	int64_t		 tokens_warn_before;	/* 7d */

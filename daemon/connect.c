@@ -191,6 +191,7 @@ save_txn(MDB_txn *txn, void *arg)
 	    account_set_str(&a->picture_url, j->acct.picture_url) < 0)
 		return -ENOMEM;
 	a->state = ACCOUNT_ACTIVE;
+	a->revoked_at = a->forget_warned_at = 0;	/* consent again */
 	a->token_issued_at = j->issued_at;
 	a->token_expires_at = j->expires_at;
 	a->refresh_retry_at = 0;

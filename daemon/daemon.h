@@ -23,6 +23,7 @@ struct connects;
 struct poller;
 struct sched;
 struct probes;
+struct forget;
 
 struct daemon {
 	struct event_base	*base;
@@ -39,6 +40,7 @@ struct daemon {
 	struct poller		*poller;	/* metrics polling */
 	struct sched		*sched;		/* the post scheduler */
 	struct probes		*probes;	/* media URL checks */
+	struct forget		*forget;	/* erases revoked accounts */
 	struct auth_states	 auth;		/* OAuth states handed out */
 	int64_t			 started_mono;	/* CLOCK_MONOTONIC seconds */
 };

@@ -1355,6 +1355,19 @@ graph_error_is_quota(const struct graph_error *err)
 	return err->class != GRAPH_OK && err->code == 9;
 }
 
+/*
+ * Meta's "App Not Installed" (190, subcode 458: "the user has not
+ * authorized application"): the owner removed the app in Threads'
+ * settings.  Unlike an expired or invalidated token (463, 460, 467...)
+ * this is the person saying no: threadsd stops and forgets them.
+ */
+int
+graph_error_is_revoked(const struct graph_error *err)
+{
+	return err->class == GRAPH_AUTH && err->code == 190 &&
+	    err->subcode == 458;
+}
+
 const char *
 graph_media_read_name(enum graph_media_type t)
 {

@@ -297,6 +297,8 @@ struct graph_call *graph_threads_since(struct graph *, const char *token,
 
 /* The refusal of a publish over the 24 h quota (code 9, §6.4). */
 int		 graph_error_is_quota(const struct graph_error *);
+/* 190/458: the user removed the app (a GRAPH_AUTH error). */
+int		 graph_error_is_revoked(const struct graph_error *);
 /* "TEXT_POST" etc., the read-side name of a created type. */
 const char	*graph_media_read_name(enum graph_media_type);
 

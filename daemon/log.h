@@ -19,6 +19,9 @@
 #define MSGID_POST_FAILED	"fe2ebb02c78547cd92269d97ca2c4523"
 #define MSGID_QUOTA_EXHAUSTED	"62b2ad66451b4271b53836417961038b"
 #define MSGID_KEY_GENERATED	"514ed7dfdb664ca7afc93cc2deccf601"
+#define MSGID_ACCOUNT_REVOKED	"0600089084e5421b9eaf6a37e806d963"
+#define MSGID_ACCOUNT_FORGET_SOON "7d263f08bd314c6d942babf26c9f423f"
+#define MSGID_ACCOUNT_FORGOTTEN	"e459d8cf5ef24991bde685575430cfda"
 
 /* Optional fields of one entry; any member may be NULL or 0. */
 struct log_fields {

@@ -21,10 +21,12 @@
 #include <sodium.h>
 #include <systemd/sd-daemon.h>
 
+#include "account.h"
 #include "config.h"
 #include "connect.h"
 #include "control.h"
 #include "daemon.h"
+#include "forget.h"
 #include "graph.h"
 #include "http.h"
 #include "log.h"
@@ -178,6 +180,8 @@ daemon_reload(struct daemon *d, char *errbuf, size_t errlen)
 	config_free(d->cfg);
 	d->cfg = cfg;
 	log_notice("configuration reloaded from %s", d->config_path);
+	account_set_forget_after(cfg->accounts_forget_revoked_after);
+	forget_kick(d->forget);
 	tokens_kick(d->tokens);
 	poller_kick(d->poller);
 	sched_kick(d->sched);
@@ -379,6 +383,9 @@ main(int argc, char *argv[])
 		fatal("out of memory");
 	if ((d.poller = poller_new(&d)) == NULL)
 		fatal("out of memory");
+	account_set_forget_after(d.cfg->accounts_forget_revoked_after);
+	if ((d.forget = forget_new(&d)) == NULL)
+		fatal("out of memory");
 	if ((d.sched = sched_new(&d)) == NULL ||
 	    (d.probes = probes_new(d.http)) == NULL)
 		fatal("cannot start the scheduler: out of memory");
@@ -409,6 +416,7 @@ main(int argc, char *argv[])
 	event_free(st_ev);
 	connects_free(d.connects);
 	poller_free(d.poller);
+	forget_free(d.forget);
 	probes_free(d.probes);
 	sched_free(d.sched);
 	tokens_free(d.tokens);

@@ -154,9 +154,10 @@ render(FILE *f, const struct rows *rs, const struct status_counts *sc)
 		}
 	}
 	family(f, "threadsd_account_state", "1 for the state the account "
-	    "is in: active, or reauth_required (reconnect it).");
+	    "is in: active, reauth_required (reconnect it), or revoked (its "
+	    "owner removed the app; it will be erased).");
 	for (i = 0; i < rs->n; i++)
-		for (k = ACCOUNT_ACTIVE; k <= ACCOUNT_REAUTH_REQUIRED; k++)
+		for (k = ACCOUNT_ACTIVE; k < ACCOUNT_NSTATES; k++)
 			fprintf(f, "threadsd_account_state{account=\"%s\","
 			    "user_id=\"%s\",state=\"%s\"} %d\n",
 			    rs->row[i].username, rs->row[i].user_id,

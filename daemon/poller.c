@@ -36,6 +36,7 @@
 #include "common/timefmt.h"
 #include "config.h"
 #include "daemon.h"
+#include "forget.h"
 #include "log.h"
 #include "metrics.h"
 #include "poll.h"
@@ -70,6 +71,7 @@ enum outcome {
 	OUT_FAILED,
 	OUT_REAUTH,		/* Meta rejected the token */
 	OUT_REFRESHED,		/* ... but it had been replaced meanwhile */
+	OUT_REVOKED,		/* the owner removed the app (190/458) */
 	OUT_GONE,		/* removed, or no longer active */
 };
 
@@ -399,6 +401,11 @@ commit_one(MDB_txn *txn, struct poller *p, struct job *j, int64_t now)
 		/* The token keeper replaced the token under the poll. */
 		j->out = OUT_REFRESHED;
 		a.poll_retry_at = now + 5;
+	} else if (graph_error_is_revoked(&res->err)) {
+		j->out = OUT_REVOKED;
+		r = account_revoke(txn, st, &a, now);
+		account_clear(&a);
+		return r;
 	} else if (res->err.class == GRAPH_AUTH) {
 		j->out = OUT_REAUTH;
 		a.state = ACCOUNT_REAUTH_REQUIRED;
@@ -514,6 +521,12 @@ job_report(struct job *j, char *msg, size_t len)
 		    j->username);
 		snprintf(msg, len, "Meta rejected the token (%s); reconnect "
 		    "the account with 'threadsctl add-account'", e->message);
+		return 0;
+	case OUT_REVOKED:
+		forget_revoked(j->p->d->forget, j->user_id, e);
+		snprintf(msg, len, "the owner of '%s' removed the app in "
+		    "Threads' settings: the account is revoked and its token "
+		    "deleted", j->username);
 		return 0;
 	case OUT_REFRESHED:
 		log_with(LOG_DEBUG, &lf, "the token of '%s' was replaced "

@@ -23,6 +23,7 @@
 #include "account.h"
 #include "common/duration.h"
 #include "daemon.h"
+#include "forget.h"
 #include "job.h"
 #include "log.h"
 #include "sched.h"
@@ -106,14 +107,17 @@ struct change {
 	int		 check;
 	int		 paused;
 	int		 newly_reauth;	/* out: account was active */
+	int		 newly_revoked;	/* out: ... and is now revoked */
+	const struct graph_error *e;	/* why the post pauses */
 };
 
 /* The account is marked so that the token keeper and status see it. */
 static int
 mark_reauth(MDB_txn *txn, struct store *st, const char *user_id,
-    int *ret_newly)
+    struct change *c)
 {
 	struct account a;
+	int *ret_newly = &c->newly_reauth;
 	int r;
 
 	account_init(&a);
@@ -121,7 +125,11 @@ mark_reauth(MDB_txn *txn, struct store *st, const char *user_id,
 		account_clear(&a);
 		return r == -ENOENT ? 0 : r;
 	}
-	if (a.state == ACCOUNT_ACTIVE) {
+	if (c->e != NULL && graph_error_is_revoked(c->e) &&
+	    a.state != ACCOUNT_REVOKED) {
+		c->newly_revoked = 1;
+		r = account_revoke(txn, st, &a, sched_now());
+	} else if (a.state == ACCOUNT_ACTIVE) {
 		a.state = ACCOUNT_REAUTH_REQUIRED;
 		*ret_newly = 1;
 		r = account_put(txn, st, &a);
@@ -151,8 +159,7 @@ change_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 		p->quota_ok_at = 0;
 	if (c->paused) {
 		p->paused = 1;
-		if ((r = mark_reauth(txn, st, p->user_id,
-		    &c->newly_reauth)) < 0)
+		if ((r = mark_reauth(txn, st, p->user_id, c)) < 0)
 			return r;
 	}
 	if (c->state == POST_FAILED)
@@ -192,10 +199,13 @@ step_pause(struct job *j, const struct graph_error *e, enum post_state back)
 	struct change c = { .state = back, .paused = 1,
 	    .next_at = sched_now() + PAUSE_RECHECK, .tries = j->p.tries,
 	    .check = back == POST_PUBLISHING ? j->p.check : 0,
-	    .error = e->message };
+	    .error = e->message, .e = e };
 
 	if (job_commit(j, change_fn, &c) == 0) {
-		if (c.newly_reauth)
+		if (c.newly_revoked)
+			forget_revoked(sched_daemon(j->s)->forget,
+			    j->p.user_id, e);
+		else if (c.newly_reauth)
 			job_log(j, LOG_ERR, MSGID_REAUTH_REQUIRED, e, "Meta "
 			    "rejected the token of '%s' (%s); its posts wait: "
 			    "reconnect the account with 'threadsctl "

@@ -17,8 +17,8 @@
 #include "config.h"
 #include "connect.h"
 #include "daemon.h"
+#include "erase.h"
 #include "log.h"
-#include "poller.h"
 #include "req.h"
 #include "store.h"
 #include "tokens.h"
@@ -230,47 +230,25 @@ req_account_show(struct req *req)
 	account_clear(&a);
 }
 
-struct erase {
-	struct store	*st;
-	const char	*user_id;
-};
-
-static int
-erase_fn(MDB_txn *txn, void *arg)
-{
-	struct erase *e = arg;
-
-	return account_erase(txn, e->st, e->user_id);
-}
-
 void
 req_account_remove(struct req *req)
 {
 	struct daemon *d = req->d;
 	struct json_object *res;
 	struct account a;
-	struct erase e;
 	char err[512];
 	int r;
 
 	if (req_account_lookup(req, &a) < 0)
 		return;
-	poller_forget(d->poller, a.user_id);
-	e.st = d->store;
-	e.user_id = a.user_id;
-	if ((r = store_write(d->store, erase_fn, &e)) < 0) {
-		log_error("remove-account '%s': cannot delete: %s",
-		    a.username, strerror(-r));
+	if ((r = erase_account(d, a.user_id, err, sizeof(err))) < 0) {
+		log_error("remove-account '%s': %s", a.username, err);
 		req_fail(req, ERR_INTERNAL, "cannot delete the account: %s",
 		    strerror(-r));
 		account_clear(&a);
 		return;
 	}
-	tokens_forget(d->tokens, a.user_id);
-	/* Only a compacted file is free of the deleted bytes. */
-	if ((r = store_compact(d->store, err, sizeof(err))) < 0) {
-		if (d->store->env == NULL)
-			fatal("store lost during compaction: %s", err);
+	if (r > 0) {
 		log_error("remove-account '%s': deleted, but %s; the removed "
 		    "bytes may remain in data.mdb until the next compaction",
 		    a.username, err);
@@ -291,8 +269,6 @@ req_account_remove(struct req *req)
 	json_object_object_add(res, "user_id",
 	    json_object_new_string(a.user_id));
 	account_clear(&a);
-	tokens_kick(d->tokens);
-	daemon_notify_status(d);
 	req_ok(req, res);
 }
 
@@ -423,6 +399,10 @@ req_account_refresh(struct req *req)
 	if (r == -EBUSY)
 		req_fail(req, ERR_CONFLICT, "a refresh of '%s' is already "
 		    "under way", a.username);
+	else if (r == -EPERM)
+		req_fail(req, ERR_CONFLICT, "'%s' was revoked by its owner "
+		    "(the app was removed in Threads' settings): it has no "
+		    "token to refresh", a.username);
 	else if (r == -EAGAIN)
 		req_fail(req, ERR_CONFLICT, "Meta does not refresh tokens "
 		    "younger than 24 hours; threadsd refreshes the token of "

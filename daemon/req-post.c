@@ -383,6 +383,13 @@ schedule_txn(MDB_txn *txn, void *arg)
 		    "add-account' first", sc->acct.username);
 		return -EPERM;
 	}
+	if (sc->acct.state == ACCOUNT_REVOKED) {
+		sc->code = ERR_CONFLICT;
+		snprintf(sc->err, sizeof(sc->err), "account '%s' was revoked "
+		    "by its owner (the app was removed in Threads' settings); "
+		    "nothing is published for it", sc->acct.username);
+		return -EPERM;
+	}
 	strcpy(sc->p.user_id, sc->acct.user_id);
 	post_init(&parent);
 	if (sc->reply_to != NULL &&

@@ -125,7 +125,11 @@ req_account_poll(struct req *req)
 	w->req = req;
 	memcpy(w->user_id, a.user_id, sizeof(w->user_id));
 	r = poller_poll_now(req->d->poller, a.user_id, poll_done, w);
-	if (r == -EPERM)
+	if (r == -EPERM && a.state == ACCOUNT_REVOKED)
+		req_fail(req, ERR_UNAVAILABLE, "'%s' was revoked by its owner "
+		    "(the app was removed in Threads' settings): it is not "
+		    "polled", a.username);
+	else if (r == -EPERM)
 		req_fail(req, ERR_UNAVAILABLE, "'%s' needs re-authorization: "
 		    "reconnect it with 'threadsctl add-account'", a.username);
 	else if (r < 0)

@@ -235,7 +235,7 @@ scan_one(struct scan *sc, MDB_txn *txn, int64_t at, uint64_t id,
 		p.next_at = 0;
 		goto write;
 	}
-	if (a == NULL || a->state == ACCOUNT_REAUTH_REQUIRED) {
+	if (a == NULL || a->state != ACCOUNT_ACTIVE) {
 		/* Re-checked hourly, and at once when reconnected. */
 		p.paused = 1;
 		p.next_at = sc->now + PAUSE_RECHECK;

@@ -20,6 +20,7 @@
 #include "common/timefmt.h"
 #include "config.h"
 #include "daemon.h"
+#include "forget.h"
 #include "graph.h"
 #include "log.h"
 #include "secret.h"
@@ -139,7 +140,8 @@ struct outcome {
 	int64_t			 issued_at;
 	int64_t			 now;
 	struct account		 acct;	/* as stored afterwards */
-	enum { OUT_DONE, OUT_REAUTH, OUT_TOO_YOUNG, OUT_RETRY, OUT_GONE } what;
+	enum { OUT_DONE, OUT_REAUTH, OUT_REVOKED, OUT_TOO_YOUNG, OUT_RETRY,
+	    OUT_GONE } what;
 };
 
 static int
@@ -169,6 +171,9 @@ outcome_txn(MDB_txn *txn, void *arg)
 		if ((r = account_token_put(txn, d->store, d->seal,
 		    a->user_id, o->tok->access_token)) < 0)
 			return r;
+	} else if (graph_error_is_revoked(o->e)) {
+		o->what = OUT_REVOKED;
+		return account_revoke(txn, d->store, a, o->now);
 	} else if (o->e->class == GRAPH_AUTH) {
 		o->what = OUT_REAUTH;
 		a->state = ACCOUNT_REAUTH_REQUIRED;
@@ -230,6 +235,12 @@ refresh_cb(const struct graph_error *e, struct graph_token *tok, void *arg)
 		snprintf(msg, sizeof(msg), "Meta rejected the token (%s); "
 		    "reconnect the account with 'threadsctl add-account'",
 		    e->message);
+		break;
+	case OUT_REVOKED:
+		forget_revoked(t->d->forget, rf->user_id, e);
+		snprintf(msg, sizeof(msg), "the owner of '%s' removed the app "
+		    "in Threads' settings: the account is revoked and its token "
+		    "deleted", rf->username);
 		break;
 	case OUT_TOO_YOUNG:
 		log_with(LOG_INFO, &lf, "token of '%s' is younger than 24 h "
@@ -546,6 +557,8 @@ tokens_refresh_now(struct tokens *t, const char *user_id, tokens_done_cb cb,
 	account_init(&a);
 	r = account_get_by_id(txn, t->d->store, user_id, &a);
 	mdb_txn_abort(txn);
+	if (r == 0 && a.state == ACCOUNT_REVOKED)
+		r = -EPERM;	/* no token left to refresh */
 	/* Meta's answer to a young token is undocumented: do not ask. */
 	if (r == 0 && daemon_now() - a.token_issued_at < MIN_AGE)
 		r = -EAGAIN;

@@ -26,8 +26,9 @@ void		 tokens_kick(struct tokens *);
 /*
  * Refreshes user_id's token now and calls cb when done.  Returns 0, or
  * -EBUSY when a refresh of it is already under way, -EAGAIN when the
- * token is younger than 24 h (Meta refreshes none younger), -ENOENT when
- * there is no such account or token.
+ * token is younger than 24 h (Meta refreshes none younger), -EPERM when
+ * the account was revoked by its owner, -ENOENT when there is no such
+ * account or token.
  */
 int		 tokens_refresh_now(struct tokens *, const char *user_id,
 		    tokens_done_cb, void *arg);

@@ -20,6 +20,9 @@ fi
 MSGID_ADDED=0ee7929d2f8e4bb88578f1f20431b163
 MSGID_REMOVED=b65dedebc8a04b1d8c5c83854e337b92
 MSGID_KEY=514ed7dfdb664ca7afc93cc2deccf601
+MSGID_REVOKED=0600089084e5421b9eaf6a37e806d963
+MSGID_FORGET_SOON=7d263f08bd314c6d942babf26c9f423f
+MSGID_FORGOTTEN=e459d8cf5ef24991bde685575430cfda
 
 # journalctl --root=$R reads $R/run/log/journal and the catalog database
 # under $R, so the test can look with -x as an operator would.
@@ -40,7 +43,8 @@ ForwardToWall=no
 EOF
 
 start_fake
-write_config
+# A second so that bob, revoked below, is warned and forgotten at once.
+write_config "[accounts]" "forget_revoked_after = 1s"
 
 # Inside the namespace: journald, then the daemon logging to it (no -f).
 # When the daemon has exited, flush the journal and stop journald.
@@ -79,6 +83,17 @@ fake_admin POST "/__admin/token?username=alice" | jq -r .access_token \
 tctl add-account --token-stdin < "$T/token" >/dev/null || fail "add-account"
 tctl remove-account alice --yes >/dev/null || fail "remove-account"
 
+# bob removes the app: revoked, warned, then forgotten, each noted.
+fake_admin POST "/__admin/users?username=bob&name=Bob" > "$T/bob.json"
+fake_admin POST "/__admin/token?username=bob" | jq -r .access_token \
+    > "$T/bob.token"
+tctl add-account --token-stdin < "$T/bob.token" >/dev/null ||
+    fail "add-account bob"
+fake_admin POST "/__admin/remove_app?username=bob" >/dev/null
+tctl poll bob >/dev/null 2>&1 && fail "poll of bob after removal worked"
+bob_gone() { ! tctl show bob >/dev/null 2>&1; }
+wait_until 10 bob_gone || fail "bob was not forgotten"
+
 kill -TERM "$DAEMON_PID"
 rc=0; wait "$NS_PID" || rc=$?
 DAEMON_PID=
@@ -99,6 +114,12 @@ jq_entries MESSAGE_ID="$MSGID_KEY" | jq -e 'select(.MESSAGE |
     test("generated a new token key"))' >/dev/null ||
     fail "no key-generated entry"
 
+jq_entries THREADSD_ACCOUNT=bob > "$T/bob.jsonl"
+for m in "$MSGID_REVOKED" "$MSGID_FORGET_SOON" "$MSGID_FORGOTTEN"; do
+	jq -e -s --arg m "$m" 'any(.MESSAGE_ID == $m and .PRIORITY == "5")' \
+	    "$T/bob.jsonl" >/dev/null || fail "no entry $m for bob"
+done
+
 # journalctl -x shows what to do, with the account filled in.  It reads
 # the catalog from /var/lib/systemd whatever --root says: another
 # namespace puts the one compiled above there.
@@ -111,7 +132,16 @@ unshare --mount --propagation private sh -c '
 grep -q "Subject: Threads account alice connected" "$T/x" ||
     fail "journalctl -x: $(cat "$T/x")"
 grep -q "threadsctl show alice" "$T/x" || fail "no advice: $(cat "$T/x")"
+unshare --mount --propagation private sh -c '
+	mount -t tmpfs tmpfs /var/lib/systemd &&
+	mkdir /var/lib/systemd/catalog &&
+	cp "$1/var/lib/systemd/catalog/database" /var/lib/systemd/catalog/ &&
+	journalctl --root="$1" -x MESSAGE_ID="$2"' sh "$R" "$MSGID_REVOKED" \
+    > "$T/x" || fail "journalctl -x revoked"
+grep -q "Subject: The owner of bob removed the app; the account is revoked" \
+    "$T/x" || fail "journalctl -x revoked: $(cat "$T/x")"
 
 # The token never reaches the journal.
 grep -rqF "$(cat "$T/token")" "$STORE" && fail "the token is in the journal"
+grep -rqF "$(cat "$T/bob.token")" "$STORE" && fail "bob's token is in the journal"
 echo "ok"

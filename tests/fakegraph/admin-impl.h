@@ -23,6 +23,7 @@ int		 admin_reply_ok(struct fgreq *);
 /* admin.c */
 void	admin_token(struct fgreq *);
 void	admin_revoke(struct fgreq *);
+void	admin_remove_app(struct fgreq *);
 void	admin_clock(struct fgreq *);
 void	admin_config(struct fgreq *);
 void	admin_reset(struct fgreq *);

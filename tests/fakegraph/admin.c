@@ -33,6 +33,7 @@ static const struct admin_entry admin_table[] = {
 	{ "/__admin/users/update", M_POST,	   admin_user_update },
 	{ "/__admin/token",	   M_POST,	   admin_token },
 	{ "/__admin/revoke",	   M_POST,	   admin_revoke },
+	{ "/__admin/remove_app",   M_POST,	   admin_remove_app },
 	{ "/__admin/clock",	   M_GET | M_POST, admin_clock },
 	{ "/__admin/config",	   M_GET | M_POST, admin_config },
 	{ "/__admin/reset",	   M_POST,	   admin_reset },
@@ -161,6 +162,18 @@ admin_revoke(struct fgreq *r)
 	if ((u = admin_user(r)) == NULL)
 		return;
 	store_revoke(u, fgclock_now());
+	admin_reply_ok(r);
+}
+
+/* The user removes the app in Threads' settings (Meta: 190/458). */
+void
+admin_remove_app(struct fgreq *r)
+{
+	struct fguser	*u;
+
+	if ((u = admin_user(r)) == NULL)
+		return;
+	store_remove_app(u, fgclock_now());
 	admin_reply_ok(r);
 }
 

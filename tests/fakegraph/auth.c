@@ -3,7 +3,9 @@
  *
  * It owns the wording of the 190 and 10 errors.  A token that was
  * revoked or replaced by a refresh answers 190/463 like an expired one;
- * a string the fake never issued answers 190 without a subcode.
+ * a token of a user who removed the app answers 190/458 ("App Not
+ * Installed" in Meta's Graph API error table); a string the fake never
+ * issued answers 190 without a subcode.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 
 #include "auth.h"
 #include "clock.h"
+#include "conf.h"
 #include "fgreq.h"
 #include "reply.h"
 #include "store.h"
@@ -44,6 +47,12 @@ auth_token_error(struct fgreq *r, const struct fgtoken *t, int status)
 	if (t == NULL) {
 		reply_error(r, status, "OAuthException", 190, 0,
 		    "Invalid OAuth access token - Cannot parse access token");
+		return;
+	}
+	if (t->app_removed) {
+		reply_error(r, status, "OAuthException", 190, 458,
+		    "Error validating access token: The user has not "
+		    "authorized application %s.", fgconf.app_id);
 		return;
 	}
 	fmt_session_time(store_token_end(t), end, sizeof(end));

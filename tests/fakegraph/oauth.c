@@ -369,7 +369,11 @@ oauth_debug_token(struct fgreq *r)
 	json_add_int(d, "expires_at", t->expires_at);
 	json_object_object_add(d, "is_valid", json_object_new_boolean(
 	    store_token_state(t, now) == TOK_VALID));
-	if (store_token_state(t, now) != TOK_VALID)
+	if (store_token_state(t, now) != TOK_VALID && t->app_removed)
+		json_object_object_add(d, "error", debug_error(458,
+		    "Error validating access token: The user has not "
+		    "authorized application"));
+	else if (store_token_state(t, now) != TOK_VALID)
 		json_object_object_add(d, "error", debug_error(463,
 		    "Error validating access token: Session has expired"));
 	json_add_int(d, "issued_at", t->issued_at);

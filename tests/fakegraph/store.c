@@ -238,6 +238,19 @@ store_revoke(struct fguser *u, int64_t when)
 			t->dead_at = when;
 }
 
+/* The user removed the app in Threads' settings: every token so far. */
+void
+store_remove_app(struct fguser *u, int64_t when)
+{
+	struct fgtoken	*t;
+
+	LIST_FOREACH(t, &u->tokens, entry)
+		if (t->dead_at == 0) {
+			t->dead_at = when;
+			t->app_removed = 1;
+		}
+}
+
 static int
 code_expired(void *p, void *arg)
 {

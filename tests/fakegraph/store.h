@@ -82,6 +82,7 @@ struct fgtoken {
 	int64_t			 expires_at;
 	int64_t			 data_access_expires_at;
 	int64_t			 dead_at; /* 0 while not revoked */
+	int			 app_removed; /* dead: the user removed the app */
 };
 
 struct fgcode {
@@ -110,6 +111,7 @@ enum tok_state		 store_token_state(const struct fgtoken *,
 			    int64_t);
 int64_t			 store_token_end(const struct fgtoken *);
 void			 store_revoke(struct fguser *, int64_t);
+void			 store_remove_app(struct fguser *, int64_t);
 
 int			 store_code_new(struct fguser *, unsigned,
 			    struct fgcode **);

@@ -83,6 +83,7 @@ check_defaults(const struct config *cfg)
 	CHECK_INT(cfg->poll_interval, 15 * 60);
 	CHECK_INT(cfg->poll_history_retention, 400 * 86400LL);
 	CHECK_INT(cfg->poll_metrics, CONFIG_METRIC_FOLLOWERS);
+	CHECK_INT(cfg->accounts_forget_revoked_after, 30 * 86400);
 	CHECK_INT(cfg->tokens_refresh_after, 7 * 86400);
 	CHECK_INT(cfg->tokens_warn_before, 7 * 86400);
 	CHECK(cfg->tokens_key_file == NULL);
@@ -235,6 +236,18 @@ test_metrics(void)
 	    "followers_count must be listed (every account shows its "
 	    "follower count)");
 
+	cfg = load_ok("[accounts]\nforget_revoked_after = 0\n");
+	if (cfg != NULL)
+		CHECK_INT(cfg->accounts_forget_revoked_after, 0);
+	config_free(cfg);
+	cfg = load_ok("[accounts]\nforget_revoked_after = 90s\n");
+	if (cfg != NULL)
+		CHECK_INT(cfg->accounts_forget_revoked_after, 90);
+	config_free(cfg);
+	key_fail("accounts", "forget_revoked_after", "3651d",
+	    "'3651d' is out of range (0s..3650d)");
+	key_fail("accounts", "forget_revoked_after", "soon",
+	    "'soon' is not a duration (use 90s, 15m, 7d)");
 }
 
 static void
@@ -756,7 +769,7 @@ test_sample(const char *path)
 		}
 	}
 	/* Every key in the table, once. */
-	CHECK_INT(uncommented, 23);
+	CHECK_INT(uncommented, 24);
 	cfg = NULL;
 	if (config_load_string(path, text, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "uncommented sample: %s\n", err);

@@ -264,6 +264,24 @@ test_errors(void)
 
 	check_error(400, err_expired, GRAPH_AUTH, 190, 463);
 	graph_parse_error(400, err_expired, strlen(err_expired), &err);
+	CHECK(!graph_error_is_revoked(&err));
+	/* The owner removed the app: still auth, but revoked (Meta 458). */
+	{
+		static const char removed[] = "{\"error\":{\"message\":"
+		    "\"Error validating access token: The user has not "
+		    "authorized application 1000000000000001.\",\"type\":"
+		    "\"OAuthException\",\"code\":190,\"error_subcode\":458,"
+		    "\"fbtrace_id\":\"x\"}}";
+		struct graph_error rv;
+
+		check_error(400, removed, GRAPH_AUTH, 190, 458);
+		graph_parse_error(400, removed, strlen(removed), &rv);
+		CHECK(graph_error_is_revoked(&rv));
+		graph_parse_error(400, "{\"error\":{\"code\":102,"
+		    "\"error_subcode\":458}}", 42, &rv);
+		CHECK_INT(rv.class, GRAPH_AUTH);
+		CHECK(!graph_error_is_revoked(&rv));
+	}
 	CHECK_STR(err.type, "OAuthException");
 	CHECK_STR(err.fbtrace_id, "AXS25JPViBb5AY5tP5EzTnD");
 	CHECK(strncmp(err.message, "Error validating access token", 29) == 0);
