@@ -317,7 +317,7 @@ void
 req_account_export(struct req *req)
 {
 	struct store *st = req->d->store;
-	struct json_object *res, *tok, *metrics, *posts;
+	struct json_object *res, *tok, *metrics, *posts, *rec;
 	struct account a;
 	MDB_txn *txn;
 	MDB_val k, v;
@@ -335,7 +335,13 @@ req_account_export(struct req *req)
 		k.mv_data = a.user_id;
 		json_object_object_add(tok, "stored", json_object_new_boolean(
 		    mdb_get(txn, st->secrets, &k, &v) == 0));
-		r = export_prefix(txn, st->metrics, a.user_id, metrics, 0, st);
+		/* The record as stored: every field, bookkeeping too. */
+		if ((r = store_get_json(txn, st->accounts, a.user_id,
+		    strlen(a.user_id), &rec)) == 0)
+			json_object_object_add(res, "record", rec);
+		if (r == 0)
+			r = export_prefix(txn, st->metrics, a.user_id,
+			    metrics, 0, st);
 		if (r == 0)
 			r = export_prefix(txn, st->account_posts, a.user_id,
 			    posts, 1, st);
