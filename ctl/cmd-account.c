@@ -96,7 +96,8 @@ add_interactive(struct ctl *ctl)
 	    "logged in,\n   and approve the permissions:\n\n%s\n\n"
 	    "2. The browser is then sent to the redirect URI (the page may "
 	    "fail to load:\n   that is fine). Paste the whole address it "
-	    "was sent to here and press Enter:\n", interactive_url);
+	    "was sent to here (or, if\n   Meta showed an error instead, "
+	    "that error) and press Enter:\n", interactive_url);
 	free(interactive_url);
 	interactive_url = NULL;
 	if ((line = read_line(stdin, 65536)) == NULL || line[0] == '\0') {

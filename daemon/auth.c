@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
 #include <sodium.h>
 
+#include "advice.h"
 #include "auth.h"
 #include "http.h"
 
@@ -99,6 +101,58 @@ query_get(const char *query, const char *name)
 	return NULL;
 }
 
+/* Meta's refusal, with what to change when it is a setup error. */
+static void
+refused(char *errbuf, size_t errlen, int code, const char *msg)
+{
+	const char	*hint;
+
+	if ((hint = advice_for(code, 0, msg)) == NULL)
+		hint = "check the app's settings in Meta's App Dashboard";
+	if (code != 0)
+		snprintf(errbuf, errlen, "Meta's authorization page refused: "
+		    "%.200s (error %d); %s", msg, code, hint);
+	else
+		snprintf(errbuf, errlen, "Meta's authorization page refused: "
+		    "%.200s; %s", msg, hint);
+}
+
+/*
+ * What the authorization window shows when it cannot redirect, pasted in
+ * place of a URL: a flat JSON error ({"error_message":"No app ID was
+ * provided in the request.","error_code":4476002}) or the Graph
+ * envelope.  -EACCES with errbuf set, or 0 when it is not one.
+ */
+static int
+auth_error_page(const char *text, char *errbuf, size_t errlen)
+{
+	struct json_object	*o, *e, *v;
+	const char		*msg = NULL;
+	int			 code = 0;
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (*text != '{' || (o = json_tokener_parse(text)) == NULL)
+		return 0;
+	e = o;
+	if (json_object_object_get_ex(o, "error", &v) &&
+	    json_object_is_type(v, json_type_object))
+		e = v;
+	if (json_object_object_get_ex(e, "error_message", &v) ||
+	    json_object_object_get_ex(e, "message", &v))
+		msg = json_object_get_string(v);
+	if (json_object_object_get_ex(e, "error_code", &v) ||
+	    json_object_object_get_ex(e, "code", &v))
+		code = json_object_get_int(v);
+	if (msg == NULL) {
+		json_object_put(o);
+		return 0;
+	}
+	refused(errbuf, errlen, code == 400 ? 0 : code, msg);
+	json_object_put(o);
+	return -EACCES;
+}
+
 int
 auth_parse_redirect(const char *url, char **ret_code, char **ret_state,
     char *errbuf, size_t errlen)
@@ -107,6 +161,8 @@ auth_parse_redirect(const char *url, char **ret_code, char **ret_state,
 	size_t len = strlen(url);
 	int r = 0;
 
+	if ((r = auth_error_page(url, errbuf, errlen)) != 0)
+		return r;
 	/* The copy holds the code: it is wiped, not just freed. */
 	if ((copy = strdup(url)) == NULL)
 		return -ENOMEM;
@@ -119,6 +175,15 @@ auth_parse_redirect(const char *url, char **ret_code, char **ret_state,
 		return -EINVAL;
 	}
 	query++;
+	/* Facebook-style dialog errors: error_code and error_message. */
+	if ((desc = query_get(query, "error_message")) != NULL) {
+		err = query_get(query, "error_code");
+		refused(errbuf, errlen, err != NULL ? atoi(err) : 0, desc);
+		free(err);
+		free(desc);
+		wipe_free(copy, len);
+		return -EACCES;
+	}
 	if ((err = query_get(query, "error")) != NULL) {
 		desc = query_get(query, "error_description");
 		snprintf(errbuf, errlen, "the authorization was refused on "

@@ -37,9 +37,10 @@ char	*auth_url(const char *auth_url, const char *app_id,
 
 /*
  * Reads a redirect URL: drops the fragment (Meta appends "#_"), then
- * takes `code` and `state` from the query.  An `error=` redirect is
- * -EACCES with Meta's description in errbuf; a URL with no code is
- * -EINVAL.  ret_code and ret_state are malloc'd (state may be NULL).
+ * takes `code` and `state` from the query.  An `error=` or
+ * `error_message=` redirect, or Meta's error page pasted instead of a
+ * URL (flat JSON), is -EACCES with Meta's words and, for a setup error,
+ * what to change in errbuf; a URL with no code is -EINVAL.  ret_code and ret_state are malloc'd (state may be NULL).
  */
 int	auth_parse_redirect(const char *url, char **ret_code,
 	    char **ret_state, char *errbuf, size_t errlen);

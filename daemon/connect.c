@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "account.h"
+#include "advice.h"
 #include "config.h"
 #include "connect.h"
 #include "control.h"
@@ -115,6 +116,12 @@ job_fail_graph(struct job *j, const char *step, const struct graph_error *e)
 	enum proto_err code = ERR_INVALID_ARGUMENT;
 	const char *hint;
 
+	/* The app's setup, whatever the class Meta's code falls in. */
+	if (e->class != GRAPH_AUTH &&
+	    (hint = advice_for(e->code, e->subcode, e->message)) != NULL) {
+		code = ERR_UNAVAILABLE;
+		goto out;
+	}
 	switch (e->class) {
 	case GRAPH_TRANSIENT:
 	case GRAPH_THROTTLED:
@@ -128,12 +135,7 @@ job_fail_graph(struct job *j, const char *step, const struct graph_error *e)
 		    "the account again with 'threadsctl add-account'";
 		break;
 	default:
-		if (e->code == 1 || strstr(e->message, "client secret")) {
-			code = ERR_UNAVAILABLE;
-			hint = "check the app secret (the app-secret "
-			    "credential or [api] app_secret_file) and "
-			    "[api] app_id";
-		} else if (strcmp(step, "code exchange") == 0)
+		if (strcmp(step, "code exchange") == 0)
 			hint = "authorization codes work once and for one "
 			    "hour: run 'threadsctl add-account' again";
 		else
@@ -141,6 +143,7 @@ job_fail_graph(struct job *j, const char *step, const struct graph_error *e)
 			    "Dashboard";
 		break;
 	}
+out:
 	log_with(LOG_WARNING, &(struct log_fields){
 	    .meta_code = e->code, .meta_subcode = e->subcode,
 	    .fbtrace_id = e->fbtrace_id[0] ? e->fbtrace_id : NULL },

@@ -134,7 +134,7 @@ void
 req_account_add(struct req *req)
 {
 	struct add_args a = { 0 };
-	char err[256], *code = NULL, *state = NULL, *tok;
+	char err[512], *code = NULL, *state = NULL, *tok;
 	int n, r;
 
 	if (req_args(req, add_table, &a) < 0)

@@ -24,6 +24,7 @@ struct user_vals {
 	int64_t	followers, views, likes, replies, reposts, quotes;
 	int64_t	clicks;
 	int64_t	verified;
+	int64_t	tester;
 	int	insights;
 };
 
@@ -74,7 +75,9 @@ user_vals_parse(struct fgreq *r, const struct fguser *u,
 	    admin_int(r, "clicks", u ? u->clicks : 0, 0, COUNT_MAX,
 	    &v->clicks) < 0 ||
 	    admin_int(r, "verified", u ? u->verified : 0, 0, 1,
-	    &v->verified) < 0)
+	    &v->verified) < 0 ||
+	    admin_int(r, "tester", u ? u->tester : 0, 0, 1,
+	    &v->tester) < 0)
 		return -EINVAL;
 	v->insights = u ? (int)u->insights : INSIGHTS_ON;
 	if ((s = req_param(r, "insights")) != NULL) {
@@ -106,6 +109,7 @@ user_apply(struct fgreq *r, struct fguser *u, const struct user_vals *v)
 	u->quotes = v->quotes;
 	u->clicks = v->clicks;
 	u->verified = (int)v->verified;
+	u->tester = (int)v->tester;
 	u->insights = (enum insights_mode)v->insights;
 	if (((s = req_param(r, "name")) != NULL &&
 	    store_set_str(&u->name, *s ? s : NULL) < 0) ||
@@ -133,6 +137,8 @@ user_json(const struct fguser *u)
 	json_add_str(o, "biography", u->biography);
 	json_object_object_add(o, "verified",
 	    json_object_new_boolean(u->verified));
+	json_object_object_add(o, "tester",
+	    json_object_new_boolean(u->tester));
 	json_add_int(o, "followers", u->followers);
 	json_add_int(o, "views", u->views);
 	json_add_int(o, "likes", u->likes);

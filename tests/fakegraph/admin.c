@@ -213,6 +213,7 @@ admin_config(struct fgreq *r)
 		{ "post_quota", &fgconf.post_quota },
 		{ "reply_quota", &fgconf.reply_quota },
 		{ "delete_quota", &fgconf.delete_quota },
+		{ "live", &fgconf.live },
 	};
 	json_object	*o;
 	int64_t		 v[sizeof(knobs) / sizeof(knobs[0])];
@@ -221,7 +222,8 @@ admin_config(struct fgreq *r)
 	/* Check them all before changing any. */
 	for (i = 0; i < n; i++)
 		if (admin_int(r, knobs[i].name, *knobs[i].val, 0,
-		    INT64_MAX / 4, &v[i]) < 0)
+		    knobs[i].val == &fgconf.live ? 1 : INT64_MAX / 4,
+		    &v[i]) < 0)
 			return;
 	if (r->method == M_POST)
 		for (i = 0; i < n; i++)

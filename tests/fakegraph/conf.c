@@ -18,4 +18,5 @@ conf_knobs_default(void)
 	fgconf.post_quota = 250;
 	fgconf.reply_quota = 1000;
 	fgconf.delete_quota = 100;
+	fgconf.live = 1;
 }

@@ -21,6 +21,7 @@ struct fgconf {
 	int64_t		 post_quota;	/* per rolling 24 h */
 	int64_t		 reply_quota;
 	int64_t		 delete_quota;
+	int64_t		 live;		/* 0: Development mode, testers only */
 };
 
 extern struct fgconf	fgconf;

@@ -44,6 +44,27 @@ bad_secret(struct fgreq *r)
 	    "Error validating client secret.");
 }
 
+/*
+ * What the authorization window shows instead of redirecting: a flat
+ * JSON error, as the Threads dialog does (users quote
+ * "No app ID was provided in the request.","error_code":4476002).  The
+ * exact bodies are guesses (README, choice 24).
+ */
+static void
+dialog_error(struct fgreq *r, int error_code, const char *msg)
+{
+	json_object	*o;
+
+	if ((o = json_object_new_object()) != NULL) {
+		json_add_str(o, "error_type", "OAuthException");
+		json_add_int(o, "code", 400);
+		json_add_str(o, "error_message", msg);
+		if (error_code != 0)
+			json_add_int(o, "error_code", error_code);
+	}
+	reply_json(r, 400, o);
+}
+
 /* "<redirect_uri>?query" with '&' if the URI already has a query. */
 static char *
 redirect_url(const char *query, const char *state, const char *tail)
@@ -77,15 +98,15 @@ oauth_authorize(struct fgreq *r)
 	state = req_param(r, "state");
 	as = req_param(r, "as");
 	deny = req_param(r, "deny");
+	/* An id the fake does not know: a Meta (Facebook) app id. */
 	if (client_id == NULL || strcmp(client_id, fgconf.app_id) != 0) {
-		reply_error(r, 400, "OAuthException", 100, 0,
-		    "Invalid client_id: the app ID is not a Threads app ID");
+		dialog_error(r, 4476002, "No app ID was provided in the "
+		    "request.");
 		return;
 	}
 	if (uri == NULL || strcmp(uri, fgconf.redirect_uri) != 0) {
-		reply_error(r, 400, "OAuthException", 100, 0,
-		    "redirect_uri is not identical to one of the app's "
-		    "valid OAuth redirect URIs");
+		dialog_error(r, 1349026, "Invalid redirect_uri: it is not "
+		    "one of the app's Redirect Callback URLs");
 		return;
 	}
 	if (rtype == NULL || strcmp(rtype, "code") != 0) {
@@ -114,6 +135,13 @@ oauth_authorize(struct fgreq *r)
 		reply_error(r, 400, "OAuthException", 100, 0,
 		    "fakegraph: 'as' must name the approving user%s",
 		    as == NULL ? "" : " (unknown user)");
+		return;
+	}
+	/* An app in Development mode: its testers only (D-gs). */
+	if (!fgconf.live && !u->tester) {
+		dialog_error(r, 0, "Insufficient developer role: this app is "
+		    "not live and the user is not one of its Threads "
+		    "testers");
 		return;
 	}
 	if (store_code_new(u, scopes, &c) < 0) {

@@ -90,6 +90,17 @@ check "authorize bad scope" '"code":100.*HTTP400' \
     "$(req "$B/oauth/authorize?$AUTHQ&scope=threads_foo&as=demo")"
 check "authorize needs as" 'HTTP400' \
     "$(req "$B/oauth/authorize?$AUTHQ&scope=threads_basic")"
+check "authorize, a Meta app id" '"error_message":"No app ID was provided in the request.","error_code":4476002\} HTTP400' \
+    "$(req "$B/oauth/authorize?client_id=2000000000000002&redirect_uri=https%3A%2F%2Flocalhost%2Fthreadsd%2Fcallback&response_type=code&scope=threads_basic&as=demo")"
+check "authorize, another redirect URI" '"error_code":1349026\} HTTP400' \
+    "$(req "$B/oauth/authorize?client_id=$APP&redirect_uri=https%3A%2F%2Flocalhost%2Fthreadsd%2Fcallback%2F&response_type=code&scope=threads_basic&as=demo")"
+req -X POST "$B/__admin/config?live=0" >/dev/null
+check "authorize, app not live" '"error_message":"Insufficient developer role.*HTTP400' \
+    "$(req "$B/oauth/authorize?$AUTHQ&scope=threads_basic&as=demo")"
+req -X POST "$B/__admin/users/update?username=demo&tester=1" >/dev/null
+check "authorize, not live, a tester" 'HTTP302' \
+    "$(req "$B/oauth/authorize?$AUTHQ&scope=threads_basic&as=demo")"
+req -X POST "$B/__admin/config?live=1" >/dev/null
 check "code exchange bad secret" '"message":"Error validating client secret.".*"code":1,.*HTTP400' \
     "$(req -X POST -d "client_id=$APP&client_secret=nope&grant_type=authorization_code&redirect_uri=$REDIR&code=$code" "$B/oauth/access_token")"
 check "code exchange bad redirect" '^\{"error_type":"OAuthException","code":400,"error_message":"Error validating verification code' \

@@ -59,6 +59,7 @@ struct fguser {
 	char			*picture;
 	char			*biography;
 	int			 verified;
+	int			 tester;	/* a Threads tester of the app */
 	int64_t			 followers;
 	int64_t			 views;	/* profile views a day */
 	int64_t			 likes, replies, reposts, quotes, clicks;
