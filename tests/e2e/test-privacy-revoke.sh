@@ -79,6 +79,35 @@ sent() {
 }
 n=$(sent)
 
+# The token keeper and the scheduler hear it too: carol's refresh and
+# dave's post (its container) meet 190/458; both become revoked.
+user carol Carol >/dev/null
+user dave Dave >/dev/null
+fake_admin POST "/__admin/token?username=carol&age=100000" |
+    jq -r .access_token > "$T/carol.token"
+tctl add-account --token-stdin < "$T/carol.token" >/dev/null ||
+    fail "connect carol"
+connect dave
+fake_admin POST "/__admin/remove_app?username=carol" >/dev/null
+rc=0; tctl refresh carol 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "removed the app in Threads' settings" "$T/err" ||
+    fail "refresh after removal: $(cat "$T/err")"
+tctl --json show carol | jq -e '.state == "revoked"' >/dev/null ||
+    fail "carol not revoked by the token keeper"
+tctl export carol | jq -e '.token.stored == false' >/dev/null ||
+    fail "carol's token kept"
+fake_admin POST "/__admin/remove_app?username=dave" >/dev/null
+tctl post dave --at now --text "dave's words" >/dev/null || fail "post dave"
+dave_revoked() {
+	tctl --json show dave | jq -e '.state == "revoked"'
+}
+wait_until 20 dave_revoked || fail "dave not revoked by the scheduler: $(tctl --json show dave)"
+tctl export dave | jq -e '.token.stored == false and
+    (.posts[0].state != "published")' >/dev/null || fail "dave: $(tctl export dave)"
+grep -q "the owner of 'dave' removed the app" "$T/daemon.log" ||
+    fail "no revocation notice for dave"
+n=$(sent)
+
 # A day later: the second notice, the account still there.
 stop_daemon
 write_config "[poll]" "interval = 2s" "[accounts]" "forget_revoked_after = 2d"
