@@ -6,6 +6,16 @@
  * finished transfers with curl_multi_info_read().  This file owns the
  * multi handle, the easy handles and the response buffers; it knows
  * nothing of the Graph API and does not log.
+ *
+ * A call that sends its secret as a bearer goes back to a pool when it
+ * ends, easy handle and buffers with it, and the next call takes it from
+ * there: no curl_easy_init() and no buffer allocations per request.  By
+ * then everything it held is gone: our buffers are wiped and
+ * curl_easy_reset() drops curl's copies of the options, the URL among
+ * them.  A call without a bearer (a token exchange or refresh: the secret
+ * is in the URL or the body, and a token comes back) never goes back to
+ * the pool: its easy handle is cleaned up when it ends, curl's download
+ * buffer with it.  Connections are kept by the multi handle either way.
  */
 #include <sys/queue.h>
 
@@ -30,6 +40,8 @@
 #define HTTP_USER_AGENT		"threadsd/" THREADSD_VERSION
 #define HTTP_CONNECT_TIMEOUT	10	/* seconds; less if the call's is */
 #define HTTP_BODY_CHUNK		4096
+#define HTTP_BODY_KEEP		(64 * 1024)	/* a pooled call keeps this */
+#define HTTP_BEARER_PREFIX	"Authorization: Bearer "
 
 struct http_sock {
 	TAILQ_ENTRY(http_sock)	 entry;
@@ -38,10 +50,13 @@ struct http_sock {
 };
 
 struct http_call {
-	TAILQ_ENTRY(http_call)	 entry;
+	TAILQ_ENTRY(http_call)	 entry;		/* calls, or the pool */
 	struct http		*http;
 	CURL			*easy;
-	struct curl_slist	*headers;
+	/* Our own list nodes, so that no header is a malloc of curl's. */
+	struct curl_slist	 hdr[2];
+	char			*auth;		/* the bearer header, wiped */
+	size_t			 auth_cap;
 	char			*form;		/* our copy, wiped */
 	char			*body;		/* wiped: it may hold a token */
 	size_t			 len;
@@ -50,6 +65,7 @@ struct http_call {
 	int			 too_big;
 	int			 nomem;
 	int			 done;		/* its callback is running */
+	int			 reuse;		/* back to the pool when done */
 	http_done_cb		 cb;
 	void			*arg;
 	char			 error[64];
@@ -61,7 +77,11 @@ struct http {
 	struct event		*timer;
 	int64_t			 default_timeout;
 	size_t			 n_calls;
+	size_t			 n_idle;
+	size_t			 max_idle;
+	uint64_t		 n_connects;	/* connections opened */
 	TAILQ_HEAD(, http_call)	 calls;
+	TAILQ_HEAD(, http_call)	 idle;		/* the pool */
 	TAILQ_HEAD(, http_sock)	 socks;
 };
 
@@ -196,7 +216,7 @@ http_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 		}
 		if (c->body != NULL) {
 			memcpy(nb, c->body, c->len);
-			sodium_memzero(c->body, c->cap);
+			sodium_memzero(c->body, c->len);
 			free(c->body);
 		}
 		c->body = nb;
@@ -211,23 +231,57 @@ http_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 static void
 http_call_free(struct http_call *c)
 {
-	struct curl_slist	*l;
-
-	/* The easy handle points at the headers and the form: it goes first. */
 	if (c->easy != NULL)
 		curl_easy_cleanup(c->easy);
-	for (l = c->headers; l != NULL; l = l->next)
-		sodium_memzero(l->data, strlen(l->data));
-	curl_slist_free_all(c->headers);
-	if (c->form != NULL) {
-		sodium_memzero(c->form, strlen(c->form));
-		free(c->form);
+	if (c->auth != NULL) {
+		sodium_memzero(c->auth, c->auth_cap);
+		free(c->auth);
 	}
 	if (c->body != NULL) {
-		sodium_memzero(c->body, c->cap);
+		sodium_memzero(c->body, c->len);
 		free(c->body);
 	}
 	free(c);
+}
+
+/*
+ * The end of a call, finished or cancelled: what it held of the request
+ * and the answer is wiped, and it goes back to the pool or is freed.
+ * The body was wiped up to len each time it grew or was reused, so len
+ * bytes are all there is to wipe.
+ */
+static void
+http_call_release(struct http_call *c)
+{
+	struct http	*h = c->http;
+
+	/* The easy handle points at the headers and the form: reset first. */
+	if (c->easy != NULL)
+		curl_easy_reset(c->easy);
+	if (c->auth != NULL)
+		sodium_memzero(c->auth, c->auth_cap);
+	if (c->form != NULL) {
+		sodium_memzero(c->form, strlen(c->form));
+		free(c->form);
+		c->form = NULL;
+	}
+	if (c->body != NULL)
+		sodium_memzero(c->body, c->len + 1);
+	c->len = 0;
+	if (!c->reuse || c->easy == NULL || h->n_idle >= h->max_idle) {
+		http_call_free(c);
+		return;
+	}
+	if (c->cap > HTTP_BODY_KEEP) {
+		free(c->body);
+		c->body = NULL;
+		c->cap = 0;
+	}
+	c->too_big = c->nomem = c->done = c->reuse = 0;
+	c->cb = NULL;
+	c->arg = NULL;
+	TAILQ_INSERT_HEAD(&h->idle, c, entry);
+	h->n_idle++;
 }
 
 static void
@@ -244,12 +298,15 @@ static void
 http_finish(struct http_call *c, CURLcode res)
 {
 	struct http_response	 r;
-	long			 status = 0;
+	long			 status = 0, connects = 0;
 	char			*ct = NULL;
 
 	memset(&r, 0, sizeof(r));
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_CONTENT_TYPE, &ct);
+	if (curl_easy_getinfo(c->easy, CURLINFO_NUM_CONNECTS, &connects) ==
+	    CURLE_OK && connects > 0)
+		c->http->n_connects += (uint64_t)connects;
 	/*
 	 * Out of the multi before the callback, so that it may start calls,
 	 * cancel others (curl drops their pending messages) or cancel this
@@ -281,7 +338,7 @@ http_finish(struct http_call *c, CURLcode res)
 		r.content_type = ct;
 	}
 	c->cb(&r, c->arg);
-	http_call_free(c);
+	http_call_release(c);
 }
 
 static void
@@ -324,7 +381,10 @@ http_new(struct event_base *base, int max_connections,
 		return NULL;
 	h->base = base;
 	h->default_timeout = default_timeout;
+	/* As many as can be in flight: a round never makes a new one. */
+	h->max_idle = (size_t)max_connections;
 	TAILQ_INIT(&h->calls);
+	TAILQ_INIT(&h->idle);
 	TAILQ_INIT(&h->socks);
 	if ((h->timer = evtimer_new(base, http_timer_cb, h)) == NULL)
 		goto fail;
@@ -361,6 +421,11 @@ http_free(struct http *h)
 		return;
 	while ((c = TAILQ_FIRST(&h->calls)) != NULL) {
 		http_call_detach(c);
+		c->reuse = 0;
+		http_call_release(c);
+	}
+	while ((c = TAILQ_FIRST(&h->idle)) != NULL) {
+		TAILQ_REMOVE(&h->idle, c, entry);
 		http_call_free(c);
 	}
 	/* Closing cached connections may call http_sock_cb() for each. */
@@ -389,45 +454,57 @@ http_header_safe(const char *s)
 	return 1;
 }
 
-static int
-http_add_bearer(struct http_call *c, const char *bearer)
+/*
+ * Header lines go into the call's own list nodes: curl reads the list
+ * while the transfer runs and copies nothing of it into the handle.
+ */
+static void
+http_add_header(struct http_call *c, struct curl_slist **list, char *line)
 {
-	struct curl_slist	*l;
-	char			*hdr;
-	size_t			 n;
+	struct curl_slist	*l = &c->hdr[*list == NULL ? 0 : 1];
 
-	n = sizeof("Authorization: Bearer ") + strlen(bearer);
-	if ((hdr = malloc(n)) == NULL)
-		return -ENOMEM;
-	snprintf(hdr, n, "Authorization: Bearer %s", bearer);
-	l = curl_slist_append(c->headers, hdr);
-	sodium_memzero(hdr, n);
-	free(hdr);
-	if (l == NULL)
-		return -ENOMEM;
-	c->headers = l;
-	return 0;
+	l->data = line;
+	l->next = *list;
+	*list = l;
 }
 
+/* The bearer header in the call's buffer, which grows only for a longer one. */
 static int
-http_add_header(struct http_call *c, const char *hdr)
+http_add_bearer(struct http_call *c, struct curl_slist **list,
+    const char *bearer)
 {
-	struct curl_slist	*l;
+	size_t	 n = sizeof(HTTP_BEARER_PREFIX) + strlen(bearer);
+	char	*nb;
 
-	if ((l = curl_slist_append(c->headers, hdr)) == NULL)
-		return -ENOMEM;
-	c->headers = l;
+	if (n > c->auth_cap) {
+		if ((nb = malloc(n)) == NULL)
+			return -ENOMEM;
+		if (c->auth != NULL) {
+			sodium_memzero(c->auth, c->auth_cap);
+			free(c->auth);
+		}
+		c->auth = nb;
+		c->auth_cap = n;
+	}
+	/* The bearer's NUL included. */
+	memcpy(c->auth, HTTP_BEARER_PREFIX, sizeof(HTTP_BEARER_PREFIX) - 1);
+	memcpy(c->auth + sizeof(HTTP_BEARER_PREFIX) - 1, bearer,
+	    n - sizeof(HTTP_BEARER_PREFIX) + 1);
+	http_add_header(c, list, c->auth);
 	return 0;
 }
 
 static int
 http_setup(struct http_call *c, const struct http_request *req)
 {
-	CURL		*e = c->easy;
-	const char	*method = req->method != NULL ? req->method : "GET";
-	int64_t		 timeout;
-	long		 ms, connect_ms;
-	int		 body = 0;
+	static char		 expect[] = "Expect:";
+	CURL			*e = c->easy;
+	struct curl_slist	*headers = NULL;
+	const char		*method = req->method != NULL ? req->method :
+				    "GET";
+	int64_t			 timeout;
+	long			 ms, connect_ms;
+	int			 body = 0;
 
 	timeout = req->timeout > 0 ? req->timeout : c->http->default_timeout;
 	if (timeout > LONG_MAX / 1000)
@@ -488,14 +565,35 @@ http_setup(struct http_call *c, const struct http_request *req)
 		    (curl_off_t)strlen(c->form));
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, c->form);
 		/* No 100-continue round trip for larger bodies. */
-		if (http_add_header(c, "Expect:") < 0)
-			return -ENOMEM;
+		http_add_header(c, &headers, expect);
 	}
-	if (req->bearer != NULL && http_add_bearer(c, req->bearer) < 0)
+	if (req->bearer != NULL && http_add_bearer(c, &headers,
+	    req->bearer) < 0)
 		return -ENOMEM;
-	if (c->headers != NULL)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
+	if (headers != NULL)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
 	return 0;
+}
+
+/* A call from the pool, or a new one; NULL when out of memory. */
+static struct http_call *
+http_call_get(struct http *h)
+{
+	struct http_call	*c;
+
+	if ((c = TAILQ_FIRST(&h->idle)) != NULL) {
+		TAILQ_REMOVE(&h->idle, c, entry);
+		h->n_idle--;
+		return c;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->http = h;
+	if ((c->easy = curl_easy_init()) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
 }
 
 struct http_call *
@@ -511,17 +609,15 @@ http_start(struct http *h, const struct http_request *req, http_done_cb cb,
 	if (req->method != NULL && (*req->method == '\0' ||
 	    !http_header_safe(req->method)))
 		return NULL;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = http_call_get(h)) == NULL)
 		return NULL;
-	c->http = h;
 	c->cb = cb;
 	c->arg = arg;
+	c->reuse = req->bearer != NULL;
 	c->max_body = req->max_body > 0 ? req->max_body :
 	    HTTP_MAX_BODY_DEFAULT;
 	if (c->max_body > SIZE_MAX - 1)
 		c->max_body = SIZE_MAX - 1;
-	if ((c->easy = curl_easy_init()) == NULL)
-		goto fail;
 	if (http_setup(c, req) < 0)
 		goto fail;
 	/* This arms the timer; the transfer starts from the loop. */
@@ -531,7 +627,7 @@ http_start(struct http *h, const struct http_request *req, http_done_cb cb,
 	h->n_calls++;
 	return c;
 fail:
-	http_call_free(c);
+	http_call_release(c);
 	return NULL;
 }
 
@@ -542,13 +638,19 @@ http_cancel(struct http_call *c)
 	if (c == NULL || c->done)
 		return;
 	http_call_detach(c);
-	http_call_free(c);
+	http_call_release(c);
 }
 
 size_t
 http_in_flight(const struct http *h)
 {
 	return h->n_calls;
+}
+
+uint64_t
+http_connections(const struct http *h)
+{
+	return h->n_connects;
 }
 
 /*

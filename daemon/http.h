@@ -3,7 +3,8 @@
  * pattern of curl's hiperfifo example).  This is the only module that sees
  * curl.  Every call is asynchronous, has a timeout and a response size
  * cap, and the number of transfers in flight is bounded; connections are
- * reused.  It knows nothing of the Graph API.
+ * reused, and so are easy handles of calls made with a bearer (see
+ * http.c).  It knows nothing of the Graph API.
  */
 #ifndef THREADSD_HTTP_H
 #define THREADSD_HTTP_H
@@ -60,6 +61,8 @@ struct event_base *http_base(const struct http *);
 
 /* Number of calls started and not yet finished or cancelled. */
 size_t		 http_in_flight(const struct http *);
+/* Connections opened since http_new(): the rest were reused. */
+uint64_t	 http_connections(const struct http *);
 
 /* URL-escapes s (percent-encoding); free() the result.  NULL on OOM. */
 char		*http_escape(const char *s);

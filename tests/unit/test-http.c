@@ -448,6 +448,110 @@ test_post(struct http *h)
 	CHECK_INT(http_in_flight(h), 0);
 }
 
+/*
+ * Calls with a bearer leave their easy handle to the next call: nothing
+ * of one request may show in the next (method, body, headers), and a
+ * run of calls one after the other goes over one connection.
+ */
+static void
+test_reuse(void)
+{
+	struct http_request	 req;
+	struct result		 r;
+	struct http		*h;
+	char			 longtok[3000];
+	int			 i;
+
+	/* One connection at most: every call reuses the one before. */
+	h = http_new(base, 1, 10);
+	CHECK(h != NULL);
+	seen_reset();
+	CHECK_INT(http_connections(h), 0);
+
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.url = url("/echo");
+	req.bearer = "tok-A";
+	req.form = "secret=1";
+	call(h, &req, &r);
+	CHECK_INT(r.status, 200);
+	CHECK_STR(seen.auth, "Bearer tok-A");
+	result_free(&r);
+
+	/* The same handle, no bearer and no form: a plain GET. */
+	memset(&req, 0, sizeof(req));
+	req.url = url("/get");
+	call(h, &req, &r);
+	CHECK_INT(r.status, 200);
+	CHECK_STR(seen.method, "GET");
+	CHECK(seen.auth == NULL);
+	CHECK(seen.ctype == NULL);
+	CHECK_STR(seen.body, "");
+	CHECK_STR(r.body, "hello world");
+	result_free(&r);
+
+	/* A HEAD, then a GET that gets its body again. */
+	req.method = "HEAD";
+	req.bearer = "tok-B";
+	call(h, &req, &r);
+	CHECK_STR(seen.method, "HEAD");
+	CHECK_INT(r.len, 0);
+	result_free(&r);
+	req.method = "DELETE";
+	call(h, &req, &r);
+	CHECK_STR(seen.method, "DELETE");
+	result_free(&r);
+	req.method = "GET";
+	call(h, &req, &r);
+	CHECK_STR(seen.method, "GET");
+	CHECK_STR(r.body, "hello world");
+	CHECK_STR(seen.auth, "Bearer tok-B");
+	result_free(&r);
+
+	/* A long bearer, then a short one: exactly the short one. */
+	memset(longtok, 'L', sizeof(longtok) - 1);
+	longtok[sizeof(longtok) - 1] = '\0';
+	req.bearer = longtok;
+	call(h, &req, &r);
+	CHECK(seen.auth != NULL && strlen(seen.auth) ==
+	    strlen("Bearer ") + sizeof(longtok) - 1);
+	result_free(&r);
+	req.bearer = "s";
+	call(h, &req, &r);
+	CHECK_STR(seen.auth, "Bearer s");
+	result_free(&r);
+
+	/* A big answer, then a small one: only the small one. */
+	req.url = url("/big-known");
+	call(h, &req, &r);
+	CHECK_INT(r.len, 16383);
+	result_free(&r);
+	req.url = url("/get");
+	call(h, &req, &r);
+	CHECK_INT(r.len, 11);
+	CHECK_STR(r.body, "hello world");
+	result_free(&r);
+
+	/* A failed call (no answer in time) leaves a usable handle. */
+	req.url = url("/never");
+	req.timeout = 1;
+	call(h, &req, &r);
+	CHECK_INT(r.failed, 1);
+	result_free(&r);
+	req.url = url("/get");
+	req.timeout = 0;
+	for (i = 0; i < 20; i++) {
+		call(h, &req, &r);
+		CHECK_STR(r.body, "hello world");
+		result_free(&r);
+	}
+	/* The timeout closed the first connection: two in all. */
+	CHECK_INT(http_connections(h), 2);
+	CHECK_INT(seen.n_ports, 2);
+	CHECK_INT(http_in_flight(h), 0);
+	http_free(h);
+}
+
 static double
 now(void)
 {
@@ -1126,6 +1230,7 @@ main(void)
 	test_cancel(h);
 	test_limit();
 	test_free_in_flight();
+	test_reuse();
 	test_graph(h);
 	test_graph_timeout();
 	test_escape();
