@@ -144,6 +144,24 @@ graph_malformed(struct graph_error *err, const char *what)
 		    "malformed response: %s", what);
 }
 
+/*
+ * One tokener for every response: json_tokener_new() is four allocations
+ * and a 1 KiB calloc, which each response paid for.  Its string buffer
+ * keeps what it read last, maybe a token, so it is wiped after each
+ * parse (json-c has no call for that: pb is a public, if deprecated,
+ * field of the tokener).
+ */
+static struct json_tokener	*graph_tok;
+
+static void
+graph_tok_done(struct json_tokener *tok)
+{
+	/* Frees what an unfinished parse built. */
+	json_tokener_reset(tok);
+	if (tok->pb != NULL && tok->pb->buf != NULL && tok->pb->size > 0)
+		sodium_memzero(tok->pb->buf, (size_t)tok->pb->size);
+}
+
 /* Parses a whole body as one JSON object; NULL when it is anything else. */
 static struct json_object *
 graph_json_object(const char *body, size_t len)
@@ -154,12 +172,13 @@ graph_json_object(const char *body, size_t len)
 
 	if (body == NULL || len == 0 || len > INT_MAX)
 		return NULL;
-	if ((tok = json_tokener_new()) == NULL)
+	if (graph_tok == NULL && (graph_tok = json_tokener_new()) == NULL)
 		return NULL;
+	tok = graph_tok;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, body, (int)len);
 	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
+	graph_tok_done(tok);
 	if (obj == NULL)
 		return NULL;
 	/* Strict mode refuses trailing text, but not after a NUL byte. */
@@ -591,6 +610,12 @@ graph_free(struct graph *g)
 	free(g->app_id);
 	free(g->redirect_uri);
 	free(g);
+	/* The parsers make a new one when they need it. */
+	if (graph_tok != NULL) {
+		graph_tok_done(graph_tok);
+		json_tokener_free(graph_tok);
+		graph_tok = NULL;
+	}
 }
 
 static void

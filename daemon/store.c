@@ -297,18 +297,26 @@ store_get_be64(const uint8_t in[8])
 	return v;
 }
 
+/*
+ * One tokener for every record read: a scan reads every account, and
+ * json_tokener_new() is four allocations and a 1 KiB calloc.  Records
+ * hold no secret (tokens are sealed), so its buffer is not wiped.  It
+ * lives as long as the process.
+ */
+static struct json_tokener *store_tok;
+
 int
 store_json_from_val(const MDB_val *v, struct json_object **ret_obj)
 {
-	struct json_tokener *tok;
 	struct json_object *obj;
 
 	if (v->mv_size > INT32_MAX)
 		return -EBADMSG;
-	if ((tok = json_tokener_new()) == NULL)
+	if (store_tok == NULL && (store_tok = json_tokener_new()) == NULL)
 		return -ENOMEM;
-	obj = json_tokener_parse_ex(tok, v->mv_data, (int)v->mv_size);
-	json_tokener_free(tok);
+	obj = json_tokener_parse_ex(store_tok, v->mv_data, (int)v->mv_size);
+	/* Frees what an unfinished parse built. */
+	json_tokener_reset(store_tok);
 	if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
 		return -EBADMSG;
