@@ -11,9 +11,12 @@
  * thousands of accounts spread over the interval the accounts are read
  * once a minute, not every second.  At most poller_max() polls run at once; each one that ends
  * frees a slot for the next in the queue at once.  Finished polls are
- * committed together, up to FLUSH_BATCH in one transaction (a commit is
- * an fsync), from their own deferred event; a poll someone waits for is
- * committed at once.
+ * committed together, up to FLUSH_BATCH in one transaction, from their
+ * own deferred event at most FLUSH_DELAY_MS after the first of them; a
+ * poll someone waits for, and the last of a round, are committed at
+ * once.  A commit is two fsyncs that stop the loop (tens of ms on a busy
+ * disk), so a round of 10,000 makes about twenty, not a hundred; a
+ * crash loses at most those polls, which are simply due again.
  *
  * An account is due at its slot: a multiple of the interval plus its own
  * offset (a hash of its id), the first one at least half an interval
@@ -37,6 +40,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "forget.h"
+#include "http.h"
 #include "log.h"
 #include "metrics.h"
 #include "poll.h"
@@ -45,8 +49,8 @@
 
 #define QUEUE_MAX	16384	/* ids taken from one scan */
 #define LOOKAHEAD	60	/* seconds a scan looks ahead, at most */
-#define FLUSH_BATCH	256	/* finished polls committed together */
-#define FLUSH_DELAY_MS	100
+#define FLUSH_BATCH	1024	/* finished polls committed together */
+#define FLUSH_DELAY_MS	500
 #define SCAN_GAP_MS	1000	/* kicks never scan more often */
 #define RESCAN		3600	/* look again at least this often */
 #define PRUNE_EVERY	3600
@@ -59,6 +63,7 @@
 #define RETRY_MAX	(6 * 3600)
 #define ROUND_LOUD	100	/* a round of this many polls is logged */
 #define TOKEN_MAX	4096	/* Meta's are a few hundred bytes */
+#define JOB_BUCKETS	1024	/* jobs by user id: a batch is thousands */
 
 struct waiter {
 	TAILQ_ENTRY(waiter)	 entry;
@@ -77,6 +82,7 @@ enum outcome {
 
 struct job {
 	TAILQ_ENTRY(job)	 entry;
+	LIST_ENTRY(job)		 bucket;
 	struct poller		*p;
 	char			 user_id[GRAPH_ID_LEN];
 	char			 username[128];	/* as the poll began */
@@ -102,6 +108,7 @@ struct poller {
 	int64_t			 armed_ms;
 	struct jobs		 running;
 	struct jobs		 finished;
+	LIST_HEAD(, job)	 byid[JOB_BUCKETS];	/* both of those */
 	int			 nrunning;
 	int			 nfinished;
 	struct due {
@@ -123,6 +130,7 @@ struct poller {
 	int			 round_overdue;	/* due when scanned */
 	int			 round_failed;
 	int64_t			 round_ms;	/* when it began */
+	uint64_t		 round_conns;	/* http_connections() then */
 };
 
 static void	poller_pump(struct poller *);
@@ -201,15 +209,25 @@ poller_max(const struct poller *p)
 	return n > 4 ? n - n / 4 : n;
 }
 
+/* FNV-1a: the bucket of a user id among the jobs. */
+static size_t
+job_bucket(const char *user_id)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *c;
+
+	for (c = user_id; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	return (size_t)(h % JOB_BUCKETS);
+}
+
+/* Asked for every account a scan reads and every poll it starts. */
 static struct job *
 job_find(struct poller *p, const char *user_id)
 {
 	struct job *j;
 
-	TAILQ_FOREACH(j, &p->running, entry)
-		if (strcmp(j->user_id, user_id) == 0)
-			return j;
-	TAILQ_FOREACH(j, &p->finished, entry)
+	LIST_FOREACH(j, &p->byid[job_bucket(user_id)], bucket)
 		if (strcmp(j->user_id, user_id) == 0)
 			return j;
 	return NULL;
@@ -220,6 +238,7 @@ job_unlink(struct job *j)
 {
 	struct poller *p = j->p;
 
+	LIST_REMOVE(j, bucket);
 	if (j->finished) {
 		TAILQ_REMOVE(&p->finished, j, entry);
 		p->nfinished--;
@@ -325,6 +344,7 @@ job_start(struct poller *p, const char *user_id, int force,
 		return -ENOMEM;
 	}
 	TAILQ_INSERT_TAIL(&p->running, j, entry);
+	LIST_INSERT_HEAD(&p->byid[job_bucket(j->user_id)], j, bucket);
 	p->nrunning++;
 	if (ret_job != NULL)
 		*ret_job = j;
@@ -591,10 +611,13 @@ round_check(struct poller *p)
 	    p->nrunning > 0 || p->nfinished > 0)
 		return;
 	ms = mono_ms() - p->round_ms;
+	/* Connections are TLS handshakes with Meta: few, or a cost. */
 	log_msg(p->round_overdue >= ROUND_LOUD ? LOG_INFO : LOG_DEBUG,
 	    "poller: polled %d account%s in %" PRId64 ".%03d s "
-	    "(%d failed)", p->round_n, p->round_n == 1 ? "" : "s",
-	    ms / 1000, (int)(ms % 1000), p->round_failed);
+	    "(%d failed), %" PRIu64 " new connection%s", p->round_n,
+	    p->round_n == 1 ? "" : "s", ms / 1000, (int)(ms % 1000),
+	    p->round_failed, http_connections(p->d->http) - p->round_conns,
+	    http_connections(p->d->http) - p->round_conns == 1 ? "" : "s");
 	p->round = 0;
 }
 
@@ -681,6 +704,7 @@ poller_scan(struct poller *p, int64_t now)
 		p->round = 1;
 		p->round_n = p->round_failed = p->round_overdue = 0;
 		p->round_ms = p->last_scan_ms;
+		p->round_conns = http_connections(p->d->http);
 	}
 	p->round_overdue += s.overdue;
 }
@@ -817,12 +841,15 @@ struct poller *
 poller_new(struct daemon *d)
 {
 	struct poller *p;
+	size_t i;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->d = d;
 	TAILQ_INIT(&p->running);
 	TAILQ_INIT(&p->finished);
+	for (i = 0; i < JOB_BUCKETS; i++)
+		LIST_INIT(&p->byid[i]);
 	p->last_scan_ms = mono_ms() - SCAN_GAP_MS;
 	p->scan_at = p->prune_at = daemon_now();
 	if ((p->queue = calloc(QUEUE_MAX, sizeof(*p->queue))) == NULL ||
