@@ -21,19 +21,37 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "csv", no_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct json_object *args;
-	const char *since = NULL;
-	int ch;
+	const char *since = NULL, *metric = NULL;
+	int ch, as_csv = 0;
 
 	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
-		if (ch != 's')
+		switch (ch) {
+		case 's':
+			since = optarg;
+			if (ctl_check_since(ctl, "--since", since) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'm':
+			metric = optarg;
+			if (!output_stats_metric_known(metric))
+				return ctl_usage_error(ctl, "--metric: '%.64s' "
+				    "is not a metric (followers, views, likes, "
+				    "replies, reposts, quotes, clicks, posts or "
+				    "all)", metric);
+			break;
+		case 'c':
+			as_csv = 1;
+			break;
+		default:
 			return EXIT_USAGE;
-		since = optarg;
-		if (ctl_check_since(ctl, "--since", since) != 0)
-			return EXIT_USAGE;
+		}
 	}
+	output_stats_options(metric, as_csv);
 	if (optind == argc)
 		return ctl_usage_error(ctl, "stats needs ACCOUNT");
 	if (optind != argc - 1)

@@ -1,22 +1,24 @@
 /*
  * The human forms of `stats` and `metrics`.  stats prints the latest
- * numbers with their changes over 1, 7 and 30 days, a sparkline of the
- * followers over the period asked for, and the history as a table (one
+ * numbers with their changes over 1, 7 and 30 days, a chart of one
+ * metric (or each) over the period asked for (chart.c), and the history
+ * as a table (one
  * row a day, the day's last snapshot, when there are too many for one
  * row each).  metrics prints the daemon's OpenMetrics text as it came,
  * ready to be written into a textfile collector's directory.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "chart.h"
 #include "common/duration.h"
 #include "common/timefmt.h"
 #include "output.h"
 
 #define NMETRICS	8
 #define ROWS_ALL	48	/* up to this many snapshots: a row each */
-#define SPARK_WIDTH	60
 
 static const char *const keys[NMETRICS] = {
 	"followers_count", "views", "likes", "replies", "reposts", "quotes",
@@ -31,10 +33,6 @@ static const char *const heads[NMETRICS] = {
 	"CLICKS", "POSTS",
 };
 static const char *const periods[] = { "1d", "7d", "30d" };
-static const char *const bars[] = {
-	"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
-	"\u2587", "\u2588",
-};
 
 static const char *
 str(struct json_object *o, const char *key)
@@ -137,41 +135,89 @@ changes_table(struct json_object *snaps, struct json_object *last,
 		    "them in this account's insights\n");
 }
 
-/* The followers over the snapshots, SPARK_WIDTH cells at most. */
-static void
-sparkline(struct json_object *snaps, const char *since)
-{
-	long long v[SPARK_WIDTH], lo = 0, hi = 0, x, first = 0, last = 0;
-	int known[SPARK_WIDTH], any = 0;
-	size_t n = json_object_array_length(snaps), w, i, b;
+static const char *chart_metric = "followers";	/* "all": each */
+static int csv;
 
-	w = n < SPARK_WIDTH ? n : SPARK_WIDTH;
-	memset(known, 0, sizeof(known));
-	for (i = 0; i < n; i++) {
-		if (!num(json_object_array_get_idx(snaps, i), keys[0], &x))
-			continue;
-		b = i * w / n;
-		v[b] = x;
-		known[b] = 1;
-		if (!any)
-			first = lo = hi = x;
-		lo = x < lo ? x : lo;
-		hi = x > hi ? x : hi;
-		last = x;
-		any = 1;
-	}
-	if (!any)
+void
+output_stats_options(const char *metric, int as_csv)
+{
+	if (metric != NULL)
+		chart_metric = metric;
+	csv = as_csv;
+}
+
+int
+output_stats_metric_known(const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, "all") == 0)
+		return 1;
+	for (i = 0; i < NMETRICS; i++)
+		if (strcmp(labels[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Metric i over the snapshots, from `since` to the last snapshot. */
+static void
+chart(struct json_object *snaps, size_t i, const char *since)
+{
+	struct chart_point *p;
+	struct json_object *s;
+	size_t n = json_object_array_length(snaps), k, m = 0;
+	int64_t from, to, t;
+	long long x;
+
+	if ((p = calloc(n, sizeof(*p))) == NULL)
 		return;
-	printf("\nfollowers since %s: ", since);
-	for (b = 0; b < w; b++) {
-		if (!known[b])
-			printf(" ");
-		else if (hi == lo)
-			printf("%s", bars[3]);
-		else
-			printf("%s", bars[(v[b] - lo) * 7 / (hi - lo)]);
+	for (k = 0; k < n; k++) {
+		s = json_object_array_get_idx(snaps, k);
+		if (str(s, "at") == NULL ||
+		    timefmt_parse(str(s, "at"), 0, &t) < 0 ||
+		    !num(s, keys[i], &x))
+			continue;
+		p[m].t = t;
+		p[m++].v = x;
 	}
-	printf("  %lld \u2192 %lld\n", first, last);
+	if (m == 0) {
+		printf("\n%s: no value in this period\n", labels[i]);
+		free(p);
+		return;
+	}
+	if (since == NULL || timefmt_parse(since, 0, &from) < 0 ||
+	    from > p[0].t)
+		from = p[0].t;
+	to = time(NULL);
+	if (to < p[m - 1].t)
+		to = p[m - 1].t;
+	chart_draw(stdout, labels[i], p, m, from, to, output_width(),
+	    chart_ascii());
+	free(p);
+}
+
+/* Every snapshot, one line each, for spreadsheets. */
+static void
+csv_rows(struct json_object *snaps)
+{
+	struct json_object *s;
+	size_t n = json_object_array_length(snaps), i, j;
+	long long v;
+
+	printf("time");
+	for (j = 0; j < NMETRICS; j++)
+		printf(",%s", labels[j]);
+	printf("\n");
+	for (i = 0; i < n; i++) {
+		s = json_object_array_get_idx(snaps, i);
+		printf("%s", str(s, "at") != NULL ? str(s, "at") : "");
+		for (j = 0; j < NMETRICS; j++)
+			if (num(s, keys[j], &v))
+				printf(",%lld", v);
+			else
+				printf(",");
+		printf("\n");
+	}
 }
 
 static int
@@ -208,19 +254,24 @@ history(struct json_object *snaps, const char *since)
 			if (w[j] >= 0 && (int)strlen(c) > w[j])
 				w[j] = (int)strlen(c);
 		}
-	printf("%-20s", "TIME");
+	/* "2026-11-23 09:00" (UTC, to the minute), so 8 columns fit 80. */
+	printf("%-16s", "TIME (UTC)");
 	for (j = 0; j < NMETRICS; j++)
 		if (w[j] >= 0)
-			printf("  %*s", w[j], heads[j]);
+			printf(" %*s", w[j], heads[j]);
 	printf("\n");
 	for (i = 0; i < n; i++) {
 		if (!shown(snaps, i, n))
 			continue;
 		s = json_object_array_get_idx(snaps, i);
-		printf("%-20s", str(s, "at") ? str(s, "at") : "-");
+		c = str(s, "at");
+		if (c != NULL && strlen(c) >= 16)
+			printf("%.10s %.5s", c, c + 11);
+		else
+			printf("%-16s", c != NULL ? c : "-");
 		for (j = 0; j < NMETRICS; j++)
 			if (w[j] >= 0)
-				printf("  %*s", w[j], cell(s, keys[j], 0, buf,
+				printf(" %*s", w[j], cell(s, keys[j], 0, buf,
 				    sizeof(buf)));
 		printf("\n");
 	}
@@ -232,7 +283,7 @@ output_human_stats(struct json_object *r)
 	struct json_object *acct = NULL, *snaps = NULL, *changes = NULL;
 	struct json_object *last = NULL;
 	const char *since = str(r, "since");
-	size_t n = 0;
+	size_t n = 0, i;
 
 	json_object_object_get_ex(r, "account", &acct);
 	json_object_object_get_ex(r, "changes", &changes);
@@ -240,6 +291,14 @@ output_human_stats(struct json_object *r)
 	    json_object_is_type(snaps, json_type_array) &&
 	    (n = json_object_array_length(snaps)) > 0)
 		last = json_object_array_get_idx(snaps, n - 1);
+	if (csv) {
+		if (n > 0)
+			csv_rows(snaps);
+		else
+			printf("time,followers,views,likes,replies,reposts,"
+			    "quotes,clicks,posts\n");
+		return;
+	}
 	header(acct, last);
 	if (n == 0) {
 		printf("no snapshots since %s; the next poll takes one "
@@ -248,7 +307,10 @@ output_human_stats(struct json_object *r)
 		return;
 	}
 	changes_table(snaps, last, changes);
-	sparkline(snaps, since ? since : "-");
+	for (i = 0; i < NMETRICS; i++)
+		if (strcmp(chart_metric, labels[i]) == 0 ||
+		    (strcmp(chart_metric, "all") == 0 && held(snaps, i)))
+			chart(snaps, i, since);
 	history(snaps, since ? since : "-");
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +29,22 @@ const char *
 output_dash(const char *s)
 {
 	return s != NULL ? s : "-";
+}
+
+size_t
+output_width(void)
+{
+	struct winsize ws;
+	const char *cols;
+	long n;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	if ((cols = getenv("COLUMNS")) != NULL && (n = atol(cols)) >= 40 &&
+	    n <= 1000)
+		return (size_t)n;
+	return 80;
 }
 
 /* Colour: on a terminal only, never with NO_COLOR (no-color.org). */

@@ -27,6 +27,12 @@ struct output {
 const char	*output_field(struct json_object *, const char *key);
 const char	*output_dash(const char *);
 
+/*
+ * The width tables fit in: the terminal's, else $COLUMNS, else 80 (so a
+ * pipe gets what an 80-column terminal gets).
+ */
+size_t		 output_width(void);
+
 extern const struct output output_human;
 extern const struct output output_json;
 
@@ -42,6 +48,9 @@ const char	*output_color_off(const char *on);
 /* output-stats.c: the human forms of stats and metrics */
 void	output_human_stats(struct json_object *result);
 void	output_human_metrics(struct json_object *result);
+/* stats --metric NAME (followers, views, ..., posts; "all") and --csv. */
+void	output_stats_options(const char *metric, int csv);
+int	output_stats_metric_known(const char *name);
 
 /* output-post.c: the human forms of posts */
 void	output_human_posts(struct json_object *result);

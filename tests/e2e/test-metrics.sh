@@ -215,12 +215,39 @@ tctl --json show dave | jq -e '.media_count == 245' >/dev/null ||
 # mask: relative and absolute times vary from run to run.
 mask() {
 	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/YYYY-MM-DDTHH:MM:SSZ/g;
+	    s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/YYYY-MM-DD HH:MM/g;
 	    s/\((in [0-9]+ [a-z]+|[0-9]+ [a-z]+ ago|now)\)/(REL)/g;
 	    s/^(threadsd_account_(token_expiry|last_poll)_timestamp_seconds.*) [0-9]+$/\1 T/'
 }
 tctl stats carol --since 40d | mask > "$T/stats.out"
 [ -z "${E2E_BLESS:-}" ] || cp "$T/stats.out" "$E2E_DIR/metrics-stats.ok"
 diff -u "$E2E_DIR/metrics-stats.ok" "$T/stats.out" || fail "stats output"
+# The chart: UTF-8 blocks, or ASCII with NO_COLOR or TERM=dumb or a
+# locale that is not UTF-8; --metric picks another; --csv for
+# spreadsheets; the table fits 80 columns.
+[ "$(LC_ALL=C.UTF-8 wc -L < "$T/stats.out")" -le 80 ] ||
+    fail "stats wider than 80 columns"
+grep -q '^followers: min 100, max 150; 4 snapshots over 31 d (to .* UTC)$' \
+    "$T/stats.out" || fail "no followers chart"
+LC_ALL=C.UTF-8 NO_COLOR=1 tctl stats carol --since 40d > "$T/ascii"
+grep -q '^ *150 |  *#$' "$T/ascii" && ! grep -q "$(printf '\342')" "$T/ascii" ||
+    fail "NO_COLOR: not ASCII: $(cat "$T/ascii")"
+LC_ALL=C TERM=xterm tctl stats carol --since 40d | grep -q '^ *100 |' ||
+    fail "C locale: not ASCII"
+LC_ALL=C.UTF-8 TERM=dumb tctl stats carol --since 40d | grep -q '^ *100 |' ||
+    fail "TERM=dumb: not ASCII"
+tctl stats carol --since 40d --metric posts |
+    grep -q '^posts: min 5, max 12; 4 snapshots' || fail "--metric posts"
+[ "$(tctl stats carol --since 40d --metric all | grep -c '^[a-z]*: min .*; 4 snapshots over ')" \
+    -ge 8 ] || fail "--metric all"
+rc=0; tctl stats carol --metric height 2>"$T/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "^threadsctl: --metric: 'height' is not a metric" \
+    "$T/err" || fail "bad --metric: exit $rc, $(cat "$T/err")"
+tctl stats carol --since 40d --csv > "$T/csv"
+[ "$(head -1 "$T/csv")" = "time,followers,views,likes,replies,reposts,quotes,clicks,posts" ] &&
+    [ "$(wc -l < "$T/csv")" -eq 5 ] &&
+    tail -1 "$T/csv" | grep -Eq '^[0-9T:-]+Z,150,40,10,2,1,1,6,12$' ||
+    fail "--csv: $(cat "$T/csv")"
 tctl --json stats carol --since 40d | jq -e '(.changes["1d"].followers_count
     == 20) and (.changes["30d"].followers_count == 50) and
     (.changes["30d"].media_count == 7) and (.snapshots | length == 4)' \
