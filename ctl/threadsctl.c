@@ -32,7 +32,8 @@ static const struct verb verbs[] = {
 	    "print, as JSON, everything held about an account" },
 	{ "refresh", 1, 1, cmd_refresh, "ACCOUNT",
 	    "refresh an account's token now" },
-	{ "stats", 1, VERB_ANY, cmd_stats, "ACCOUNT [--since DURATION|TIME]",
+	{ "stats", 1, VERB_ANY, cmd_stats,
+	    "ACCOUNT [--since DURATION|TIME] [--metric NAME] [--csv]",
 	    "show an account's numbers, their changes and history "
 	    "(default --since 30d)" },
 	{ "poll", 1, 1, cmd_poll, "ACCOUNT",
@@ -74,11 +75,119 @@ usage(FILE *f)
 		fprintf(f, "  %-16s %s\n", v->name, v->help);
 }
 
+/*
+ * What VERB --help adds to the usage line: each option, and an example.
+ * Kept apart from the verb table so that a verb without an entry still
+ * has its usage line.
+ */
+static const struct {
+	const char	*name;
+	const char	*text;
+} verb_details[] = {
+	{ "status",
+	    "Exits 4 when something needs a person (listed under "
+	    "attention:).\n\n"
+	    "example:\n  threadsctl status || [ $? -eq 4 ]\n" },
+	{ "add-account",
+	    "options:\n"
+	    "  --print-url         only print Meta's authorization URL\n"
+	    "  --redirect-url URL  finish with the address the browser was "
+	    "sent to\n"
+	    "                      (-: read it from standard input)\n"
+	    "  --code CODE         finish with the authorization code (-: "
+	    "from stdin)\n"
+	    "  --token-stdin       read a long-lived token from standard "
+	    "input\n\n"
+	    "example:\n  threadsctl add-account --token-stdin < token\n" },
+	{ "remove-account",
+	    "options:\n"
+	    "  --yes   do not ask first (needed when not on a terminal)\n\n"
+	    "example:\n  threadsctl remove-account alice --yes\n" },
+	{ "stats",
+	    "options:\n"
+	    "  --since DURATION|TIME  the history since 30d (the default), "
+	    "12h, 2w ago,\n"
+	    "                         or since an ISO 8601 time "
+	    "(2026-11-01T00:00:00Z)\n"
+	    "  --metric NAME          the metric charted: followers (the "
+	    "default), views,\n"
+	    "                         likes, replies, reposts, quotes, "
+	    "clicks, posts, or all\n"
+	    "  --csv                  every snapshot as CSV (time, then "
+	    "each metric)\n\n"
+	    "examples:\n  threadsctl stats alice --since 7d --metric "
+	    "views\n  threadsctl stats alice --csv > alice.csv\n" },
+	{ "post",
+	    "options:\n"
+	    "  --at TIME            when to publish, one of:\n"
+	    "                         2026-11-23T09:00:00+01:00 (ISO 8601, "
+	    "with Z or an offset)\n"
+	    "                         '2026-11-23 09:00' (local, in --tz, "
+	    "else [scheduler]\n"
+	    "                         timezone, else UTC)\n"
+	    "                         now, +10m, +2h, +1h30m (a unit is "
+	    "needed)\n"
+	    "  --tz ZONE            IANA zone for a local TIME "
+	    "(Europe/Paris)\n"
+	    "  --text T             the text (500 bytes at most)\n"
+	    "  --text-file F        the text from F (-: standard input)\n"
+	    "  --image URL          an image; repeat for a carousel (2 to "
+	    "20)\n"
+	    "  --video URL          a video; mixes with images in a "
+	    "carousel\n"
+	    "  --alt T              alt text of the --image or --video "
+	    "before it\n"
+	    "  --reply-to ID        reply to a queued post (its id) or a "
+	    "media id\n"
+	    "  --reply-control C    everyone, accounts_you_follow, "
+	    "mentioned_only,\n"
+	    "                         parent_post_author_only, "
+	    "followers_only\n"
+	    "  --quote ID           quote a post (its media id)\n"
+	    "  --link URL           a link preview card (text posts)\n"
+	    "  --topic TAG          a topic tag\n\n"
+	    "examples:\n"
+	    "  threadsctl post alice --at '2026-11-23 09:00' --tz "
+	    "Europe/Paris --text 'Hello'\n"
+	    "  threadsctl post alice --at +2h --image https://example.com/a."
+	    "jpg --alt 'A cat'\n" },
+	{ "queue",
+	    "options:\n"
+	    "  --state S   only posts in state S: scheduled, staging, "
+	    "staged, ready,\n"
+	    "              publishing, published, failed, cancelled\n"
+	    "  --limit N   the next N posts due (default 1000; 0: all)\n\n"
+	    "example:\n  threadsctl queue alice --state failed\n" },
+	{ "cancel",
+	    "options:\n"
+	    "  --yes   cancel the post's queued replies too, without "
+	    "asking\n\n"
+	    "example:\n  threadsctl cancel 12\n" },
+	{ "retry", "example:\n  threadsctl retry 12\n" },
+	{ "reload", "example:\n  threadsctl reload\n" },
+	{ "accounts", "example:\n  threadsctl accounts --json\n" },
+	{ "show", "example:\n  threadsctl show alice\n" },
+	{ "export", "example:\n  threadsctl export alice > alice.json\n" },
+	{ "refresh", "example:\n  threadsctl refresh alice\n" },
+	{ "poll", "example:\n  threadsctl poll alice\n" },
+	{ "show-post", "example:\n  threadsctl show-post 12\n" },
+	{ "metrics",
+	    "example:\n  threadsctl metrics > "
+	    "/var/lib/prometheus/node-exporter/threadsd.prom\n" },
+};
+
 static void
 verb_usage(FILE *f, const struct verb *v)
 {
+	size_t i;
+
 	fprintf(f, "usage: threadsctl %s%s%s\n%s\n", v->name,
 	    v->usage[0] ? " " : "", v->usage, v->help);
+	for (i = 0; i < sizeof(verb_details) / sizeof(verb_details[0]); i++)
+		if (strcmp(verb_details[i].name, v->name) == 0)
+			fprintf(f, "\n%s", verb_details[i].text);
+	fprintf(f, "\nglobal options (anywhere): -s SOCKET, --json, "
+	    "--help\n");
 }
 
 int

@@ -519,6 +519,15 @@ post_to_json(const struct post *p, const char *username)
 	add_time(o, "due_at", p->due_at);
 	add_str(o, "kind", post_kind_name(p->kind));
 	add_str(o, "text", p->text);
+	/*
+	 * A reply also says what it replies to (a queued post's id, or a
+	 * media id), so the queue can show it; other posts keep exactly
+	 * DESIGN.md's fields.
+	 */
+	if (p->reply_to_post != 0)
+		add_id(o, "reply_to_post", p->reply_to_post);
+	if (p->reply_to[0] != '\0')
+		add_str(o, "reply_to", p->reply_to);
 	add_int(o, "attempts", p->attempts);
 	add_str(o, "media_id", p->media_id);
 	add_str(o, "permalink", p->permalink);

@@ -79,6 +79,7 @@ static const struct req_arg list_table[] = {
 struct entry {
 	int64_t		 due_at;
 	uint64_t	 id;
+	int		 queued;	/* not yet in a final state */
 };
 
 struct listing {
@@ -118,6 +119,7 @@ listing_add(struct listing *l, MDB_txn *txn, struct store *st, uint64_t id)
 			l->v = v;
 		}
 		l->v[l->n].due_at = p.due_at;
+		l->v[l->n].queued = !post_state_final(p.state);
 		l->v[l->n++].id = p.id;
 	}
 	post_clear(&p);
@@ -168,7 +170,7 @@ req_post_list(struct req *req)
 	struct account acct;
 	struct post p;
 	MDB_txn *txn;
-	size_t i, first;
+	size_t i, first = 0, next, end = 0;
 	int r;
 
 	if (req_args(req, list_table, &a) < 0)
@@ -205,10 +207,18 @@ req_post_list(struct req *req)
 	account_clear(&acct);
 	arr = json_object_new_array();
 	if (r == 0) {
-		/* Newest due last; past the limit, the newest are kept. */
+		/*
+		 * Newest due last.  Past the limit, the next posts due are
+		 * kept (from the first still queued), then the latest
+		 * before them when fewer are queued than the limit.
+		 */
 		qsort(l.v, l.n, sizeof(*l.v), entry_cmp);
-		first = l.n > (size_t)a.limit ? l.n - (size_t)a.limit : 0;
-		for (i = first; i < l.n; i++) {
+		for (next = 0; next < l.n && !l.v[next].queued; next++)
+			;
+		end = l.n - next > (size_t)a.limit ? next + (size_t)a.limit :
+		    l.n;
+		first = end > (size_t)a.limit ? end - (size_t)a.limit : 0;
+		for (i = first; i < end; i++) {
 			post_init(&p);
 			if (post_get(txn, st, l.v[i].id, &p) == 0)
 				json_object_array_add(arr, post_to_json(&p,
@@ -227,9 +237,13 @@ req_post_list(struct req *req)
 	}
 	res = json_object_new_object();
 	json_object_object_add(res, "posts", arr);
-	if (l.n > (size_t)a.limit)
+	/* Not shown: "more" due before the first shown, "later" after. */
+	if (first > 0)
 		json_object_object_add(res, "more",
-		    json_object_new_int64((int64_t)(l.n - (size_t)a.limit)));
+		    json_object_new_int64((int64_t)first));
+	if (end < l.n)
+		json_object_object_add(res, "later",
+		    json_object_new_int64((int64_t)(l.n - end)));
 	req_ok(req, res);
 }
 

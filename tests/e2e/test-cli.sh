@@ -76,6 +76,46 @@ grep -q '^following: *-$' "$T/show" || fail "show: $(cat "$T/show")"
 grep -q '^media: ' "$T/show" || fail "show: $(cat "$T/show")"
 ! grep -q '_ ' "$T/show" || fail "show: underscore label: $(cat "$T/show")"
 
+# Per-verb --help: the usage line, each option, an example.
+tctl post --help > "$T/help"
+head -1 "$T/help" | grep -q '^usage: threadsctl post ACCOUNT --at TIME' ||
+    fail "post --help: $(head -1 "$T/help")"
+for want in "--tz ZONE" "2026-11-23T09:00:00+01:00" "'2026-11-23 09:00'" \
+    "now, +10m, +2h" "--reply-control C" "^examples:" \
+    "^  threadsctl post alice --at"; do
+	grep -q -- "$want" "$T/help" || fail "post --help lacks '$want'"
+done
+for v in status reload add-account accounts show remove-account export \
+    refresh stats poll metrics post queue show-post cancel retry; do
+	tctl "$v" --help | grep -q '^examples\{0,1\}:$' ||
+	    fail "$v --help has no example"
+done
+
+# queue: due times relative, replies show their parent, 80 columns, and
+# --limit N is the next N due (then the latest before them).
+long=$(printf 'word %.0s' $(seq 60))
+p1=$(tctl --json post alice --at +10m --text "$long" | jq -r .id)
+p2=$(tctl --json post alice --at +20m --text "reply" --reply-to "$p1" |
+    jq -r .id)
+p3=$(tctl --json post alice --at +30d --text "far" | jq -r .id)
+COLUMNS=80 tctl queue > "$T/queue"
+[ "$(LC_ALL=C.UTF-8 wc -L < "$T/queue")" -le 80 ] ||
+    fail "queue is wider than 80 columns: $(cat "$T/queue")"
+grep -Eq "^$p1 +alice +[a-z]+ +in [0-9]+ min +text +0 +word word .*\.\.\.$" \
+    "$T/queue" || fail "queue row of $p1: $(cat "$T/queue")"
+grep -Eq "^$p2 .* in [0-9]+ min .* re $p1: reply$" "$T/queue" ||
+    fail "queue: the reply's parent: $(cat "$T/queue")"
+tctl show-post "$p2" | grep -q "^reply to: *post $p1$" ||
+    fail "show-post: no parent: $(tctl show-post "$p2")"
+tctl --json queue --limit 2 > "$T/limit"
+[ "$(jq -r '[.posts[].id] | join(",")' "$T/limit")" = "$p1,$p2" ] ||
+    fail "--limit 2 is not the next two: $(cat "$T/limit")"
+jq -e '.later == 3 and (.more // 0) == 0' "$T/limit" >/dev/null ||
+    fail "--limit 2: what is not shown: $(cat "$T/limit")"
+tctl queue --limit 2 | grep -q '^(0 earlier and 3 later posts not shown' ||
+    fail "--limit 2: no note of the rest"
+tctl cancel "$p3" >/dev/null || fail "cancel $p3"
+
 # The daemon refuses the same on its own (other clients than threadsctl).
 schedule() {
 	printf '{"v":1,"id":1,"cmd":"post.schedule","args":{"account":"alice","text":"x",%s}}\n' \

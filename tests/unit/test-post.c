@@ -165,7 +165,8 @@ test_round_trip(void)
 	    "{\"id\":\"5\",\"user_id\":\"17841400000000001\",\"username\":"
 	    "\"alice\",\"state\":\"staged\",\"due_at\":"
 	    "\"2026-11-18T11:06:40Z\",\"kind\":\"carousel\",\"text\":"
-	    "\"caf\xc3\xa9 \\\"quoted\\\"\",\"attempts\":2,\"media_id\":null,"
+	    "\"caf\xc3\xa9 \\\"quoted\\\"\",\"reply_to_post\":\"7\","
+	    "\"reply_to\":\"18050000000000001\",\"attempts\":2,\"media_id\":null,"
 	    "\"permalink\":null,\"error\":\"last trouble\","
 	    "\"published_at\":null}");
 	json_object_put(o);
