@@ -121,7 +121,13 @@ static const struct key keys[] = {
 	{ NULL, NULL, 0, 0, 0, 0 }
 };
 
-/* One parse: the input, where the reader is, and the first error. */
+/*
+ * One parse: the input, where the reader is, and its errors.  Every error
+ * is reported (one line each in errbuf, up to CONFIG_MAX_ERRORS), so that
+ * --check-config and reload say all that is wrong at once.
+ */
+#define CONFIG_MAX_ERRORS	32
+
 struct parse {
 	struct config	*cfg;
 	const char	*name;		/* file name for messages */
@@ -130,6 +136,8 @@ struct parse {
 	int		 line;		/* the line inih is handling */
 	int		 error;		/* -errno of the first error, or 0 */
 	int		 error_line;
+	int		 nerrors;
+	int		 bad_section;	/* keys here are not reported again */
 	char		*errbuf;
 	size_t		 errlen;
 };
@@ -142,18 +150,48 @@ set_error(struct parse *ps, int error, const char *fmt, ...)
 {
 	va_list	ap;
 	char	msg[512];
+	size_t	off;
 
-	if (ps->error != 0)
-		return;
-	ps->error = error;
-	ps->error_line = ps->line;
-	if (ps->errbuf == NULL || ps->errlen == 0)
+	if (ps->error == 0) {
+		ps->error = error;
+		ps->error_line = ps->line;
+	}
+	if (++ps->nerrors > CONFIG_MAX_ERRORS || ps->errbuf == NULL ||
+	    ps->errlen == 0)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(ps->errbuf, ps->errlen, "%s:%d: %s", ps->name, ps->line,
-	    msg);
+	off = ps->nerrors == 1 ? 0 : strlen(ps->errbuf);
+	if (ps->nerrors == 1)
+		ps->errbuf[0] = '\0';
+	if (off + 1 < ps->errlen)
+		snprintf(ps->errbuf + off, ps->errlen - off, "%s%s:%d: %s",
+		    off > 0 ? "\n" : "", ps->name, ps->line, msg);
+}
+
+/* Edit distance, for "did you mean"; names here are short. */
+static size_t
+distance(const char *a, size_t alen, const char *b)
+{
+	size_t	 blen = strlen(b), i, j, prev[64], cur[64];
+
+	if (alen >= 63 || blen >= 63)
+		return 99;
+	for (j = 0; j <= blen; j++)
+		prev[j] = j;
+	for (i = 1; i <= alen; i++) {
+		cur[0] = i;
+		for (j = 1; j <= blen; j++) {
+			cur[j] = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < cur[j])
+				cur[j] = prev[j] + 1;
+			if (cur[j - 1] + 1 < cur[j])
+				cur[j] = cur[j - 1] + 1;
+		}
+		memcpy(prev, cur, (blen + 1) * sizeof(prev[0]));
+	}
+	return prev[blen];
 }
 
 /*
@@ -186,6 +224,30 @@ section_known(const char *name, size_t len)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * The known section (section == NULL) or key of section nearest to name,
+ * when it is near enough to be a slip: NULL otherwise.
+ */
+static const char *
+near_miss(const char *section, const char *name, size_t len)
+{
+	const struct key	*k;
+	const char		*best = NULL, *cand;
+	size_t			 d, bestd = 3;
+
+	for (k = keys; k->section != NULL; k++) {
+		if (section != NULL && strcmp(k->section, section) != 0)
+			continue;
+		cand = section != NULL ? k->name : k->section;
+		d = distance(name, len, cand);
+		if (d < bestd && d <= (len + 2) / 3) {
+			bestd = d;
+			best = cand;
+		}
+	}
+	return best;
 }
 
 static const struct key *
@@ -605,8 +667,7 @@ range:
 
 /*
  * inih calls this for each key; returning 0 marks the line as an error.
- * After our first error the reader ends the input, so this never runs with
- * ps->error set.
+ * Every error is reported, and reading goes on.
  */
 static int
 config_handler(void *arg, const char *section, const char *name,
@@ -614,6 +675,7 @@ config_handler(void *arg, const char *section, const char *name,
 {
 	struct parse		*ps = arg;
 	const struct key	*k;
+	const char		*near;
 	char			 q[80], why[384];
 	int			 r;
 
@@ -627,12 +689,19 @@ config_handler(void *arg, const char *section, const char *name,
 		return 0;
 	}
 	if (!section_known(section, strlen(section))) {
-		/* The reader has refused the header already; be sure. */
-		set_error(ps, -EINVAL, "[%s]: unknown section", section);
+		/* The reader has reported the header: once is enough. */
+		if (!ps->bad_section)
+			set_error(ps, -EINVAL, "[%s]: unknown section",
+			    section);
 		return 0;
 	}
 	if ((k = key_find(section, name)) == NULL) {
-		set_error(ps, -EINVAL, "[%s] %s: unknown key", section, q);
+		if ((near = near_miss(section, name, strlen(name))) != NULL)
+			set_error(ps, -EINVAL, "[%s] %s: unknown key; did you "
+			    "mean '%s'?", section, q, near);
+		else
+			set_error(ps, -EINVAL, "[%s] %s: unknown key", section,
+			    q);
 		return 0;
 	}
 	if (*value == '\0') {
@@ -650,19 +719,27 @@ config_handler(void *arg, const char *section, const char *name,
 static int
 check_header(struct parse *ps, const char *s, const char *e)
 {
-	const char	*close;
+	const char	*close, *near;
 	char		 q[80];
 
-	if ((close = memchr(s, ']', e - s)) == NULL)
-		return 0;	/* inih reports it */
+	if ((close = memchr(s, ']', e - s)) == NULL) {
+		set_error(ps, -EINVAL, "syntax error");
+		return -EINVAL;
+	}
 	if (close + 1 != e) {
 		set_error(ps, -EINVAL, "syntax error");
 		return -EINVAL;
 	}
+	ps->bad_section = 0;
 	if (!section_known(s + 1, close - s - 1)) {
-		set_error(ps, -EINVAL, "[%s]: unknown section",
-		    shown(s + 1, close - s - 1, q, sizeof(q)));
-		return -EINVAL;
+		near = near_miss(NULL, s + 1, close - s - 1);
+		shown(s + 1, close - s - 1, q, sizeof(q));
+		if (near != NULL)
+			set_error(ps, -EINVAL, "[%s]: unknown section; did you "
+			    "mean [%s]?", q, near);
+		else
+			set_error(ps, -EINVAL, "[%s]: unknown section", q);
+		ps->bad_section = 1;	/* its keys are not reported */
 	}
 	return 0;
 }
@@ -684,7 +761,7 @@ config_reader(char *buf, int num, void *arg)
 	const char	*s, *e, *nl, *p;
 	size_t		 max;
 
-	if (ps->error != 0 || ps->p >= ps->end)
+	if (ps->p >= ps->end)
 		return NULL;
 	s = ps->p;
 	nl = memchr(s, '\n', ps->end - s);
@@ -692,9 +769,10 @@ config_reader(char *buf, int num, void *arg)
 	ps->p = nl != NULL ? nl + 1 : ps->end;
 	ps->line++;
 
+	/* A bad line is reported and read as a blank one: reading goes on. */
 	if (memchr(s, '\0', e - s) != NULL) {
 		set_error(ps, -EINVAL, "NUL byte in line");
-		return NULL;
+		goto blank;
 	}
 	if (e > s && e[-1] == '\r')
 		e--;
@@ -703,7 +781,7 @@ config_reader(char *buf, int num, void *arg)
 	if ((size_t)(e - s) > max) {
 		set_error(ps, -EINVAL, "line too long (at most %zu bytes)",
 		    max);
-		return NULL;
+		goto blank;
 	}
 	if (ps->line == 1 && e - s >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
@@ -721,11 +799,21 @@ config_reader(char *buf, int num, void *arg)
 	while (e > s && isspace((unsigned char)e[-1]))
 		e--;
 	if (s < e && *s == '[' && check_header(ps, s, e) < 0)
-		return NULL;
+		goto blank;
+	/* What inih would call a syntax error, said here so reading goes on. */
+	if (s < e && *s != '[' && memchr(s, '=', e - s) == NULL &&
+	    memchr(s, ':', e - s) == NULL) {
+		set_error(ps, -EINVAL, "syntax error");
+		goto blank;
+	}
 
 	memcpy(buf, s, e - s);
 	buf[e - s] = '\n';
 	buf[e - s + 1] = '\0';
+	return buf;
+blank:
+	buf[0] = '\n';
+	buf[1] = '\0';
 	return buf;
 }
 
@@ -750,15 +838,19 @@ config_parse(const char *name, const char *text, size_t len,
 	ps.errlen = errlen;
 
 	r = ini_parse_stream(config_reader, &ps, config_handler, &ps);
-	if (r > 0 && (ps.error == 0 || r < ps.error_line)) {
-		/* A line inih could not read came before any error of ours. */
-		ps.error = 0;
+	if (r > 0 && ps.error == 0) {
+		/* A line inih could not read, which the reader let through. */
 		ps.line = r;
 		set_error(&ps, -EINVAL, "syntax error");
 	} else if (r < 0 && ps.error == 0) {
 		errbuf_set(errbuf, errlen, "%s: out of memory", name);
 		ps.error = -ENOMEM;
 	}
+	if (ps.nerrors > CONFIG_MAX_ERRORS && errbuf != NULL &&
+	    strlen(errbuf) + 40 < errlen)
+		snprintf(errbuf + strlen(errbuf), errlen - strlen(errbuf),
+		    "\n%s: %d more errors", name,
+		    ps.nerrors - CONFIG_MAX_ERRORS);
 	if (ps.error != 0) {
 		config_free(cfg);
 		return ps.error;

@@ -14,6 +14,9 @@
 #define THREADSD_SYSCONFDIR	"/etc"
 #endif
 /* /etc/threadsd/threadsd.conf when built with --prefix=/usr. */
+/* Room for every error config_load() reports, one line each. */
+#define CONFIG_ERRBUF_LEN	4096
+
 #define CONFIG_DEFAULT_PATH	THREADSD_SYSCONFDIR "/threadsd/threadsd.conf"
 
 struct config {
@@ -73,9 +76,10 @@ void		 config_free(struct config *);
 
 /*
  * Reads path into a new config (defaults for what the file leaves out).
- * On failure returns -errno and writes one line naming file, line and key
- * into errbuf ("threadsd.conf:12: [poll] interval: '15x' is not a
- * duration").  A missing file is -ENOENT.
+ * On failure returns -errno and writes into errbuf one line for each
+ * error (up to 32), naming file, line and key ("threadsd.conf:12: [poll]
+ * interval: '15x' is not a duration"; an unknown key or section near a
+ * known one adds "did you mean 'interval'?").  A missing file is -ENOENT.
  */
 int		 config_load(const char *path, struct config **ret_cfg,
 		    char *errbuf, size_t errlen);

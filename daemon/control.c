@@ -214,7 +214,7 @@ req_ok(struct req *req, struct json_object *result)
 void
 req_fail(struct req *req, enum proto_err code, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[4096];		/* a reload's list of config errors */
 	va_list ap;
 
 	va_start(ap, fmt);

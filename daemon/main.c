@@ -52,9 +52,13 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: threadsd [-f] [-c FILE]\n"
+	    "       threadsd --check-config [-c FILE]\n"
 	    "       threadsd --version\n"
 	    "\n"
 	    "  -c, --config FILE  read FILE (default " CONFIG_DEFAULT_PATH ")\n"
+	    "  -t, --check-config report every error in the config file, "
+	    "then exit\n"
+	    "                     (0: none; reload makes the same check)\n"
 	    "  -f, --foreground   log plain lines to stderr, not the journal\n"
 	    "  -h, --help         show this help\n"
 	    "      --version      print the version\n");
@@ -323,19 +327,23 @@ main(int argc, char *argv[])
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "check-config", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct daemon d = { .config_path = CONFIG_DEFAULT_PATH };
 	struct event *sigs[3], *wd = NULL, *st_ev;
-	char err[512];
+	char err[CONFIG_ERRBUF_LEN];
 	uint64_t wd_usec;
-	int ch, foreground = 0, lfd, r;
+	int ch, foreground = 0, check = 0, lfd, r;
 	size_t i;
 
-	while ((ch = getopt_long(argc, argv, "c:fh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fht", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			d.config_path = optarg;
+			break;
+		case 't':
+			check = 1;
 			break;
 		case 'f':
 			foreground = 1;
@@ -354,6 +362,16 @@ main(int argc, char *argv[])
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
+	}
+	/* Like sshd -t: every error in the file, the same check as reload. */
+	if (check) {
+		if (config_load(d.config_path, &d.cfg, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		config_free(d.cfg);
+		printf("%s: OK\n", d.config_path);
+		return 0;
 	}
 	log_init(foreground);
 	signal(SIGPIPE, SIG_IGN);

@@ -9,6 +9,7 @@
 
 #include "attention.h"
 #include "common/timefmt.h"
+#include "config.h"
 #include "daemon.h"
 #include "log.h"
 #include "req.h"
@@ -88,7 +89,7 @@ req_status(struct req *req)
 void
 req_reload(struct req *req)
 {
-	char err[512];
+	char err[CONFIG_ERRBUF_LEN];
 
 	if (req_args(req, NULL, NULL) < 0)
 		return;

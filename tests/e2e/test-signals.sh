@@ -24,10 +24,13 @@ wait_until 5 grep -q "configuration reloaded" "$T/daemon.log" ||
     fail "SIGHUP: no reload"
 
 cp "$CONF" "$T/good.conf"
-write_config "[poll]" "interval = never"
+write_config "[poll]" "interval = never" "histroy_retention = 1d"
 rc=0; tctl reload 2>"$T/err" || rc=$?
 [ "$rc" -eq 1 ] || fail "reload of a bad config: exit $rc"
 grep -q "interval" "$T/err" || fail "reload error: $(cat "$T/err")"
+# reload makes --check-config's check: every error, near misses named.
+grep -q "histroy_retention: unknown key; did you mean 'history_retention'?" \
+    "$T/err" || fail "reload: not every error: $(cat "$T/err")"
 tctl status >/dev/null || fail "daemon died on a bad reload"
 cp "$T/good.conf" "$CONF"
 tctl reload | grep -q "configuration reloaded" || fail "reload"

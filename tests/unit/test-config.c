@@ -312,20 +312,27 @@ test_syntax_errors(void)
 	load_fail("[api]\ntimeout\n", -EINVAL, NAME ":2: syntax error");
 	load_fail("[api]\n= 5s\n", -EINVAL, NAME ":2: syntax error");
 	load_fail("[api] timeout = 5s\n", -EINVAL, NAME ":1: syntax error");
-	/* The first error wins, even when a later key is bad too. */
+	/* Every error is reported, one line each, in the file's order. */
 	load_fail("[api]\nbogus line\ncolour = red\n", -EINVAL,
-	    NAME ":2: syntax error");
+	    NAME ":2: syntax error\n" NAME ":3: [api] colour: unknown key");
 	load_fail("[api]\ncolour = red\nbogus line\n", -EINVAL,
-	    NAME ":2: [api] colour: unknown key");
+	    NAME ":2: [api] colour: unknown key\n" NAME ":3: syntax error");
+	/* Keys under an unknown section are not reported again. */
+	load_fail("[pol]\ninterval = 5m\nhistory = 1d\n[poll]\nintervl = 1m\n",
+	    -EINVAL, NAME ":1: [pol]: unknown section; did you mean [poll]?\n"
+	    NAME ":5: [poll] intervl: unknown key; did you mean 'interval'?");
 
 	load_fail("# comment\n\n[api]\ncolour = red\n", -EINVAL,
 	    NAME ":4: [api] colour: unknown key");
 	load_fail("[api]\nTimeout = 5s\n", -EINVAL,
-	    NAME ":2: [api] Timeout: unknown key");
+	    NAME ":2: [api] Timeout: unknown key; did you mean 'timeout'?");
+	load_fail("[api]\nfrobnicate = 5s\n", -EINVAL,
+	    NAME ":2: [api] frobnicate: unknown key");
 	/* An unknown section is refused at its header, even when empty. */
 	load_fail("[api]\ntimeout = 5s\n\n[colour]\n", -EINVAL,
 	    NAME ":4: [colour]: unknown section");
-	load_fail("[ api ]\n", -EINVAL, NAME ":1: [ api ]: unknown section");
+	load_fail("[ api ]\n", -EINVAL, NAME ":1: [ api ]: unknown section; "
+	    "did you mean [api]?");
 	load_fail("[]\n", -EINVAL, NAME ":1: []: unknown section");
 	load_fail("timeout = 5s\n", -EINVAL,
 	    NAME ":1: timeout: key outside any section");
