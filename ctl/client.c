@@ -3,6 +3,7 @@
  * daemon are explained here, once, with the socket tried and what to do.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,37 @@
 #define CLIENT_MAX_REPLY	(64 * 1024 * 1024)
 #define CLIENT_TIMEOUT		300	/* seconds without a byte from the daemon */
 
+int client_json_errors;
+
+void
+client_error(const char *code, const char *hint, const char *fmt, ...)
+{
+	struct json_object *o, *e;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!client_json_errors) {
+		fprintf(stderr, "threadsctl: %s\n", msg);
+		if (hint != NULL)
+			fprintf(stderr, "%s\n", hint);
+		return;
+	}
+	o = json_object_new_object();
+	e = json_object_new_object();
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	if (hint != NULL)
+		json_object_object_add(e, "hint",
+		    json_object_new_string(hint));
+	json_object_object_add(o, "error", e);
+	fprintf(stderr, "%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 static int
 client_connect(const char *path)
 {
@@ -24,25 +56,23 @@ client_connect(const char *path)
 	int fd, saved;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "threadsctl: socket path too long: %s\n", path);
+		client_error("no_daemon", NULL, "socket path too long: %s",
+		    path);
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-		fprintf(stderr, "threadsctl: socket: %s\n", strerror(errno));
+		client_error("no_daemon", NULL, "socket: %s",
+		    strerror(errno));
 		return -1;
 	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		saved = errno;
-		fprintf(stderr, "threadsctl: cannot connect to %s: %s\n", path,
-		    strerror(saved));
-		if (saved == EACCES)
-			fprintf(stderr, "Only root and members of the group "
-			    "'threadsd' may use threadsd.\n");
-		else
-			fprintf(stderr, "Is threadsd running? Try 'systemctl "
-			    "status threadsd', or point -s or "
-			    "THREADSCTL_SOCKET at its socket.\n");
+		client_error("no_daemon", saved == EACCES ? "Only root and "
+		    "members of the group 'threadsd' may use threadsd." :
+		    "Is threadsd running? Try 'systemctl status threadsd', "
+		    "or point -s or THREADSCTL_SOCKET at its socket.",
+		    "cannot connect to %s: %s", path, strerror(saved));
 		close(fd);
 		return -1;
 	}
@@ -122,7 +152,7 @@ client_call(const char *path, const char *cmd, struct json_object *args,
 
 	req = proto_request_new(1, cmd, args);
 	if (req == NULL) {
-		fprintf(stderr, "threadsctl: out of memory\n");
+		client_error("internal", NULL, "out of memory");
 		return EXIT_NODAEMON;
 	}
 	if ((fd = client_connect(path)) < 0) {
@@ -132,19 +162,19 @@ client_call(const char *path, const char *cmd, struct json_object *args,
 	s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
 	if ((r = write_all(fd, s, strlen(s))) < 0 ||
 	    (r = write_all(fd, "\n", 1)) < 0) {
-		fprintf(stderr, "threadsctl: cannot send to %s: %s\n", path,
+		client_error("no_daemon", NULL, "cannot send to %s: %s", path,
 		    strerror(-r));
 		goto fail;
 	}
 	if ((n = read_line(fd, &line)) < 0) {
-		fprintf(stderr, "threadsctl: no reply from threadsd on %s: "
-		    "%s\n", path, n == -EAGAIN ? "timed out" :
+		client_error("no_daemon", NULL, "no reply from threadsd on "
+		    "%s: %s", path, n == -EAGAIN ? "timed out" :
 		    strerror((int)-n));
 		goto fail;
 	}
 	if (proto_reply_parse(line, (size_t)n, ret) < 0) {
-		fprintf(stderr, "threadsctl: malformed reply from threadsd "
-		    "on %s\n", path);
+		client_error("no_daemon", NULL, "malformed reply from "
+		    "threadsd on %s", path);
 		goto fail;
 	}
 	free(line);

@@ -19,6 +19,16 @@
 #define EXIT_DEGRADED	4	/* status: something needs a person */
 
 /*
+ * An error on stderr: "threadsctl: MESSAGE" and the hint on a line of
+ * its own, or with client_json_errors (--json) one line of JSON,
+ * {"error": {"code", "message", "hint"}}.  code is the daemon's error
+ * code, or "usage", "no_daemon", "internal".
+ */
+extern int	client_json_errors;
+void	client_error(const char *code, const char *hint, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+
+/*
  * Sends cmd with args (taken) over socket path and waits for the reply.
  * Returns 0 with ret filled, or EXIT_NODAEMON after printing why on
  * stderr.

@@ -102,8 +102,7 @@ add_interactive(struct ctl *ctl)
 	interactive_url = NULL;
 	if ((line = read_line(stdin, 65536)) == NULL || line[0] == '\0') {
 		free(line);
-		fprintf(stderr, "threadsctl: no URL given\n");
-		return EXIT_USAGE;
+		return ctl_usage_error(ctl, "no URL given");
 	}
 	args = json_object_new_object();
 	json_object_object_add(args, "redirect_url",
@@ -164,9 +163,9 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 		    token[0] == '\0') {
 			free(token);
 			json_object_put(args);
-			fprintf(stderr, "threadsctl: nothing on standard "
-			    "input\n");
-			return EXIT_USAGE;
+			return ctl_usage_error(ctl, "%s -: nothing on "
+			    "standard input", redirect != NULL ?
+			    "--redirect-url" : "--code");
 		}
 		json_object_object_add(args, redirect ? "redirect_url" :
 		    "code", json_object_new_string(token));
@@ -186,9 +185,9 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 		    token[0] == '\0') {
 			free(token);
 			json_object_put(args);
-			fprintf(stderr, "threadsctl: no token on standard input "
-			    "(one line, at most %d bytes)\n", TOKEN_MAX);
-			return EXIT_USAGE;
+			return ctl_usage_error(ctl, "--token-stdin: no token on "
+			    "standard input (one line, at most %d bytes)",
+			    TOKEN_MAX);
 		}
 		json_object_object_add(args, "token",
 		    json_object_new_string(token));
@@ -263,9 +262,8 @@ cmd_remove_account(struct ctl *ctl, int argc, char **argv)
 	account = argv[optind];
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
-			fprintf(stderr, "threadsctl: not on a terminal: pass "
-			    "--yes to remove '%s'\n", account);
-			return EXIT_USAGE;
+			return ctl_usage_error(ctl, "not on a terminal: pass "
+			    "--yes to remove '%s'", account);
 		}
 		fprintf(stderr, "Remove account '%s' and erase its token, "
 		    "metric history and queued posts? [y/N] ", account);

@@ -29,7 +29,8 @@ read_text_file(const char *path)
 
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (f == NULL) {
-		fprintf(stderr, "threadsctl: %s: %s\n", path, strerror(errno));
+		client_error("usage", NULL, "--text-file %s: %s", path,
+		    strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(TEXT_FILE_MAX + 1)) == NULL) {
@@ -41,7 +42,7 @@ read_text_file(const char *path)
 	if (f != stdin)
 		fclose(f);
 	if (len > TEXT_FILE_MAX || memchr(buf, '\0', len) != NULL) {
-		fprintf(stderr, "threadsctl: %s: %s\n", path,
+		client_error("usage", NULL, "--text-file %s: %s", path,
 		    len > TEXT_FILE_MAX ? "too large for a post" :
 		    "contains a NUL byte");
 		free(buf);

@@ -193,17 +193,16 @@ verb_usage(FILE *f, const struct verb *v)
 int
 ctl_usage_error(struct ctl *ctl, const char *fmt, ...)
 {
+	char msg[512], hint[96];
 	va_list ap;
 
-	fprintf(stderr, "threadsctl: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (ctl->verb != NULL)
-		fprintf(stderr, "\nTry 'threadsctl %s --help'\n",
-		    ctl->verb->name);
-	else
-		fprintf(stderr, "\nTry 'threadsctl --help'\n");
+	snprintf(hint, sizeof(hint), "Try 'threadsctl %s%s--help'",
+	    ctl->verb != NULL ? ctl->verb->name : "",
+	    ctl->verb != NULL ? " " : "");
+	client_error("usage", hint, "%s", msg);
 	return EXIT_USAGE;
 }
 
@@ -259,6 +258,7 @@ ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *shortopts,
 		case OPT_JSON:
 			ctl->json = 1;
 			ctl->out = &output_json;
+			client_json_errors = 1;
 			continue;
 		case OPT_HELP:
 			if (ctl->verb != NULL)
@@ -297,7 +297,8 @@ ctl_call(struct ctl *ctl, const char *cmd, struct json_object *args,
 	if ((r = client_call(ctl->socket, cmd, args, &rep)) != 0)
 		return r;
 	if (!rep.ok) {
-		fprintf(stderr, "threadsctl: %s\n", rep.error_message);
+		client_error(proto_err_name(rep.error_code), NULL, "%s",
+		    rep.error_message);
 		r = rep.error_code == ERR_BAD_REQUEST ||
 		    rep.error_code == ERR_UNKNOWN_COMMAND ? EXIT_USAGE :
 		    EXIT_REFUSED;

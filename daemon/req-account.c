@@ -272,6 +272,30 @@ req_account_remove(struct req *req)
 	req_ok(req, res);
 }
 
+/*
+ * The records' times ("at" and every "..._at", Unix seconds in the
+ * store) as ISO 8601 UTC strings, as every other reply gives them; 0
+ * (never) is null.  The store keeps its format: this is a parsed copy.
+ */
+static void
+export_times(struct json_object *o)
+{
+	char buf[TIMEFMT_LEN];
+	size_t len;
+	int64_t t;
+
+	json_object_object_foreach(o, key, val) {
+		len = strlen(key);
+		if (!json_object_is_type(val, json_type_int) ||
+		    (strcmp(key, "at") != 0 && (len < 3 ||
+		    strcmp(key + len - 3, "_at") != 0)))
+			continue;
+		t = json_object_get_int64(val);
+		json_object_object_add(o, key, t > 0 ? json_object_new_string(
+		    timefmt_format(t, buf, sizeof(buf))) : NULL);
+	}
+}
+
 /* Every value under user_id's prefix in dbi, as parsed JSON records. */
 static int
 export_prefix(MDB_txn *txn, MDB_dbi dbi, const char *user_id,
@@ -298,6 +322,7 @@ export_prefix(MDB_txn *txn, MDB_dbi dbi, const char *user_id,
 				continue;
 		} else if (store_json_from_val(&v, &o) < 0)
 			continue;
+		export_times(o);
 		json_object_array_add(arr, o);
 	}
 	mdb_cursor_close(cur);
@@ -337,8 +362,10 @@ req_account_export(struct req *req)
 		    mdb_get(txn, st->secrets, &k, &v) == 0));
 		/* The record as stored: every field, bookkeeping too. */
 		if ((r = store_get_json(txn, st->accounts, a.user_id,
-		    strlen(a.user_id), &rec)) == 0)
+		    strlen(a.user_id), &rec)) == 0) {
+			export_times(rec);
 			json_object_object_add(res, "record", rec);
+		}
 		if (r == 0)
 			r = export_prefix(txn, st->metrics, a.user_id,
 			    metrics, 0, st);

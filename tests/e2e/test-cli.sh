@@ -116,6 +116,39 @@ tctl queue --limit 2 | grep -q '^(0 earlier and 3 later posts not shown' ||
     fail "--limit 2: no note of the rest"
 tctl cancel "$p3" >/dev/null || fail "cancel $p3"
 
+# --json: one time format in every reply (ISO 8601 UTC strings, null for
+# never), the export included; and errors are one line of JSON on stderr.
+tctl poll alice >/dev/null || fail "poll"
+times_iso() {
+	jq -e '[paths(scalars) as $p | select(($p[-1] | type) == "string" and
+	    ($p[-1] == "at" or $p[-1] == "next_due" or $p[-1] == "since" or
+	    ($p[-1] | endswith("_at")))) | getpath($p)] |
+	    length > 0 and all(. == null or (type == "string" and
+	    test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")))'
+}
+for c in status accounts "show alice" queue "show-post $p1" "stats alice" \
+    "export alice"; do
+	# shellcheck disable=SC2086
+	tctl --json $c > "$T/reply.json" || [ "$c" = status ] ||
+	    fail "--json $c"
+	times_iso < "$T/reply.json" >/dev/null ||
+	    fail "--json $c: a time that is not ISO 8601: $(cat "$T/reply.json")"
+done
+rc=0; tctl --json cancel abc 2> "$T/err" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+    jq -e '.error.code == "usage" and (.error.message |
+    startswith("ID: '"'abc'"' is not a post id")) and
+    .error.hint == "Try '"'threadsctl cancel --help'"'"' "$T/err" >/dev/null ||
+    fail "--json usage error: exit $rc, $(cat "$T/err")"
+rc=0; tctl show mallory --json 2> "$T/err" || rc=$?
+[ "$rc" -eq 1 ] && jq -e '.error.code == "not_found" and
+    (.error.message | contains("mallory"))' "$T/err" >/dev/null ||
+    fail "--json refusal: exit $rc, $(cat "$T/err")"
+rc=0; "$THREADSCTL" -s "$T/none.sock" status --json 2> "$T/err" || rc=$?
+[ "$rc" -eq 3 ] && jq -e '.error.code == "no_daemon" and
+    (.error.hint | contains("systemctl status threadsd"))' "$T/err" \
+    >/dev/null || fail "--json, no daemon: exit $rc, $(cat "$T/err")"
+
 # The daemon refuses the same on its own (other clients than threadsctl).
 schedule() {
 	printf '{"v":1,"id":1,"cmd":"post.schedule","args":{"account":"alice","text":"x",%s}}\n' \

@@ -12,9 +12,16 @@ tctl export alice > "$T/alice.export" || fail "export alice"
 stop_daemon
 pv_dump > "$T/dump.jsonl" || fail "storedump"
 
+# An export gives every time as ISO 8601 UTC (null for 0, never), as
+# every reply does; the store keeps Unix seconds.  iso maps the stored
+# values to what the export must say, field for field.
+iso='def iso: with_entries(if (.key == "at" or (.key | endswith("_at"))) and
+    (.value | type) == "number" then .value |= (if . > 0 then todate else
+    null end) else . end); iso'
+
 # The record, as stored, field for field.
 jq -c --arg id "$alice_id" 'select(.db == "accounts" and .key == $id) |
-    .value' "$T/dump.jsonl" > "$T/stored.record"
+    .value' "$T/dump.jsonl" | jq -c "$iso" > "$T/stored.record"
 [ -s "$T/stored.record" ] || fail "no record of alice in the store"
 jq -c .record "$T/alice.export" > "$T/exported.record"
 [ "$(jq -S . "$T/stored.record")" = "$(jq -S . "$T/exported.record")" ] ||
@@ -33,16 +40,16 @@ jq -s -e --arg id "$alice_id" 'any(.[]; .db == "secrets" and
 
 # Every snapshot and every post, as stored.
 jq -c --arg p "$alice_id\\x00" 'select(.db == "metrics" and
-    (.key | startswith($p))) | .value' "$T/dump.jsonl" | jq -S -c . |
-    sort > "$T/stored.metrics"
+    (.key | startswith($p))) | .value' "$T/dump.jsonl" | jq -c "$iso" |
+    jq -S -c . | sort > "$T/stored.metrics"
 jq -c '.metrics[]' "$T/alice.export" | jq -S -c . | sort \
     > "$T/exported.metrics"
 [ -s "$T/stored.metrics" ] || fail "no snapshot of alice"
 cmp -s "$T/stored.metrics" "$T/exported.metrics" ||
     fail "snapshots differ: $(diff "$T/stored.metrics" "$T/exported.metrics")"
 jq -c --arg id "$alice_id" 'select(.db == "posts" and
-    .value.user_id == $id) | .value' "$T/dump.jsonl" | jq -S -c . |
-    sort > "$T/stored.posts"
+    .value.user_id == $id) | .value' "$T/dump.jsonl" | jq -c "$iso" |
+    jq -S -c . | sort > "$T/stored.posts"
 jq -c '.posts[]' "$T/alice.export" | jq -S -c . | sort > "$T/exported.posts"
 [ "$(wc -l < "$T/stored.posts")" -eq 5 ] ||
     fail "alice has $(wc -l < "$T/stored.posts") posts stored, not 5"
