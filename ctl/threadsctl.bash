@@ -3,7 +3,8 @@
 # Commands and their options come from threadsctl's own --help, so a new
 # command completes without touching this file.  Operands named ACCOUNT
 # complete to the accounts the daemon knows (threadsctl --json accounts),
-# ID to the ids of queued posts (threadsctl --json queue); both ask the
+# ID to the ids of queued posts (threadsctl --json queue; for cancel only
+# those it can cancel), ZONE to the zone names in $TZDIR; both ask the
 # same socket the command line names with -s, and stay silent when the
 # daemon cannot be reached.
 
@@ -15,6 +16,25 @@ _threadsctl_json_values()
 	shift
 	"${_threadsctl_cmd[@]}" --json "$@" 2>/dev/null |
 	    sed -n 's/^ *"'"$field"'": *"\([^"]*\)",\{0,1\} *$/\1/p'
+}
+
+# _threadsctl_cancellable: the ids of the posts cancel takes (queued,
+# not yet being published), from "threadsctl --json queue".
+_threadsctl_cancellable()
+{
+	"${_threadsctl_cmd[@]}" --json queue --limit 0 2>/dev/null | awk '
+	    /^ *"id": *"/ { id = $0; sub(/^ *"id": *"/, "", id);
+		sub(/".*/, "", id) }
+	    /^ *"state": *"(scheduled|staging|staged|ready)"/ { print id }'
+}
+
+# _threadsctl_zones: IANA zone names, from the zoneinfo files.
+_threadsctl_zones()
+{
+	local dir=${TZDIR:-/usr/share/zoneinfo}
+	[[ -d $dir ]] || return
+	(cd "$dir" && find . -type f -name '[A-Z]*' ! -name '*.tab' \
+	    ! -path './posix/*' ! -path './right/*' 2>/dev/null | sed 's|^\./||')
 }
 
 _threadsctl()
@@ -78,6 +98,9 @@ _threadsctl()
 			COMPREPLY=($(compgen -W "$(_threadsctl_json_values id \
 			    queue)" -- "$cur"))
 			;;
+		ZONE)
+			COMPREPLY=($(compgen -W "$(_threadsctl_zones)" -- "$cur"))
+			;;
 		S | STATE)
 			COMPREPLY=($(compgen -W 'scheduled staging staged ready
 			    publishing published failed cancelled' -- "$cur"))
@@ -116,8 +139,13 @@ _threadsctl()
 		    accounts)" -- "$cur"))
 		;;
 	ID)
-		COMPREPLY=($(compgen -W "$(_threadsctl_json_values id queue)" \
-		    -- "$cur"))
+		if [[ $verb == cancel ]]; then
+			COMPREPLY=($(compgen -W "$(_threadsctl_cancellable)" \
+			    -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_threadsctl_json_values id \
+			    queue)" -- "$cur"))
+		fi
 		;;
 	esac
 } &&

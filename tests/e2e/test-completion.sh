@@ -75,6 +75,15 @@ if "$THREADSCTL" queue --help >/dev/null 2>&1 &&
 	expect "alice" "${S[@]}" post al
 	expect "$id" "${S[@]}" post alice --at +2h --reply-to ""
 	expect "scheduled staged staging" "${S[@]}" queue --state s
+	# cancel offers only what it can cancel.
+	gone=$(tctl --json post alice --at +3h --text "gone" | jq -r .id)
+	tctl cancel "$gone" >/dev/null || fail "cancel $gone"
+	expect "$id" "${S[@]}" cancel ""
+	offers "${S[@]}" show-post "" | grep -qx "$gone" ||
+	    fail "show-post does not offer the cancelled post $gone"
+	# --tz offers zone names.
+	expect "Europe/Paris" "${S[@]}" post alice --at "2031-01-01 09:00" \
+	    --tz Europe/Par
 	expect "alice bob" "${S[@]}" queue --state failed ""
 fi
 echo "ok"
