@@ -64,6 +64,14 @@ account_attention(const struct account *a, void *arg)
 		    "'threadsctl add-account'", a->username);
 		return 0;
 	}
+	if (a->state == ACCOUNT_REVOKED) {
+		add_item(w->arr, "account_state", a->username, "account '%s' "
+		    "was disconnected by its owner (the app was removed in "
+		    "Threads): connect it again with 'threadsctl add-account', "
+		    "or 'threadsctl remove-account %s'", a->username,
+		    a->username);
+		return 0;
+	}
 	if (a->state != ACCOUNT_ACTIVE) {
 		add_item(w->arr, "account_state", a->username, "account '%s' "
 		    "is %s", a->username, account_state_name(a->state));
