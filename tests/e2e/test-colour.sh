@@ -10,6 +10,12 @@ setup
 fake_admin POST "/__admin/users?username=alice" >/dev/null
 fake_admin POST "/__admin/token?username=alice" | jq -r .access_token |
     tctl add-account --token-stdin >/dev/null || fail "add-account"
+# The first poll changes the row (followers, last poll): wait for it, so
+# that the terminal and the pipe see the same account.
+polled() {
+	[ "$(tctl --json accounts | jq -r '.accounts[0].last_poll_at')" != null ]
+}
+wait_until 30 polled || fail "alice was never polled"
 
 # on_tty ENV... -- ARGS...: threadsctl ARGS on a pseudo-terminal, with
 # the environment ENV.
