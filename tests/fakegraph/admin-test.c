@@ -209,6 +209,10 @@ admin_post_list(struct fgreq *r)
 			json_add_str(o, "container_id", m->container_id);
 		json_add_str(o, "reply_to_id", m->reply_to_id);
 		json_add_str(o, "quote_post_id", m->quote_post_id);
+		json_add_str(o, "reposted_post_id", m->reposted_id);
+		if (m->attach != NULL)
+			json_object_object_add(o, "attach",
+			    json_tokener_parse(m->attach));
 		json_add_str(o, "media_url", m->media_url);
 		json_add_int(o, "children", (int64_t)m->nchildren);
 		json_object_object_add(o, "seeded",

@@ -44,4 +44,7 @@ void	threads_publish(struct fgreq *);
 void	threads_limit(struct fgreq *);
 void	threads_delete(struct fgreq *);
 
+/* repost.c */
+void	threads_repost(struct fgreq *);
+
 #endif

@@ -41,6 +41,7 @@ container_free(void *p)
 	free(c->reply_control);
 	free(c->reply_to_id);
 	free(c->quote_post_id);
+	free(c->attach);
 	free(c->children);
 	free(c->error_message);
 	free(c);
@@ -60,6 +61,8 @@ mediaobj_free(void *p)
 	free(m->topic_tag);
 	free(m->reply_to_id);
 	free(m->quote_post_id);
+	free(m->attach);
+	free(m->reposted_id);
 	free(m->children);
 	free(m);
 }
@@ -144,6 +147,7 @@ container_new(struct fguser *owner, const struct post_spec *ps,
 	    dup_opt(&c->reply_control, ps->reply_control) < 0 ||
 	    dup_opt(&c->reply_to_id, ps->reply_to_id) < 0 ||
 	    dup_opt(&c->quote_post_id, ps->quote_post_id) < 0 ||
+	    dup_opt(&c->attach, ps->attach) < 0 ||
 	    container_error(c) < 0)
 		goto fail;
 	if (nchildren > 0) {
@@ -224,7 +228,8 @@ const char *
 mtype_read_name(enum mtype t)
 {
 	static const char *const names[] = {
-		"TEXT_POST", "IMAGE", "VIDEO", "CAROUSEL_ALBUM"
+		"TEXT_POST", "IMAGE", "VIDEO", "CAROUSEL_ALBUM",
+		"REPOST_FACADE"
 	};
 
 	return names[t];
@@ -297,7 +302,8 @@ media_publish(struct fgcontainer *c, int64_t now, struct fgmedia **ret)
 	    dup_opt(&m->link_url, c->link_attachment) < 0 ||
 	    dup_opt(&m->topic_tag, c->topic_tag) < 0 ||
 	    dup_opt(&m->reply_to_id, c->reply_to_id) < 0 ||
-	    dup_opt(&m->quote_post_id, c->quote_post_id) < 0)
+	    dup_opt(&m->quote_post_id, c->quote_post_id) < 0 ||
+	    dup_opt(&m->attach, c->attach) < 0)
 		return -ENOMEM;
 	memcpy(m->container_id, c->idstr, sizeof(c->idstr));
 	m->at_ms = fgclock_now_ms();
@@ -322,6 +328,24 @@ media_publish(struct fgcontainer *c, int64_t now, struct fgmedia **ret)
 	memcpy(c->media_id, m->idstr, sizeof(m->idstr));
 	tlog_add(c->reply_to_id != NULL ? &c->owner->pub_replies :
 	    &c->owner->pub_posts, now);
+	*ret = m;
+	return 0;
+}
+
+int
+media_repost(struct fguser *u, struct fgmedia *of, int64_t now,
+    struct fgmedia **ret)
+{
+	struct fgmedia	*m;
+
+	if ((m = media_new(u, MT_REPOST, now)) == NULL)
+		return -ENOMEM;
+	if (dup_opt(&m->reposted_id, of->idstr) < 0)
+		return -ENOMEM;
+	m->at_ms = fgclock_now_ms();
+	if (posts_push(u, m) < 0)
+		return -ENOMEM;
+	of->reposts++;
 	*ret = m;
 	return 0;
 }

@@ -26,7 +26,8 @@ enum mtype {
 	MT_TEXT,
 	MT_IMAGE,
 	MT_VIDEO,
-	MT_CAROUSEL
+	MT_CAROUSEL,
+	MT_REPOST	/* read back as REPOST_FACADE; never created */
 };
 
 #define CONTAINER_TTL	86400
@@ -45,6 +46,7 @@ struct post_spec {
 	const char		*reply_to_id;
 	const char		*quote_post_id;
 	int			 is_carousel_item;
+	char			*attach;	/* attach.c's JSON; owned */
 };
 
 struct fgcontainer {
@@ -55,6 +57,7 @@ struct fgcontainer {
 	char			*link_attachment;
 	char			*topic_tag, *reply_control, *reply_to_id;
 	char			*quote_post_id;
+	char			*attach;	/* the newer options, JSON */
 	int			 is_carousel_item;
 	int			 in_carousel; /* a parent claimed it */
 	struct fgcontainer	**children;
@@ -70,6 +73,8 @@ struct fgmedia {
 	enum mtype		 type;
 	char			*text, *media_url, *alt_text, *link_url;
 	char			*topic_tag, *reply_to_id, *quote_post_id;
+	char			*attach;	/* the newer options, JSON */
+	char			*reposted_id;	/* MT_REPOST: of this media */
 	char			 shortcode[16];
 	char			 container_id[24];
 	int64_t			 timestamp;
@@ -98,6 +103,9 @@ int			 media_publish(struct fgcontainer *, int64_t,
 			    struct fgmedia **);
 int			 media_seed(struct fguser *, const char *, int64_t,
 			    struct fgmedia **);
+/* A repost of of by u, published now; the caller checked it may. */
+int			 media_repost(struct fguser *u, struct fgmedia *of,
+			    int64_t now, struct fgmedia **);
 struct fgmedia		*media_get(const char *);
 const char		*mtype_read_name(enum mtype);
 

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "fgreq.h"
+#include "attach.h"
 #include "handlers.h"
 #include "media.h"
 #include "reply.h"
@@ -272,18 +273,22 @@ threads_create(struct fgreq *r)
 	ps.is_carousel_item = is_true(req_param(r, "is_carousel_item"));
 	if (ps.type != MT_IMAGE && ps.type != MT_VIDEO)
 		ps.media_url = NULL;
-	if (check_post_spec(r, &ps) < 0)
+	if (check_post_spec(r, &ps) < 0 ||
+	    attach_check(r, &ps, &ps.attach) < 0)
 		return;
-	if (ps.type == MT_CAROUSEL && carousel_children(r, u,
-	    req_param(r, "children"), kids, &nkids) < 0)
+	if ((ps.type == MT_CAROUSEL && carousel_children(r, u,
+	    req_param(r, "children"), kids, &nkids) < 0) ||
+	    (ps.type == MT_TEXT && is_true(req_param(r, "auto_publish_text")) &&
+	    quota_check(r, u, ps.reply_to_id != NULL) < 0)) {
+		free(ps.attach);
 		return;
-	if (ps.type == MT_TEXT && is_true(req_param(r, "auto_publish_text")) &&
-	    quota_check(r, u, ps.reply_to_id != NULL) < 0)
-		return;
+	}
 	if (container_new(u, &ps, kids, nkids, &c) < 0) {
+		free(ps.attach);
 		reply_json(r, 500, NULL);
 		return;
 	}
+	free(ps.attach);
 	if (ps.type == MT_TEXT && is_true(req_param(r, "auto_publish_text"))) {
 		/* Publish at once; the id returned is the media id. */
 		c->ready_at = c->created_at;

@@ -58,6 +58,8 @@ static const struct route routes[] = {
 	    S_BASIC, ROUTE_AUTH },
 	{ "/*/threads",			  M_POST,   threads_create,
 	    S_PUBLISH, ROUTE_AUTH },
+	{ "/*/repost",			  M_POST,   threads_repost,
+	    S_PUBLISH, ROUTE_AUTH },
 	{ "/*",				  M_GET,    node_get,
 	    S_BASIC, ROUTE_AUTH },
 	{ "/*",				  M_DELETE, threads_delete,

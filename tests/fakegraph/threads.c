@@ -119,6 +119,9 @@ media_to_json(const struct fgmedia *m, unsigned f)
 	if (HAS(f, F_QUOTED) && m->quote_post_id != NULL)
 		json_object_object_add(o, "quoted_post",
 		    id_object(m->quote_post_id));
+	if (HAS(f, F_REPOSTED) && m->reposted_id != NULL)
+		json_object_object_add(o, "reposted_post",
+		    id_object(m->reposted_id));
 	if (HAS(f, F_ALT))
 		json_add_str(o, "alt_text", m->alt_text);
 	if (HAS(f, F_LINK))
