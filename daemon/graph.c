@@ -1629,6 +1629,11 @@ graph_parse_threads(long status, const char *body, size_t len,
 		if ((s = graph_get_string(e, "media_type")) != NULL)
 			graph_copy_text(it->media_type,
 			    sizeof(it->media_type), s, strlen(s));
+		if ((v = graph_get(e, "reposted_post",
+		    json_type_object)) != NULL &&
+		    json_object_object_get_ex(v, "id", &v) &&
+		    graph_id(v, it->reposted) < 0)
+			it->reposted[0] = '\0';
 		t.n++;
 	}
 	if ((p = graph_get(root, "paging", json_type_object)) != NULL &&
@@ -1752,7 +1757,7 @@ graph_create_container(struct graph *g, const char *token,
     const struct graph_container_spec *spec, graph_id_cb cb, void *arg)
 {
 	struct graph_call	*c;
-	const char		*kv[2 * 12 + 1];
+	const char		*kv[2 * 18 + 1];
 	char			*form;
 	size_t			 n = 0;
 
@@ -1776,6 +1781,12 @@ graph_create_container(struct graph *g, const char *token,
 	KV("quote_post_id", spec->quote_post_id);
 	KV("link_attachment", spec->link_attachment);
 	KV("topic_tag", spec->topic_tag);
+	KV("is_ghost_post", spec->is_ghost_post ? "true" : NULL);
+	KV("poll_attachment", spec->poll_attachment);
+	KV("text_entities", spec->text_entities);
+	KV("is_spoiler_media", spec->is_spoiler_media ? "true" : NULL);
+	KV("text_attachment", spec->text_attachment);
+	KV("gif_attachment", spec->gif_attachment);
 	kv[n] = NULL;
 #undef KV
 	if ((c = graph_call_new(g, GRAPH_KIND_ID, arg)) == NULL)
@@ -1828,6 +1839,27 @@ graph_publish(struct graph *g, const char *token, const char *container_id,
 }
 
 struct graph_call *
+graph_repost(struct graph *g, const char *token, const char *media_id,
+    graph_id_cb cb, void *arg)
+{
+	struct graph_call	*c;
+	char			*path;
+
+	if (token == NULL || !graph_post_id_ok(media_id) || cb == NULL)
+		return NULL;
+	if ((c = graph_call_new(g, GRAPH_KIND_ID, arg)) == NULL)
+		return NULL;
+	c->cb.id = cb;
+	if ((path = graph_pathf("/v1.0/%s/repost", media_id)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c = graph_start(c, "POST", path, token, "");
+	free(path);
+	return c;
+}
+
+struct graph_call *
 graph_publishing_limit(struct graph *g, const char *token, graph_quota_cb cb,
     void *arg)
 {
@@ -1875,7 +1907,7 @@ graph_threads_since(struct graph *g, const char *token, int64_t since,
 		return NULL;
 	}
 	path = graph_pathf("/v1.0/me/threads?fields=id,text,timestamp,"
-	    "media_type&limit=100&since=%" PRId64 "%s%s", since,
+	    "media_type,reposted_post&limit=100&since=%" PRId64 "%s%s", since,
 	    esc != NULL ? "&after=" : "", esc != NULL ? esc : "");
 	free(esc);
 	return graph_post_get(c, path, token);

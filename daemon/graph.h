@@ -215,6 +215,13 @@ struct graph_container_spec {
 	const char		*quote_post_id;
 	const char		*link_attachment;
 	const char		*topic_tag;
+	/* The newer options (Create Posts), JSON where Meta wants JSON. */
+	int			 is_ghost_post;
+	const char		*poll_attachment;
+	const char		*text_entities;
+	int			 is_spoiler_media;
+	const char		*text_attachment;
+	const char		*gif_attachment;
 };
 
 enum graph_container_state {
@@ -252,6 +259,7 @@ struct graph_thread {
 	char		*text;		/* NULL: none */
 	int64_t		 timestamp;	/* 0: absent */
 	char		 media_type[24];	/* TEXT_POST, IMAGE, ... */
+	char		 reposted[GRAPH_ID_LEN];	/* REPOST_FACADE: of */
 };
 struct graph_threads {
 	struct graph_thread *items;
@@ -281,6 +289,9 @@ struct graph_call *graph_container_status(struct graph *, const char *token,
 /* POST /v1.0/me/threads_publish, creation_id in the body: the media id. */
 struct graph_call *graph_publish(struct graph *, const char *token,
 		    const char *container_id, graph_id_cb, void *arg);
+/* POST /v1.0/{media-id}/repost: the repost's media id. */
+struct graph_call *graph_repost(struct graph *, const char *token,
+		    const char *media_id, graph_id_cb, void *arg);
 /* GET /v1.0/me/threads_publishing_limit (posts and replies). */
 struct graph_call *graph_publishing_limit(struct graph *, const char *token,
 		    graph_quota_cb, void *arg);
@@ -288,7 +299,8 @@ struct graph_call *graph_publishing_limit(struct graph *, const char *token,
 struct graph_call *graph_media_permalink(struct graph *, const char *token,
 		    const char *media_id, graph_media_cb, void *arg);
 /*
- * GET /v1.0/me/threads?fields=id,text,timestamp,media_type&limit=100,
+ * GET /v1.0/me/threads?fields=id,text,timestamp,media_type,reposted_post
+ * &limit=100,
  * since (Unix seconds) and after (a cursor; NULL: the first page).
  */
 struct graph_call *graph_threads_since(struct graph *, const char *token,

@@ -24,6 +24,7 @@ static const char *const kind_names[] = {
 	[POST_IMAGE] = "image",
 	[POST_VIDEO] = "video",
 	[POST_CAROUSEL] = "carousel",
+	[POST_REPOST] = "repost",
 };
 
 const char *
@@ -69,6 +70,11 @@ post_clear(struct post *p)
 	free(p->reply_control);
 	free(p->link);
 	free(p->topic);
+	for (i = 0; i < p->npoll; i++)
+		free(p->poll[i]);
+	free(p->attachment);
+	free(p->attachment_link);
+	free(p->gif);
 	free(p->replies);
 	free(p->permalink);
 	free(p->error);
@@ -97,15 +103,24 @@ post_copy(struct post *dst, const struct post *src)
 	dst->text = dst->reply_control = dst->link = dst->topic = NULL;
 	dst->permalink = dst->error = NULL;
 	dst->replies = NULL;
+	dst->attachment = dst->attachment_link = dst->gif = NULL;
 	for (i = 0; i < src->nmedia; i++)
 		dst->media[i].url = dst->media[i].alt = NULL;
+	for (i = 0; i < src->npoll; i++)
+		dst->poll[i] = NULL;
 	if (post_set_str(&dst->text, src->text) < 0 ||
 	    post_set_str(&dst->reply_control, src->reply_control) < 0 ||
 	    post_set_str(&dst->link, src->link) < 0 ||
 	    post_set_str(&dst->topic, src->topic) < 0 ||
 	    post_set_str(&dst->permalink, src->permalink) < 0 ||
-	    post_set_str(&dst->error, src->error) < 0)
+	    post_set_str(&dst->error, src->error) < 0 ||
+	    post_set_str(&dst->attachment, src->attachment) < 0 ||
+	    post_set_str(&dst->attachment_link, src->attachment_link) < 0 ||
+	    post_set_str(&dst->gif, src->gif) < 0)
 		goto nomem;
+	for (i = 0; i < src->npoll; i++)
+		if (post_set_str(&dst->poll[i], src->poll[i]) < 0)
+			goto nomem;
 	for (i = 0; i < src->nmedia; i++)
 		if (post_set_str(&dst->media[i].url, src->media[i].url) < 0 ||
 		    post_set_str(&dst->media[i].alt, src->media[i].alt) < 0)
@@ -213,6 +228,97 @@ get_id(struct json_object *o, const char *k, char buf[GRAPH_ID_LEN])
 		buf[0] = '\0';
 }
 
+/*
+ * The newer options (Create Posts: ghost posts, polls, spoilers, text
+ * attachments, GIFs, reposts).  Each key is written only when set, so a
+ * record from before them reads back as a post without them.
+ */
+static void
+options_record(struct json_object *o, const struct post *p)
+{
+	struct json_object *arr, *sp;
+	size_t i;
+
+	if (p->ghost)
+		add_int(o, "ghost", 1);
+	if (p->npoll > 0) {
+		arr = json_object_new_array();
+		for (i = 0; i < p->npoll; i++)
+			json_object_array_add(arr,
+			    json_object_new_string(p->poll[i]));
+		json_object_object_add(o, "poll", arr);
+	}
+	if (p->nspoilers > 0) {
+		arr = json_object_new_array();
+		for (i = 0; i < p->nspoilers; i++) {
+			sp = json_object_new_object();
+			add_int(sp, "offset", p->spoilers[i].offset);
+			add_int(sp, "length", p->spoilers[i].length);
+			json_object_array_add(arr, sp);
+		}
+		json_object_object_add(o, "spoilers", arr);
+	}
+	if (p->spoiler_media)
+		add_int(o, "spoiler_media", 1);
+	if (p->attachment != NULL)
+		add_str(o, "attachment", p->attachment);
+	if (p->attachment_link != NULL)
+		add_str(o, "attachment_link", p->attachment_link);
+	if (p->gif != NULL)
+		add_str(o, "gif", p->gif);
+	if (p->repost_of[0] != '\0')
+		add_str(o, "repost_of", p->repost_of);
+}
+
+static int
+options_from_record(struct json_object *o, struct post *p)
+{
+	struct json_object *arr, *v;
+	const char *s;
+	int64_t off, len;
+	size_t i, n;
+
+	p->ghost = get_int(o, "ghost") != 0;
+	p->spoiler_media = get_int(o, "spoiler_media") != 0;
+	get_id(o, "repost_of", p->repost_of);
+	if (post_set_str(&p->attachment, get_str(o, "attachment")) < 0 ||
+	    post_set_str(&p->attachment_link, get_str(o,
+	    "attachment_link")) < 0 ||
+	    post_set_str(&p->gif, get_str(o, "gif")) < 0)
+		return -ENOMEM;
+	if (json_object_object_get_ex(o, "poll", &arr) &&
+	    json_object_is_type(arr, json_type_array)) {
+		if ((n = json_object_array_length(arr)) > POST_POLL_MAX)
+			return -EBADMSG;
+		for (i = 0; i < n; i++) {
+			s = json_object_get_string(
+			    json_object_array_get_idx(arr, i));
+			if (s == NULL)
+				return -EBADMSG;
+			if (post_set_str(&p->poll[i], s) < 0)
+				return -ENOMEM;
+			p->npoll = i + 1;
+		}
+	}
+	if (json_object_object_get_ex(o, "spoilers", &arr) &&
+	    json_object_is_type(arr, json_type_array)) {
+		if ((n = json_object_array_length(arr)) > POST_SPOILER_MAX)
+			return -EBADMSG;
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(arr, i);
+			off = get_int(v, "offset");
+			len = get_int(v, "length");
+			if (off < 0 || len < 1 || off > UINT32_MAX ||
+			    len > UINT32_MAX)
+				return -EBADMSG;
+			p->spoilers[i].offset = (uint32_t)off;
+			p->spoilers[i].length = (uint32_t)len;
+			p->nspoilers = i + 1;
+		}
+	}
+	return 0;
+}
+
 struct json_object *
 post_record(const struct post *p)
 {
@@ -244,6 +350,7 @@ post_record(const struct post *p)
 	add_str(o, "quote", p->quote);
 	add_str(o, "link", p->link);
 	add_str(o, "topic", p->topic);
+	options_record(o, p);
 	arr = json_object_new_array();
 	for (i = 0; i < p->nreplies; i++) {
 		char buf[POST_ID_LEN];
@@ -353,7 +460,7 @@ post_from_record(struct json_object *o, struct post *ret)
 	strcpy(p.user_id, s);
 	p.state = (enum post_state)st;
 	s = get_str(o, "kind");
-	for (p.kind = POST_TEXT; s != NULL && p.kind < POST_CAROUSEL &&
+	for (p.kind = POST_TEXT; s != NULL && p.kind < POST_REPOST &&
 	    strcmp(s, kind_names[p.kind]) != 0; p.kind++)
 		;
 	p.due_at = get_int(o, "due_at");
@@ -383,7 +490,8 @@ post_from_record(struct json_object *o, struct post *ret)
 		return -ENOMEM;
 	}
 	if ((r = media_from_record(o, &p)) < 0 ||
-	    (r = lists_from_record(o, &p)) < 0) {
+	    (r = lists_from_record(o, &p)) < 0 ||
+	    (r = options_from_record(o, &p)) < 0) {
 		post_clear(&p);
 		return r;
 	}

@@ -28,6 +28,15 @@ enum post_kind {
 	POST_IMAGE,
 	POST_VIDEO,
 	POST_CAROUSEL,
+	POST_REPOST,	/* POST /{media-id}/repost: no container */
+};
+
+#define POST_POLL_MAX		4	/* options (Polls) */
+#define POST_SPOILER_MAX	10	/* text spoiler ranges (Spoilers) */
+
+struct post_spoiler {
+	uint32_t	 offset;	/* in characters of the text */
+	uint32_t	 length;
 };
 
 struct post_media {
@@ -57,6 +66,16 @@ struct post {
 	char		*topic;
 	uint64_t	*replies;	/* queued posts replying to this one */
 	size_t		 nreplies;
+	int		 ghost;		/* is_ghost_post */
+	char		*poll[POST_POLL_MAX];	/* option_a..option_d */
+	size_t		 npoll;
+	struct post_spoiler spoilers[POST_SPOILER_MAX];	/* text_entities */
+	size_t		 nspoilers;
+	int		 spoiler_media;	/* is_spoiler_media */
+	char		*attachment;	/* text_attachment plaintext */
+	char		*attachment_link;	/* its link_attachment_url */
+	char		*gif;		/* gif_attachment gif_id (GIPHY) */
+	char		 repost_of[GRAPH_ID_LEN];	/* POST_REPOST: media id */
 
 	/* where the state machine stands */
 	int		 attempts;	/* publish requests sent */

@@ -396,8 +396,12 @@ step_publish(struct job *j)
 		sched_hold(j);
 		return;
 	}
-	j->call = graph_publish(sched_daemon(j->s)->graph, j->token->data,
-	    j->p.container, publish_cb, j);
+	if (j->p.kind == POST_REPOST)
+		j->call = graph_repost(sched_daemon(j->s)->graph,
+		    j->token->data, j->p.repost_of, publish_cb, j);
+	else
+		j->call = graph_publish(sched_daemon(j->s)->graph,
+		    j->token->data, j->p.container, publish_cb, j);
 	if (j->call == NULL)
 		publish_unknown(j, &step_oom);
 }
@@ -413,6 +417,7 @@ republish_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	p->attempts++;
 	p->publish_at = now > p->due_at ? now : p->due_at;
 	p->check = 0;
+	p->searches = 0;	/* a repost sent again is looked for anew */
 	p->next_at = now;
 	return 0;
 }
@@ -508,6 +513,12 @@ check_cb(const struct graph_error *e, const struct graph_container *c,
 static void
 check_start(struct job *j)
 {
+	if (j->p.kind == POST_REPOST) {
+		/* No container to ask: the listing says if it went out. */
+		j->step = STEP_SEARCH;
+		search_start(j);
+		return;
+	}
 	j->call = graph_container_status(sched_daemon(j->s)->graph,
 	    j->token->data, j->p.container, check_cb, j);
 	if (j->call == NULL)
@@ -522,6 +533,10 @@ search_match(const struct job *j, const struct graph_thread *t,
 	const char *want;
 	enum graph_media_type type;
 
+	if (j->p.kind == POST_REPOST)
+		return strcmp(t->media_type, "REPOST_FACADE") == 0 &&
+		    strcmp(t->reposted, j->p.repost_of) == 0 &&
+		    (t->timestamp == 0 || t->timestamp >= since);
 	switch (j->p.kind) {
 	case POST_IMAGE:
 		type = GRAPH_MEDIA_IMAGE;
@@ -559,6 +574,33 @@ searched_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 }
 
 static void search_page(struct job *);
+
+/*
+ * A repost not in the listing after SEARCH_TRIES looks: it did not go
+ * out, so it is sent again (Meta refuses a second repost of one post).
+ */
+static void
+repost_again(struct job *j)
+{
+	char why[300];
+
+	if (j->p.attempts >= sched_max_attempts(j->s)) {
+		snprintf(why, sizeof(why), "not reposted after %d attempts "
+		    "(last: %s)", j->p.attempts, j->p.error != NULL ?
+		    j->p.error : "no answer");
+		step_fail(j, NULL, why, FAIL_LOOK);
+		return;
+	}
+	if (job_commit(j, republish_fn, NULL) < 0) {
+		job_end(j);
+		return;
+	}
+	job_log(j, LOG_NOTICE, NULL, NULL, "post %" PRIu64 ": the repost is "
+	    "not on Threads; sending it again (attempt %d of %d)", j->p.id,
+	    j->p.attempts, sched_max_attempts(j->s));
+	j->step = STEP_PUBLISH;
+	step_publish(j);
+}
 
 static void
 search_cb(const struct graph_error *e, const struct graph_threads *t,
@@ -602,6 +644,10 @@ search_cb(const struct graph_error *e, const struct graph_threads *t,
 		/* The listing may lag behind the publish: look again. */
 		job_commit(j, searched_fn, NULL);
 		job_end(j);
+		return;
+	}
+	if (j->p.kind == POST_REPOST) {
+		repost_again(j);
 		return;
 	}
 	published(j, NULL, 0);

@@ -41,6 +41,14 @@ struct schedule_args {
 	const char		*quote;
 	const char		*link;
 	const char		*topic;
+	int			 ghost;
+	struct json_object	*poll;
+	struct json_object	*spoiler;
+	int			 spoiler_media;
+	const char		*attachment;
+	const char		*attachment_link;
+	const char		*gif;
+	const char		*repost;
 };
 
 #define A(f)	offsetof(struct schedule_args, f)
@@ -56,6 +64,14 @@ static const struct req_arg schedule_table[] = {
 	{ "quote", ARG_STRING, A(quote), 0 },
 	{ "link", ARG_STRING, A(link), 0 },
 	{ "topic", ARG_STRING, A(topic), 0 },
+	{ "ghost", ARG_BOOL, A(ghost), 0 },
+	{ "poll", ARG_ARRAY, A(poll), 0 },
+	{ "spoiler", ARG_ARRAY, A(spoiler), 0 },
+	{ "spoiler_media", ARG_BOOL, A(spoiler_media), 0 },
+	{ "attachment", ARG_STRING, A(attachment), 0 },
+	{ "attachment_link", ARG_STRING, A(attachment_link), 0 },
+	{ "gif", ARG_STRING, A(gif), 0 },
+	{ "repost", ARG_STRING, A(repost), 0 },
 	{ NULL, 0, 0, 0 }
 };
 #undef A
@@ -177,6 +193,83 @@ copy_id(char dst[GRAPH_ID_LEN], const char *src, const char *what,
 	return 0;
 }
 
+/* "OFFSET:LENGTH", two decimal numbers. */
+static int
+spoiler_parse(const char *s, struct post_spoiler *sp)
+{
+	unsigned long long off, len;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	off = strtoull(s, &end, 10);
+	if (*end != ':' || end[1] < '0' || end[1] > '9')
+		return -EINVAL;
+	len = strtoull(end + 1, &end, 10);
+	if (*end != '\0' || off > UINT32_MAX || len > UINT32_MAX)
+		return -EINVAL;
+	sp->offset = (uint32_t)off;
+	sp->length = (uint32_t)len;
+	return 0;
+}
+
+/* The newer options; their limits are validate.c's. */
+static int
+build_options(const struct schedule_args *a, struct post *p, char *err,
+    size_t errlen)
+{
+	struct json_object *v;
+	size_t i, n;
+
+	p->ghost = a->ghost;
+	p->spoiler_media = a->spoiler_media;
+	if (post_set_str(&p->attachment, a->attachment) < 0 ||
+	    post_set_str(&p->attachment_link, a->attachment_link) < 0 ||
+	    post_set_str(&p->gif, a->gif) < 0)
+		return -ENOMEM;
+	if (a->poll != NULL) {
+		n = json_object_array_length(a->poll);
+		if (n > POST_POLL_MAX) {
+			snprintf(err, errlen, "a poll has 2 to %d options "
+			    "(--poll given %zu times)", POST_POLL_MAX, n);
+			return -EINVAL;
+		}
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(a->poll, i);
+			if (!json_object_is_type(v, json_type_string)) {
+				snprintf(err, errlen, "each of 'poll' must be "
+				    "a string");
+				return -EINVAL;
+			}
+			if (post_set_str(&p->poll[i],
+			    json_object_get_string(v)) < 0)
+				return -ENOMEM;
+			p->npoll = i + 1;
+		}
+	}
+	if (a->spoiler != NULL) {
+		n = json_object_array_length(a->spoiler);
+		if (n > POST_SPOILER_MAX) {
+			snprintf(err, errlen, "a post has at most %d spoiler "
+			    "ranges; %zu were given", POST_SPOILER_MAX, n);
+			return -EINVAL;
+		}
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(a->spoiler, i);
+			if (!json_object_is_type(v, json_type_string) ||
+			    spoiler_parse(json_object_get_string(v),
+			    &p->spoilers[i]) < 0) {
+				snprintf(err, errlen, "--spoiler takes "
+				    "OFFSET:LENGTH in characters of the text, "
+				    "like 4:7");
+				return -EINVAL;
+			}
+			p->nspoilers = i + 1;
+		}
+	}
+	return 0;
+}
+
 static int
 build_post(const struct schedule_args *a, struct post *p, char *err,
     size_t errlen)
@@ -188,8 +281,18 @@ build_post(const struct schedule_args *a, struct post *p, char *err,
 	    post_set_str(&p->link, a->link) < 0 ||
 	    post_set_str(&p->topic, a->topic) < 0)
 		return -ENOMEM;
-	if ((r = build_media(a, p, err, errlen)) < 0)
+	if ((r = build_media(a, p, err, errlen)) < 0 ||
+	    (r = build_options(a, p, err, errlen)) < 0)
 		return r;
+	if (a->repost != NULL) {
+		if (strlen(a->repost) >= GRAPH_ID_LEN) {
+			snprintf(err, errlen, "repost takes a media id "
+			    "(digits)");
+			return -EINVAL;
+		}
+		strcpy(p->repost_of, a->repost);
+		p->kind = POST_REPOST;
+	}
 	if (a->quote != NULL &&
 	    (r = copy_id(p->quote, a->quote, "--quote", err, errlen)) < 0)
 		return r;

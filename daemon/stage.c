@@ -15,10 +15,13 @@
 #include "daemon.h"
 #include "job.h"
 #include "log.h"
+#include "postopt.h"
 #include "sched.h"
 #include "secret.h"
 
 static void	poll_next(struct job *);
+static int	ready_fn(MDB_txn *, struct store *, struct post *, void *);
+static void	ready_then(struct job *, int);
 
 static void
 spec_common(const struct post *p, struct graph_container_spec *spec)
@@ -76,8 +79,14 @@ stage_next(struct job *j)
 	const struct post *p = &j->p;
 	struct daemon *d = sched_daemon(j->s);
 	const struct post_media *m;
+	struct postopt po;
 
 	memset(&spec, 0, sizeof(spec));
+	if (p->kind == POST_REPOST) {
+		/* No container: the repost call itself is the publish. */
+		job_commit_then(j, ready_fn, NULL, ready_then);
+		return;
+	}
 	if (p->kind == POST_CAROUSEL) {
 		if (j->child == p->nmedia) {
 			/* The carousel itself waits for its items. */
@@ -100,8 +109,14 @@ stage_next(struct job *j)
 		}
 		spec.link_attachment = p->link;
 	}
+	if (postopt_fill(&po, p, &spec) < 0) {
+		step_trouble(j, &step_oom, "create a container",
+		    POST_SCHEDULED);
+		return;
+	}
 	j->call = graph_create_container(d->graph, j->token->data, &spec,
 	    stage_cb, j);
+	postopt_clear(&po);
 	if (j->call == NULL)
 		step_trouble(j, &step_oom, "create a container",
 		    POST_SCHEDULED);
@@ -163,6 +178,7 @@ carousel_create(struct job *j)
 {
 	struct graph_container_spec spec;
 	char children[POST_MAX_MEDIA * GRAPH_ID_LEN];
+	struct postopt po;
 	size_t i, off = 0;
 
 	memset(&spec, 0, sizeof(spec));
@@ -172,8 +188,14 @@ carousel_create(struct job *j)
 		off += snprintf(children + off, sizeof(children) - off,
 		    "%s%s", i > 0 ? "," : "", j->p.children[i]);
 	spec.children = children;
+	if (postopt_fill(&po, &j->p, &spec) < 0) {
+		step_trouble(j, &step_oom, "create its carousel container",
+		    POST_SCHEDULED);
+		return;
+	}
 	j->call = graph_create_container(sched_daemon(j->s)->graph,
 	    j->token->data, &spec, carousel_cb, j);
+	postopt_clear(&po);
 	if (j->call == NULL)
 		step_trouble(j, &step_oom, "create its carousel container",
 		    POST_SCHEDULED);

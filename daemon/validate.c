@@ -278,12 +278,182 @@ validate_topic(const char *t, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* A repost is the media id and the time: nothing else goes with it. */
+static int
+validate_repost(const struct post *p, char *errbuf, size_t errlen)
+{
+	if (!is_digits(p->repost_of))
+		return fail(errbuf, errlen, "repost takes a media id "
+		    "(digits)");
+	if ((p->text != NULL && *p->text != '\0') || p->nmedia > 0 ||
+	    p->link != NULL || p->topic != NULL || p->quote[0] != '\0' ||
+	    p->reply_to[0] != '\0' || p->reply_to_post != 0 ||
+	    p->reply_control != NULL || p->ghost || p->npoll > 0 ||
+	    p->nspoilers > 0 || p->spoiler_media || p->attachment != NULL ||
+	    p->gif != NULL)
+		return fail(errbuf, errlen, "a repost carries nothing of its "
+		    "own: give only the account, the media id and the time");
+	return 0;
+}
+
+/* Ghost posts: text only, never a reply; text spoilers are all they take. */
+static int
+validate_ghost(const struct post *p, char *errbuf, size_t errlen)
+{
+	if (p->nmedia > 0)
+		return fail(errbuf, errlen, "a ghost post is text only: drop "
+		    "--ghost or the media");
+	if (p->reply_to[0] != '\0' || p->reply_to_post != 0)
+		return fail(errbuf, errlen, "a ghost post cannot be a reply "
+		    "(Meta refuses it): drop --ghost or --reply-to");
+	if (p->npoll > 0 || p->attachment != NULL || p->gif != NULL ||
+	    p->link != NULL || p->quote[0] != '\0' || p->topic != NULL)
+		return fail(errbuf, errlen, "a ghost post takes text spoilers "
+		    "and nothing else: drop --poll, --attachment-file, --gif, "
+		    "--link, --quote and --topic, or --ghost");
+	return 0;
+}
+
+static int
+validate_poll(const struct post *p, char *errbuf, size_t errlen)
+{
+	size_t i, n;
+
+	if (p->npoll < VALIDATE_POLL_MIN || p->npoll > POST_POLL_MAX)
+		return fail(errbuf, errlen, "a poll has %d to %d options "
+		    "(--poll given %zu times)", VALIDATE_POLL_MIN,
+		    POST_POLL_MAX, p->npoll);
+	if (p->nmedia > 0)
+		return fail(errbuf, errlen, "a poll goes only on a text post: "
+		    "drop the poll or the media");
+	if (p->attachment != NULL)
+		return fail(errbuf, errlen, "a post with a poll cannot have a "
+		    "text attachment (Meta refuses it)");
+	if (p->gif != NULL)
+		return fail(errbuf, errlen, "a post takes a poll or a GIF, "
+		    "not both");
+	for (i = 0; i < p->npoll; i++) {
+		if (p->poll[i] == NULL || !validate_utf8(p->poll[i]))
+			return fail(errbuf, errlen, "poll option %zu is not "
+			    "valid UTF-8", i + 1);
+		n = validate_chars(p->poll[i]);
+		if (n < 1 || n > VALIDATE_OPTION_MAX)
+			return fail(errbuf, errlen, "poll option %zu is %zu "
+			    "characters; each is 1 to %d", i + 1, n,
+			    VALIDATE_OPTION_MAX);
+	}
+	return 0;
+}
+
+/* Ranges in characters of the text, inside it, at most ten. */
+static int
+validate_spoilers(const struct post *p, char *errbuf, size_t errlen)
+{
+	size_t i, n = p->text != NULL ? validate_chars(p->text) : 0;
+	const struct post_spoiler *sp;
+
+	if (p->nspoilers > POST_SPOILER_MAX)
+		return fail(errbuf, errlen, "a post has at most %d spoiler "
+		    "ranges; %zu were given", POST_SPOILER_MAX,
+		    p->nspoilers);
+	for (i = 0; i < p->nspoilers; i++) {
+		sp = &p->spoilers[i];
+		if (sp->length == 0)
+			return fail(errbuf, errlen, "spoiler %u:%u is empty: "
+			    "its length is at least 1", sp->offset,
+			    sp->length);
+		if ((size_t)sp->offset + sp->length > n)
+			return fail(errbuf, errlen, "spoiler %u:%u ends past "
+			    "the text (%zu characters)", sp->offset,
+			    sp->length, n);
+	}
+	return 0;
+}
+
+static int
+validate_attachment(const struct post *p, char *errbuf, size_t errlen)
+{
+	size_t n;
+
+	if (p->attachment == NULL) {
+		if (p->attachment_link != NULL)
+			return fail(errbuf, errlen, "--attachment-link goes "
+			    "with --attachment-file");
+		return 0;
+	}
+	if (p->nmedia > 0)
+		return fail(errbuf, errlen, "a text attachment goes only on a "
+		    "text post: drop it or the media");
+	if (p->gif != NULL)
+		return fail(errbuf, errlen, "a post takes a text attachment "
+		    "or a GIF, not both");
+	if (!validate_utf8(p->attachment))
+		return fail(errbuf, errlen, "the text attachment is not "
+		    "valid UTF-8");
+	n = validate_chars(p->attachment);
+	if (n < 1 || n > VALIDATE_ATTACHMENT_MAX)
+		return fail(errbuf, errlen, "the text attachment is %zu "
+		    "characters; Threads takes 1 to %d", n,
+		    VALIDATE_ATTACHMENT_MAX);
+	if (p->attachment_link != NULL) {
+		if (p->link != NULL)
+			return fail(errbuf, errlen, "a post with --link cannot "
+			    "give its text attachment a link too (Meta "
+			    "refuses it)");
+		if (!validate_url(p->attachment_link))
+			return fail(errbuf, errlen, "--attachment-link "
+			    "'%.200s' is not an http(s) URL",
+			    p->attachment_link);
+	}
+	return 0;
+}
+
+/* GIPHY ids: letters, digits, '-' and '_'. */
+static int
+validate_gif(const struct post *p, char *errbuf, size_t errlen)
+{
+	size_t len = strlen(p->gif);
+
+	if (p->nmedia > 0)
+		return fail(errbuf, errlen, "a GIF goes only on a text post: "
+		    "drop --gif or the media");
+	if (len < 1 || len > VALIDATE_GIF_ID_MAX || strspn(p->gif,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") != len)
+		return fail(errbuf, errlen, "--gif takes a GIPHY GIF id "
+		    "(letters, digits, '-' and '_', at most %d), not '%.80s'",
+		    VALIDATE_GIF_ID_MAX, p->gif);
+	return 0;
+}
+
+static int
+validate_options(const struct post *p, char *errbuf, size_t errlen)
+{
+	int r;
+
+	if (p->ghost && (r = validate_ghost(p, errbuf, errlen)) < 0)
+		return r;
+	if (p->npoll > 0 && (r = validate_poll(p, errbuf, errlen)) < 0)
+		return r;
+	if ((r = validate_spoilers(p, errbuf, errlen)) < 0 ||
+	    (r = validate_attachment(p, errbuf, errlen)) < 0)
+		return r;
+	if (p->gif != NULL && (r = validate_gif(p, errbuf, errlen)) < 0)
+		return r;
+	if (p->spoiler_media && p->nmedia == 0)
+		return fail(errbuf, errlen, "--spoiler-media hides an image, "
+		    "a video or a carousel: the post has none");
+	return 0;
+}
+
 int
 validate_post(const struct post *p, char *errbuf, size_t errlen)
 {
 	size_t len, n;
 	int r;
 
+	if (p->kind == POST_REPOST)
+		return validate_repost(p, errbuf, errlen);
 	if (p->text != NULL && !validate_utf8(p->text))
 		return fail(errbuf, errlen, "the text is not valid UTF-8");
 	if ((p->text == NULL || *p->text == '\0') && p->nmedia == 0)
@@ -305,7 +475,10 @@ validate_post(const struct post *p, char *errbuf, size_t errlen)
 			return fail(errbuf, errlen, "--link '%.200s' is not "
 			    "an http(s) URL", p->link);
 	}
-	if ((n = validate_links(p->text, p->link)) > VALIDATE_LINKS_MAX)
+	if ((r = validate_options(p, errbuf, errlen)) < 0)
+		return r;
+	if ((n = validate_links(p->text, p->link != NULL ? p->link :
+	    p->attachment_link)) > VALIDATE_LINKS_MAX)
 		return fail(errbuf, errlen, "the post has %zu distinct links; "
 		    "Threads allows at most %d", n, VALIDATE_LINKS_MAX);
 	if (p->topic != NULL &&

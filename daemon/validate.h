@@ -15,6 +15,10 @@ struct post;
 #define VALIDATE_LINKS_MAX	5
 #define VALIDATE_ALT_MAX	1000	/* characters */
 #define VALIDATE_TOPIC_MAX	50	/* characters */
+#define VALIDATE_POLL_MIN	2	/* options (Create Posts: Polls) */
+#define VALIDATE_OPTION_MAX	25	/* characters of a poll option */
+#define VALIDATE_ATTACHMENT_MAX	10000	/* characters (Text Attachments) */
+#define VALIDATE_GIF_ID_MAX	64
 
 /*
  * 0, or -EINVAL with errbuf saying what is wrong and what to do.  The

@@ -433,8 +433,28 @@ test_publishing(struct graph *g)
 	    "fields=id,status,error_message", NULL };
 	static const char *const perma[] = { "fields=id,permalink", NULL };
 	static const char *const since[] = {
-	    "fields=id,text,timestamp,media_type", "limit=100",
+	    "fields=id,text,timestamp,media_type,reposted_post", "limit=100",
 	    "since=1712991600", NULL };
+	/* Create Posts: Ghost posts, Polls, Spoilers, Text Attachments, GIFs. */
+	static const char *const newer[] = { "media_type=TEXT", "text=q",
+	    "is_ghost_post=true",
+	    "poll_attachment={\"option_a\":\"yes\",\"option_b\":\"no\"}",
+	    "text_entities=[{\"entity_type\":\"SPOILER\",\"offset\":0,"
+	    "\"length\":1}]",
+	    "text_attachment={\"plaintext\":\"long\","
+	    "\"link_attachment_url\":\"https://example.com/l\"}",
+	    "gif_attachment={\"gif_id\":\"abc\",\"provider\":\"GIPHY\"}",
+	    NULL };
+	static const char *const spoiled[] = { "media_type=IMAGE",
+	    "image_url=https://example.com/i.jpg", "is_spoiler_media=true",
+	    NULL };
+	const struct expect xnewer = { "POST", "/v1.0/me/threads", NULL,
+	    newer, "THLONG" };
+	const struct expect xspoiled = { "POST", "/v1.0/me/threads", NULL,
+	    spoiled, "THLONG" };
+	/* Reposts: a POST on the media, nothing in the body. */
+	const struct expect xrepost = { "POST",
+	    "/v1.0/18050000000000005/repost", NULL, NULL, "THLONG" };
 	const struct expect xtext = { "POST", "/v1.0/me/threads", NULL, text,
 	    "THLONG" };
 	const struct expect xitem = { "POST", "/v1.0/me/threads", NULL, item,
@@ -475,6 +495,29 @@ test_publishing(struct graph *g)
 	s.quote_post_id = "18050000000000005";
 	if (finish(graph_create_container(g, "THLONG", &s, id_cb, NULL)))
 		check_request("carousel", &xcar);
+
+	/* Not a combination Meta takes: only the names and shapes here. */
+	memset(&s, 0, sizeof(s));
+	s.type = GRAPH_MEDIA_TEXT;
+	s.text = "q";
+	s.is_ghost_post = 1;
+	s.poll_attachment = "{\"option_a\":\"yes\",\"option_b\":\"no\"}";
+	s.text_entities = "[{\"entity_type\":\"SPOILER\",\"offset\":0,"
+	    "\"length\":1}]";
+	s.text_attachment = "{\"plaintext\":\"long\","
+	    "\"link_attachment_url\":\"https://example.com/l\"}";
+	s.gif_attachment = "{\"gif_id\":\"abc\",\"provider\":\"GIPHY\"}";
+	if (finish(graph_create_container(g, "THLONG", &s, id_cb, NULL)))
+		check_request("newer options", &xnewer);
+	memset(&s, 0, sizeof(s));
+	s.type = GRAPH_MEDIA_IMAGE;
+	s.media_url = "https://example.com/i.jpg";
+	s.is_spoiler_media = 1;
+	if (finish(graph_create_container(g, "THLONG", &s, id_cb, NULL)))
+		check_request("media spoiler", &xspoiled);
+	if (finish(graph_repost(g, "THLONG", "18050000000000005", id_cb,
+	    NULL)))
+		check_request("repost", &xrepost);
 
 	if (finish(graph_publish(g, "THLONG", "17890000000000001", id_cb,
 	    NULL)))

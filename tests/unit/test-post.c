@@ -185,6 +185,81 @@ test_round_trip(void)
 	CHECK_INT(post_id_parse("42"), 42);
 }
 
+/* The newer options survive the record; a record without them reads. */
+static void
+test_options_record(void)
+{
+	struct json_object *o;
+	struct post p, q, c;
+
+	post_init(&p);
+	p.id = 9;
+	strcpy(p.user_id, "1001");
+	p.text = strdup("ghost text");
+	p.ghost = 1;
+	p.poll[0] = strdup("yes");
+	p.poll[1] = strdup("no");
+	p.npoll = 2;
+	p.spoilers[0].offset = 1;
+	p.spoilers[0].length = 4;
+	p.nspoilers = 1;
+	p.spoiler_media = 1;
+	p.attachment = strdup("long form");
+	p.attachment_link = strdup("https://example.com/l");
+	p.gif = strdup("abc");
+	o = post_record(&p);
+	post_init(&q);
+	CHECK_INT(post_from_record(o, &q), 0);
+	json_object_put(o);
+	CHECK_INT(q.ghost, 1);
+	CHECK_INT(q.npoll, 2);
+	CHECK_STR(q.poll[1], "no");
+	CHECK_INT(q.nspoilers, 1);
+	CHECK_INT(q.spoilers[0].offset, 1);
+	CHECK_INT(q.spoilers[0].length, 4);
+	CHECK_INT(q.spoiler_media, 1);
+	CHECK_STR(q.attachment, "long form");
+	CHECK_STR(q.attachment_link, "https://example.com/l");
+	CHECK_STR(q.gif, "abc");
+	post_init(&c);
+	CHECK_INT(post_copy(&c, &q), 0);
+	post_clear(&q);
+	CHECK_STR(c.poll[0], "yes");
+	CHECK_STR(c.attachment, "long form");
+	post_clear(&c);
+	post_clear(&p);
+
+	post_init(&p);
+	p.id = 10;
+	strcpy(p.user_id, "1001");
+	p.kind = POST_REPOST;
+	strcpy(p.repost_of, "17890000000000001");
+	o = post_record(&p);
+	CHECK_INT(post_from_record(o, &q), 0);
+	json_object_put(o);
+	CHECK_INT(q.kind, POST_REPOST);
+	CHECK_STR(q.repost_of, "17890000000000001");
+	post_clear(&q);
+	post_clear(&p);
+
+	/* A version 1 record from before the options. */
+	o = json_tokener_parse("{\"v\":1,\"id\":\"4\",\"user_id\":\"1\","
+	    "\"state\":\"scheduled\",\"kind\":\"text\",\"text\":\"old\"}");
+	CHECK_INT(post_from_record(o, &q), 0);
+	json_object_put(o);
+	CHECK_INT(q.ghost, 0);
+	CHECK_INT(q.npoll, 0);
+	CHECK_INT(q.nspoilers, 0);
+	CHECK(q.attachment == NULL && q.gif == NULL);
+	CHECK(q.repost_of[0] == '\0');
+	post_clear(&q);
+	o = json_tokener_parse("{\"v\":1,\"id\":\"4\",\"user_id\":\"1\","
+	    "\"state\":\"scheduled\",\"poll\":[\"a\",\"b\",\"c\",\"d\","
+	    "\"e\"]}");
+	CHECK_INT(post_from_record(o, &q), -EBADMSG);
+	json_object_put(o);
+}
+
 static void
 test_transitions(void)
 {
@@ -283,6 +358,7 @@ main(void)
 		return 1;
 	}
 	test_round_trip();
+	test_options_record();
 	test_transitions();
 	test_erase();
 	store_close(st);

@@ -254,9 +254,148 @@ test_other(void)
 	CHECK(!validate_url("https://a b"));
 }
 
+/* The newer options, each refused where Meta's pages refuse it. */
+static void
+test_options(void)
+{
+	struct post p;
+	char *s;
+	int i;
+
+	text_post(&p, "ghost");
+	p.ghost = 1;
+	p.nspoilers = 1;
+	p.spoilers[0].offset = 0;
+	p.spoilers[0].length = 5;
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "ghost");
+	p.ghost = 1;
+	strcpy(p.reply_to, "12345678901");
+	CHECK(check_post(&p, -EINVAL, "cannot be a reply"));
+	text_post(&p, "ghost");
+	p.ghost = 1;
+	p.reply_to_post = 3;
+	CHECK(check_post(&p, -EINVAL, "cannot be a reply"));
+	text_post(&p, "ghost");
+	p.ghost = 1;
+	add_media(&p, 0, "https://img.example/a.jpg", NULL);
+	CHECK(check_post(&p, -EINVAL, "text only"));
+	text_post(&p, "ghost");
+	p.ghost = 1;
+	p.gif = strdup("abc");
+	CHECK(check_post(&p, -EINVAL, "nothing else"));
+
+	/* Five cannot be held: req-post.c refuses them (test-kinds.sh). */
+	for (i = 1; i <= 4; i++) {
+		text_post(&p, "poll");
+		for (p.npoll = 0; p.npoll < (size_t)i; p.npoll++)
+			p.poll[p.npoll] = strdup("option");
+		CHECK(check_post(&p, i >= 2 ? 0 : -EINVAL, i >= 2 ? NULL :
+		    "2 to 4 options"));
+	}
+	text_post(&p, "poll");
+	p.poll[0] = strdup("a");
+	p.poll[1] = repeat("\xc3\xa9", 25);	/* 25 characters, 50 bytes */
+	p.npoll = 2;
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "poll");
+	p.poll[0] = strdup("a");
+	p.poll[1] = repeat("b", 26);
+	p.npoll = 2;
+	CHECK(check_post(&p, -EINVAL, "1 to 25"));
+	text_post(&p, "poll");
+	p.poll[0] = strdup("a");
+	p.poll[1] = strdup("");
+	p.npoll = 2;
+	CHECK(check_post(&p, -EINVAL, "1 to 25"));
+	text_post(&p, "poll");
+	p.poll[0] = strdup("a");
+	p.poll[1] = strdup("b");
+	p.npoll = 2;
+	p.attachment = strdup("long");
+	CHECK(check_post(&p, -EINVAL, "text attachment"));
+
+	/* Spoilers count characters: "café" is 4. */
+	text_post(&p, "caf\xc3\xa9");
+	p.nspoilers = 1;
+	p.spoilers[0].offset = 1;
+	p.spoilers[0].length = 3;
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "caf\xc3\xa9");
+	p.nspoilers = 1;
+	p.spoilers[0].offset = 1;
+	p.spoilers[0].length = 4;
+	CHECK(check_post(&p, -EINVAL, "ends past the text"));
+	text_post(&p, "caf\xc3\xa9");
+	p.nspoilers = 1;
+	p.spoilers[0].offset = 1;
+	p.spoilers[0].length = 0;
+	CHECK(check_post(&p, -EINVAL, "at least 1"));
+	text_post(&p, "plain");
+	p.spoiler_media = 1;
+	CHECK(check_post(&p, -EINVAL, "has none"));
+	text_post(&p, "image");
+	add_media(&p, 0, "https://img.example/a.jpg", NULL);
+	p.spoiler_media = 1;
+	CHECK(check_post(&p, 0, NULL));
+
+	text_post(&p, "t");
+	p.attachment = repeat("a", 10000);
+	p.attachment_link = strdup("https://example.com/x");
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "t");
+	p.attachment = repeat("a", 10001);
+	CHECK(check_post(&p, -EINVAL, "10001 characters"));
+	text_post(&p, "t");
+	p.attachment = strdup("a");
+	p.attachment_link = strdup("https://example.com/x");
+	p.link = strdup("https://example.com/y");
+	CHECK(check_post(&p, -EINVAL, "--link"));
+	text_post(&p, "t");
+	p.attachment_link = strdup("https://example.com/x");
+	CHECK(check_post(&p, -EINVAL, "--attachment-file"));
+	s = strdup("https://a.example https://b.example https://c.example "
+	    "https://d.example https://e.example");
+	text_post(&p, s);
+	p.attachment = strdup("a");
+	p.attachment_link = strdup("https://f.example");
+	CHECK(check_post(&p, -EINVAL, "6 distinct links"));
+	text_post(&p, s);
+	p.attachment = strdup("a");
+	p.attachment_link = strdup("https://e.example");
+	CHECK(check_post(&p, 0, NULL));
+	free(s);
+
+	text_post(&p, "gif");
+	p.gif = strdup("xT9IgG50Fb7Mi0prBC");
+	CHECK(check_post(&p, 0, NULL));
+	text_post(&p, "gif");
+	p.gif = strdup("a b");
+	CHECK(check_post(&p, -EINVAL, "GIPHY"));
+	text_post(&p, "gif");
+	p.gif = strdup("abc");
+	add_media(&p, 1, "https://vid.example/a.mp4", NULL);
+	CHECK(check_post(&p, -EINVAL, "only on a text post"));
+
+	post_init(&p);
+	p.kind = POST_REPOST;
+	strcpy(p.repost_of, "17890000000000001");
+	CHECK(check_post(&p, 0, NULL));
+	post_init(&p);
+	p.kind = POST_REPOST;
+	strcpy(p.repost_of, "17890000000000001");
+	p.text = strdup("no");
+	CHECK(check_post(&p, -EINVAL, "nothing of its own"));
+	post_init(&p);
+	p.kind = POST_REPOST;
+	strcpy(p.repost_of, "abc");
+	CHECK(check_post(&p, -EINVAL, "media id"));
+}
+
 int
 main(void)
 {
+	test_options();
 	test_text();
 	test_links();
 	test_media();
