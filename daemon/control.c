@@ -50,6 +50,7 @@ static const struct req_entry req_table[] = {
 	{ "post.show",		req_post_show,		0 },
 	{ "post.cancel",	req_post_cancel,	REQ_MUTATING },
 	{ "post.retry",		req_post_retry,		REQ_MUTATING },
+	{ "post.edit",		req_post_edit,		REQ_MUTATING },
 	{ NULL, NULL, 0 }
 };
 

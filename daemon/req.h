@@ -53,6 +53,9 @@ void	req_post_show(struct req *);
 void	req_post_cancel(struct req *);
 void	req_post_retry(struct req *);
 
+/* req-edit.c */
+void	req_post_edit(struct req *);
+
 /* req-stats.c */
 void	req_account_poll(struct req *);
 void	req_stats_get(struct req *);
