@@ -37,6 +37,7 @@ const struct req_arg postargs_schedule[] = {
 	{ "attachment_link", ARG_STRING, A(attachment_link), 0 },
 	{ "gif", ARG_STRING, A(gif), 0 },
 	{ "repost", ARG_STRING, A(repost), 0 },
+	{ "then_text", ARG_ARRAY, A(then_text), 0 },
 	{ NULL, 0, 0, 0 }
 };
 #undef A

@@ -37,6 +37,7 @@ struct postargs {
 	const char		*gif;
 	const char		*repost;
 	const char		*id;		/* post.edit */
+	struct json_object	*then_text;	/* post.schedule: a thread */
 };
 
 /* post.schedule (account and at required) and post.edit (id required). */

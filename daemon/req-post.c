@@ -28,6 +28,7 @@
 
 #define QUOTA_POSTS	250	/* per 24 h (threads-api.md §6.4) */
 #define QUOTA_REPLIES	1000
+#define THREAD_MAX	QUOTA_REPLIES	/* replies in one thread */
 
 /* Posts of the account due in the 24 h up to at, for the warning. */
 static int
@@ -74,6 +75,8 @@ struct schedule {
 	const char		*reply_to;	/* as given */
 	struct account		 acct;
 	struct json_object	*warnings;
+	struct post		*chain;		/* the thread's replies, in order */
+	size_t			 nchain;
 	enum proto_err		 code;		/* when refused */
 	char			 err[512];
 };
@@ -119,6 +122,83 @@ resolve_parent(MDB_txn *txn, struct schedule *sc, struct post *parent)
 		sc->p.reply_to_post = pid;
 		return 1;	/* queued: this post waits for it */
 	}
+}
+
+/*
+ * The thread's replies, each waiting for the one before (the root
+ * first), in the transaction of the root: all or none.
+ */
+static int
+chain_put(MDB_txn *txn, struct schedule *sc)
+{
+	struct store *st = sc->d->store;
+	struct post *prev = &sc->p, *q;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sc->nchain; i++) {
+		q = &sc->chain[i];
+		strcpy(q->user_id, sc->p.user_id);
+		q->reply_to_post = prev->id;
+		if ((r = post_put(txn, st, q)) < 0 ||
+		    (r = post_add_reply(prev, q->id)) < 0 ||
+		    (r = post_put(txn, st, prev)) < 0)
+			return r;
+		prev = q;
+	}
+	return 0;
+}
+
+/* The replies of a thread, built and validated before anything is put. */
+static int
+chain_build(struct schedule *sc, struct json_object *texts)
+{
+	struct post *q;
+	struct json_object *v;
+	char why[400];
+	size_t i, n = json_object_array_length(texts);
+	int r;
+
+	if (n == 0)
+		return 0;
+	if (sc->p.kind == POST_REPOST || sc->p.ghost) {
+		snprintf(sc->err, sizeof(sc->err), "a %s takes no thread: "
+		    "drop --then-text", sc->p.kind == POST_REPOST ? "repost" :
+		    "ghost post");
+		return -EINVAL;
+	}
+	if (n > THREAD_MAX) {
+		snprintf(sc->err, sizeof(sc->err), "a thread of %zu replies is "
+		    "over Meta's quota of %d replies a day", n, THREAD_MAX);
+		return -EINVAL;
+	}
+	if ((sc->chain = calloc(n, sizeof(*sc->chain))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		q = &sc->chain[sc->nchain++];
+		post_init(q);
+		v = json_object_array_get_idx(texts, i);
+		if (!json_object_is_type(v, json_type_string)) {
+			snprintf(sc->err, sizeof(sc->err), "each of "
+			    "'then_text' must be a string");
+			return -EINVAL;
+		}
+		if (post_set_str(&q->text, json_object_get_string(v)) < 0)
+			return -ENOMEM;
+		/* Any id: it only says "a reply" to the checks. */
+		q->reply_to_post = 1;
+		if ((r = validate_post(q, why, sizeof(why))) < 0) {
+			snprintf(sc->err, sizeof(sc->err), "post %zu of the "
+			    "thread: %s; nothing was queued", i + 2, why);
+			return r;
+		}
+		q->reply_to_post = 0;
+		q->state = sc->p.state;
+		q->due_at = sc->p.due_at;
+		q->next_at = sc->p.next_at;
+		q->created_at = sc->p.created_at;
+	}
+	return 0;
 }
 
 static int
@@ -177,14 +257,26 @@ schedule_txn(MDB_txn *txn, void *arg)
 		json_object_array_add(sc->warnings,
 		    json_object_new_string(msg));
 	}
+	if (sc->nchain > 0 && replies + (int)sc->nchain > QUOTA_REPLIES) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "'%s' has %d replies due in the 24 h "
+		    "up to %s with this thread, over Meta's quota of %d: some "
+		    "will be deferred", sc->acct.username, replies +
+		    (int)sc->nchain, timefmt_format(sc->p.due_at, when,
+		    sizeof(when)), QUOTA_REPLIES);
+		json_object_array_add(sc->warnings,
+		    json_object_new_string(msg));
+	}
 	if ((r = post_put(txn, st, &sc->p)) < 0)
 		goto out;
 	if (queued) {
 		/* The parent wakes its replies when it is published. */
-		if ((r = post_add_reply(&parent, sc->p.id)) < 0)
+		if ((r = post_add_reply(&parent, sc->p.id)) < 0 ||
+		    (r = post_put(txn, st, &parent)) < 0)
 			goto out;
-		r = post_put(txn, st, &parent);
 	}
+	r = chain_put(txn, sc);
 out:
 	post_clear(&parent);
 	return r;
@@ -193,7 +285,12 @@ out:
 static void
 schedule_free(struct schedule *sc)
 {
+	size_t i;
+
 	post_clear(&sc->p);
+	for (i = 0; i < sc->nchain; i++)
+		post_clear(&sc->chain[i]);
+	free(sc->chain);
 	account_clear(&sc->acct);
 	json_object_put(sc->warnings);
 	free(sc);
@@ -207,6 +304,15 @@ schedule_reply(struct json_object *warnings, void *arg)
 	size_t i, n;
 
 	res = post_to_json(&sc->p, sc->acct.username);
+	if (sc->nchain > 0) {
+		struct json_object *ids = json_object_new_array();
+		char buf[POST_ID_LEN];
+
+		for (i = 0; i < sc->nchain; i++)
+			json_object_array_add(ids, json_object_new_string(
+			    post_id_str(sc->chain[i].id, buf)));
+		json_object_object_add(res, "thread", ids);
+	}
 	n = json_object_array_length(warnings);
 	for (i = 0; i < n && warnings != sc->warnings; i++)
 		json_object_array_add(sc->warnings, json_object_get(
@@ -261,6 +367,8 @@ req_post_schedule(struct req *req)
 	sc->p.next_at = sc->p.due_at - d->cfg->sched_prestage;
 	if (sc->p.next_at < now)
 		sc->p.next_at = now;	/* due sooner than prestage: now */
+	if (a.then_text != NULL && (r = chain_build(sc, a.then_text)) < 0)
+		goto refuse;
 	if ((r = store_write(d->store, schedule_txn, sc)) < 0) {
 		if (sc->err[0] == '\0') {
 			log_error("post.schedule: cannot save the post: %s",
@@ -277,6 +385,14 @@ req_post_schedule(struct req *req)
 	    "post %" PRIu64 " of '%s' scheduled for %s by uid %u (pid %d)",
 	    sc->p.id, sc->acct.username, timefmt_format(sc->p.due_at, when,
 	    sizeof(when)), (unsigned)req->uid, (int)req->pid);
+	if (sc->nchain > 0)
+		log_with(LOG_NOTICE, &(struct log_fields){ .account =
+		    sc->acct.username, .user_id = sc->acct.user_id },
+		    "posts %" PRIu64 " to %" PRIu64 " of '%s' scheduled as "
+		    "the thread under post %" PRIu64 " by uid %u (pid %d)",
+		    sc->chain[0].id, sc->chain[sc->nchain - 1].id,
+		    sc->acct.username, sc->p.id, (unsigned)req->uid,
+		    (int)req->pid);
 	for (i = 0; i < sc->p.nmedia; i++) {
 		urls[i] = sc->p.media[i].url;
 		video[i] = sc->p.media[i].video;
