@@ -1,5 +1,6 @@
 /*
- * threadsctl's post commands: post, queue, show-post, cancel, retry.
+ * threadsctl's post commands: post, repost, edit, queue, show-post,
+ * cancel, retry.
  * Each builds one request from its options (two for a cancel that asks
  * first) and hands the result to the printer.  The syntax of ids, times
  * and zones is checked here (args.c); whether the time is free, the
@@ -16,7 +17,7 @@
 #include "client.h"
 #include "threadsctl.h"
 
-#define TEXT_FILE_MAX	(64 * 1024)	/* far above Meta's 500 bytes */
+#define TEXT_FILE_MAX	(64 * 1024)	/* far above Meta's 10,000 characters */
 #define MEDIA_MAX	64		/* the daemon refuses over 20 */
 
 /* --text-file: the file ("-": standard input), one final newline off. */
@@ -69,47 +70,134 @@ show_scheduled(struct ctl *ctl, struct json_object *res)
 	ctl->out->scheduled(res);
 }
 
-int
-cmd_post(struct ctl *ctl, int argc, char **argv)
+/* Every post option; edit leaves out what post.edit cannot change. */
+static const struct option post_opts[] = {
+	{ "at", required_argument, NULL, 'a' },
+	{ "tz", required_argument, NULL, 'z' },
+	{ "text", required_argument, NULL, 't' },
+	{ "text-file", required_argument, NULL, 'T' },
+	{ "image", required_argument, NULL, 'i' },
+	{ "video", required_argument, NULL, 'v' },
+	{ "alt", required_argument, NULL, 'A' },
+	{ "reply-to", required_argument, NULL, 'r' },
+	{ "reply-control", required_argument, NULL, 'c' },
+	{ "quote", required_argument, NULL, 'q' },
+	{ "link", required_argument, NULL, 'l' },
+	{ "topic", required_argument, NULL, 'o' },
+	{ "ghost", no_argument, NULL, 'g' },
+	{ "poll", required_argument, NULL, 'p' },
+	{ "spoiler", required_argument, NULL, 'S' },
+	{ "spoiler-media", no_argument, NULL, 'M' },
+	{ "attachment-file", required_argument, NULL, 'F' },
+	{ "attachment-link", required_argument, NULL, 'L' },
+	{ "gif", required_argument, NULL, 'G' },
+	{ "then-text", required_argument, NULL, 'N' },
+	{ "thread", required_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/*
+ * --thread FILE: one post per paragraph (a blank line ends one), the
+ * first the root; into args as text and then_text.  0 or EXIT_USAGE.
+ */
+static int
+read_thread(struct ctl *ctl, const char *path, struct json_object *args)
 {
-	static const struct option opts[] = {
-		{ "at", required_argument, NULL, 'a' },
-		{ "tz", required_argument, NULL, 'z' },
-		{ "text", required_argument, NULL, 't' },
-		{ "text-file", required_argument, NULL, 'T' },
-		{ "image", required_argument, NULL, 'i' },
-		{ "video", required_argument, NULL, 'v' },
-		{ "alt", required_argument, NULL, 'A' },
-		{ "reply-to", required_argument, NULL, 'r' },
-		{ "reply-control", required_argument, NULL, 'c' },
-		{ "quote", required_argument, NULL, 'q' },
-		{ "link", required_argument, NULL, 'l' },
-		{ "topic", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *at = NULL, *tz = NULL, *text = NULL, *text_file = NULL;
-	const char *reply_to = NULL, *reply_control = NULL, *quote = NULL;
-	const char *link = NULL, *topic = NULL;
-	struct json_object *args, *images, *videos, *item = NULL;
-	char *file_text = NULL;
-	int ch, nmedia = 0, r;
+	struct json_object *then = json_object_new_array();
+	char *buf, *p, *nl, *start = NULL, *last = NULL;
+	size_t n = 0, len;
+
+	if ((buf = read_text_file(path)) == NULL) {
+		json_object_put(then);
+		return EXIT_USAGE;
+	}
+	for (p = buf; p != NULL; p = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (strspn(p, " \t\r") < len) {
+			/* A line of the paragraph. */
+			if (start == NULL)
+				start = p;
+			last = p + len;
+			if (nl != NULL)
+				continue;
+		}
+		/* A blank line, or the end: the paragraph is done. */
+		if (start == NULL)
+			continue;
+		while (last > start && last[-1] == '\r')
+			last--;
+		*last = '\0';
+		if (n++ == 0)
+			add_str(args, "text", start);
+		else
+			json_object_array_add(then,
+			    json_object_new_string(start));
+		start = NULL;
+	}
+	free(buf);
+	if (n == 0) {
+		json_object_put(then);
+		return ctl_usage_error(ctl, "%s: no paragraph to post", path);
+	}
+	if (json_object_array_length(then) > 0)
+		json_object_object_add(args, "then_text", then);
+	else
+		json_object_put(then);
+	return 0;
+}
+
+static void
+add_list(struct json_object *args, const char *k, struct json_object *arr)
+{
+	if (json_object_array_length(arr) > 0)
+		json_object_object_add(args, k, arr);
+	else
+		json_object_put(arr);
+}
+
+static void
+add_true(struct json_object *args, const char *k, int v)
+{
+	if (v)
+		json_object_object_add(args, k, json_object_new_boolean(1));
+}
+
+/*
+ * The post options of argv into args, under their post.schedule names.
+ * 0, or EXIT_USAGE once the problem is said; optind is left at the
+ * operands.
+ */
+static int
+post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
+    int edit)
+{
+	const char *text_file = NULL, *attachment_file = NULL;
+	const char *thread = NULL;
+	struct json_object *images, *videos, *poll, *spoiler, *then;
+	struct json_object *item = NULL;
+	char *text = NULL, *attachment = NULL;
+	int ch, nmedia = 0, ghost = 0, spoiler_media = 0, r = EXIT_USAGE;
 
 	images = json_object_new_array();
 	videos = json_object_new_array();
-	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
+	poll = json_object_new_array();
+	spoiler = json_object_new_array();
+	then = json_object_new_array();
+	while ((ch = ctl_getopt(ctl, argc, argv, "", post_opts)) != -1) {
 		switch (ch) {
 		case 'a':
-			at = optarg;
-			if (ctl_check_time(ctl, "--at", at) != 0)
-				goto bad;
+			if (ctl_check_time(ctl, "--at", optarg) != 0)
+				goto out;
+			add_str(args, "at", optarg);
 			break;
 		case 'z':
-			tz = optarg;
-			if (ctl_check_zone(ctl, "--tz", tz) != 0)
-				goto bad;
+			if (ctl_check_zone(ctl, "--tz", optarg) != 0)
+				goto out;
+			add_str(args, "tz", optarg);
 			break;
 		case 't':
-			text = optarg;
+			add_str(args, "text", optarg);
 			break;
 		case 'T':
 			text_file = optarg;
@@ -119,7 +207,7 @@ cmd_post(struct ctl *ctl, int argc, char **argv)
 			if (nmedia == MEDIA_MAX) {
 				ctl_usage_error(ctl, "more than %d media",
 				    MEDIA_MAX);
-				goto bad;
+				goto out;
 			}
 			item = json_object_new_object();
 			add_str(item, "url", optarg);
@@ -133,30 +221,124 @@ cmd_post(struct ctl *ctl, int argc, char **argv)
 			    json_object_object_get_ex(item, "alt", NULL)) {
 				ctl_usage_error(ctl, "--alt follows the "
 				    "--image or --video it describes");
-				goto bad;
+				goto out;
 			}
 			add_str(item, "alt", optarg);
 			break;
 		case 'r':
-			reply_to = optarg;
+			if (edit) {
+				ctl_usage_error(ctl, "edit cannot change what a "
+				    "post replies to: cancel it and queue it "
+				    "again");
+				goto out;
+			}
+			add_str(args, "reply_to", optarg);
 			break;
 		case 'c':
-			reply_control = optarg;
+			add_str(args, "reply_control", optarg);
 			break;
 		case 'q':
-			quote = optarg;
+			add_str(args, "quote", optarg);
 			break;
 		case 'l':
-			link = optarg;
+			add_str(args, "link", optarg);
 			break;
 		case 'o':
-			topic = optarg;
+			add_str(args, "topic", optarg);
+			break;
+		case 'g':
+			ghost = 1;
+			break;
+		case 'p':
+			json_object_array_add(poll,
+			    json_object_new_string(optarg));
+			break;
+		case 'S':
+			json_object_array_add(spoiler,
+			    json_object_new_string(optarg));
+			break;
+		case 'M':
+			spoiler_media = 1;
+			break;
+		case 'F':
+			attachment_file = optarg;
+			break;
+		case 'L':
+			add_str(args, "attachment_link", optarg);
+			break;
+		case 'G':
+			add_str(args, "gif", optarg);
+			break;
+		case 'N':
+		case 'H':
+			if (edit) {
+				ctl_usage_error(ctl, "edit changes one post; a "
+				    "thread is queued with post");
+				goto out;
+			}
+			if (ch == 'N')
+				json_object_array_add(then,
+				    json_object_new_string(optarg));
+			else
+				thread = optarg;
 			break;
 		default:
-			goto bad;
+			goto out;
 		}
 	}
-	if (optind == argc || at == NULL) {
+	if (text_file != NULL && json_object_object_get_ex(args, "text",
+	    NULL)) {
+		ctl_usage_error(ctl, "give --text or --text-file, not both");
+		goto out;
+	}
+	if (thread != NULL && (text_file != NULL ||
+	    json_object_array_length(then) > 0 ||
+	    json_object_object_get_ex(args, "text", NULL))) {
+		ctl_usage_error(ctl, "--thread gives every text: not with "
+		    "--text, --text-file or --then-text");
+		goto out;
+	}
+	if (text_file != NULL && attachment_file != NULL &&
+	    strcmp(text_file, "-") == 0 && strcmp(attachment_file, "-") == 0) {
+		ctl_usage_error(ctl, "only one of --text-file and "
+		    "--attachment-file can read standard input");
+		goto out;
+	}
+	if ((text_file != NULL && (text = read_text_file(text_file)) ==
+	    NULL) || (attachment_file != NULL &&
+	    (attachment = read_text_file(attachment_file)) == NULL) ||
+	    (thread != NULL && read_thread(ctl, thread, args) != 0))
+		goto out;
+	add_str(args, "text", text);
+	add_str(args, "attachment", attachment);
+	add_true(args, "ghost", ghost);
+	add_true(args, "spoiler_media", spoiler_media);
+	add_list(args, "images", images);
+	add_list(args, "videos", videos);
+	add_list(args, "poll", poll);
+	add_list(args, "spoiler", spoiler);
+	add_list(args, "then_text", then);
+	images = videos = poll = spoiler = then = NULL;
+	r = 0;
+out:
+	free(text);
+	free(attachment);
+	json_object_put(images);
+	json_object_put(videos);
+	json_object_put(poll);
+	json_object_put(spoiler);
+	json_object_put(then);
+	return r;
+}
+
+int
+cmd_post(struct ctl *ctl, int argc, char **argv)
+{
+	struct json_object *args = json_object_new_object();
+
+	if (post_options(ctl, argc, argv, args, 0) != 0)
+		goto bad;
+	if (optind == argc || !json_object_object_get_ex(args, "at", NULL)) {
 		ctl_usage_error(ctl, "post needs ACCOUNT and --at TIME");
 		goto bad;
 	}
@@ -165,41 +347,84 @@ cmd_post(struct ctl *ctl, int argc, char **argv)
 		    argv[optind + 1]);
 		goto bad;
 	}
-	if (text != NULL && text_file != NULL) {
-		ctl_usage_error(ctl, "give --text or --text-file, not both");
+	add_str(args, "account", argv[optind]);
+	return ctl_call(ctl, "post.schedule", args, show_scheduled);
+bad:
+	json_object_put(args);
+	return EXIT_USAGE;
+}
+
+static void
+show_edited(struct ctl *ctl, struct json_object *res)
+{
+	ctl->out->post(res);
+}
+
+int
+cmd_edit(struct ctl *ctl, int argc, char **argv)
+{
+	struct json_object *args = json_object_new_object();
+
+	if (post_options(ctl, argc, argv, args, 1) != 0)
+		goto bad;
+	if (optind == argc) {
+		ctl_usage_error(ctl, "edit needs ID");
 		goto bad;
 	}
-	if (text_file != NULL && (text = file_text =
-	    read_text_file(text_file)) == NULL) {
-		json_object_put(images);
-		json_object_put(videos);
-		return EXIT_USAGE;
+	if (optind != argc - 1) {
+		ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 1]);
+		goto bad;
 	}
+	if (ctl_check_post_id(ctl, "ID", argv[optind]) != 0)
+		goto bad;
+	add_str(args, "id", argv[optind]);
+	return ctl_call(ctl, "post.edit", args, show_edited);
+bad:
+	json_object_put(args);
+	return EXIT_USAGE;
+}
+
+int
+cmd_repost(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "at", required_argument, NULL, 'a' },
+		{ "tz", required_argument, NULL, 'z' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *at = NULL, *tz = NULL;
+	struct json_object *args;
+	int ch;
+
+	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
+		switch (ch) {
+		case 'a':
+			at = optarg;
+			if (ctl_check_time(ctl, "--at", at) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'z':
+			tz = optarg;
+			if (ctl_check_zone(ctl, "--tz", tz) != 0)
+				return EXIT_USAGE;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 2 > argc || at == NULL)
+		return ctl_usage_error(ctl, "repost needs ACCOUNT, MEDIA_ID and "
+		    "--at TIME");
+	if (optind + 2 != argc)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 2]);
 	args = json_object_new_object();
 	add_str(args, "account", argv[optind]);
+	add_str(args, "repost", argv[optind + 1]);
 	add_str(args, "at", at);
 	add_str(args, "tz", tz);
-	add_str(args, "text", text);
-	if (json_object_array_length(images) > 0)
-		json_object_object_add(args, "images", images);
-	else
-		json_object_put(images);
-	if (json_object_array_length(videos) > 0)
-		json_object_object_add(args, "videos", videos);
-	else
-		json_object_put(videos);
-	add_str(args, "reply_to", reply_to);
-	add_str(args, "reply_control", reply_control);
-	add_str(args, "quote", quote);
-	add_str(args, "link", link);
-	add_str(args, "topic", topic);
-	free(file_text);
-	r = ctl_call(ctl, "post.schedule", args, show_scheduled);
-	return r;
-bad:
-	json_object_put(images);
-	json_object_put(videos);
-	return EXIT_USAGE;
+	return ctl_call(ctl, "post.schedule", args, show_scheduled);
 }
 
 static void

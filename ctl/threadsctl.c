@@ -44,8 +44,18 @@ static const struct verb verbs[] = {
 	    "ACCOUNT --at TIME [--tz ZONE] [--text T | --text-file F] "
 	    "[--image URL [--alt T]]... [--video URL [--alt T]]... "
 	    "[--reply-to ID] [--reply-control C] [--quote ID] [--link URL] "
-	    "[--topic TAG]",
-	    "queue a post (two or more media make a carousel)" },
+	    "[--topic TAG] [--ghost] [--poll OPTION]... "
+	    "[--spoiler OFFSET:LENGTH]... [--spoiler-media] "
+	    "[--attachment-file F [--attachment-link URL]] [--gif ID] "
+	    "[--then-text T]... [--thread FILE]",
+	    "queue a post (two or more media make a carousel), or a thread" },
+	{ "repost", 2, VERB_ANY, cmd_repost,
+	    "ACCOUNT MEDIA_ID --at TIME [--tz ZONE]",
+	    "queue a repost of a post at a chosen time" },
+	{ "edit", 1, VERB_ANY, cmd_edit,
+	    "ID [--at TIME] [--tz ZONE] [--text T | --text-file F] "
+	    "[any post option but --reply-to]",
+	    "change a queued post that is not yet being published" },
 	{ "queue", 0, VERB_ANY, cmd_queue,
 	    "[ACCOUNT] [--state S] [--limit N]",
 	    "list queued and past posts, the next due last" },

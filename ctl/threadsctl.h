@@ -88,6 +88,8 @@ int	cmd_metrics(struct ctl *, int, char **);
 
 /* cmd-post.c */
 int	cmd_post(struct ctl *, int, char **);
+int	cmd_repost(struct ctl *, int, char **);
+int	cmd_edit(struct ctl *, int, char **);
 int	cmd_queue(struct ctl *, int, char **);
 int	cmd_show_post(struct ctl *, int, char **);
 int	cmd_cancel(struct ctl *, int, char **);
