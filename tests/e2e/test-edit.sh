@@ -1,0 +1,110 @@
+#!/bin/sh
+# post.edit: a queued post changed in one transaction, journalled with
+# the peer's uid; a post whose container exists gets a new one and the
+# old one is never published; a post being published or later is refused
+# with the reason; replies waiting on an edited parent keep waiting; and
+# an edit racing the due time leaves the post published exactly once,
+# as the last accepted edit says.
+. "$E2E_DIR/lib.sh"
+
+setup "[scheduler]" "prestage = 8s" "retry_delay = 1s"
+fake_admin POST "/__admin/config?video_delay=3" >/dev/null
+
+fake_admin POST "/__admin/users?username=alice&name=alice" >/dev/null
+fake_admin POST "/__admin/token?username=alice&age=3600" |
+    jq -r .access_token > "$T/alice.token"
+tctl add-account --token-stdin < "$T/alice.token" >/dev/null || fail "connect"
+M=$FAKE_URL/media
+
+state() {
+	tctl --json show-post "$1" | jq -r .state
+}
+is_state() {
+	[ "$(state "$1")" = "$2" ]
+}
+is_staged() {
+	case $(state "$1") in staged|ready) return 0 ;; esac
+	return 1
+}
+schedule() {
+	tctl --json post "$@" > "$T/sched.json" || fail "post $*: $(cat "$T/sched.json")"
+	jq -r .id "$T/sched.json"
+}
+# published TEXT: how many posts of that text the fake has.
+published() {
+	fake_admin GET "/__admin/posts?username=alice" |
+	    jq --arg t "$1" '[.posts[] | select(.text == $t)] | length'
+}
+
+# Text and time, one request; the journal names the uid and the fields.
+a=$(schedule alice --at +1h --text "first")
+tctl --json edit "$a" --text "second" --at +2h > "$T/edit.json" ||
+    fail "edit: $(cat "$T/edit.json")"
+jq -e '.text == "second" and .state == "scheduled"' "$T/edit.json" >/dev/null ||
+    fail "edited: $(cat "$T/edit.json")"
+due1=$(jq -r .due_at "$T/sched.json")
+[ "$(tctl --json show-post "$a" | jq -r .due_at)" != "$due1" ] || fail "due unchanged"
+grep -q "post $a of 'alice' edited by uid $(id -u) (pid [0-9]*): text, at" \
+    "$T/daemon.log" || fail "journal: $(grep edited "$T/daemon.log")"
+
+# A bad edit changes nothing.
+rc=0
+tctl edit "$a" --poll one > "$T/out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] && grep -q "2 to 4 options" "$T/out" || fail "bad edit: $rc $(cat "$T/out")"
+tctl --json show-post "$a" | jq -e '.text == "second"' >/dev/null || fail "bad edit changed it"
+rc=0
+tctl edit "$a" --reply-to 12345678901 > "$T/out" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "edit --reply-to: $rc"
+rc=0
+tctl edit 999 --text x > "$T/out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] && grep -q "no post 999" "$T/out" || fail "edit 999: $(cat "$T/out")"
+
+# A staged post: its container is replaced, the old one never published.
+b=$(schedule alice --at +6s --video "$M/v.mp4" --text "staged text")
+wait_until 20 is_staged "$b" || fail "not staged: $(tctl show-post "$b")"
+tctl edit "$b" --text "edited text" >/dev/null || fail "edit staged"
+wait_until 30 is_state "$b" published || fail "b: $(tctl show-post "$b")"
+[ "$(published "edited text")" -eq 1 ] && [ "$(published "staged text")" -eq 0 ] ||
+    fail "b on the fake: $(fake_admin GET "/__admin/posts?username=alice")"
+[ "$(fake_admin GET "/__admin/requests?path=/me/threads" |
+    jq '[.requests[] | select(.method == "POST" and .path == "/me/threads")] | length')" -ge 2 ] ||
+    fail "no second container"
+
+# Published or later: refused with the reason.
+rc=0
+tctl edit "$b" --text "too late" > "$T/out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] && grep -q "already published" "$T/out" || fail "late edit: $(cat "$T/out")"
+
+# Replies waiting on an edited parent keep waiting, then reply to it.
+p=$(schedule alice --at +3s --text "parent")
+r=$(schedule alice --at +3s --text "child" --reply-to "$p")
+tctl edit "$p" --text "parent edited" --at +6s >/dev/null || fail "edit parent"
+wait_until 30 is_state "$r" published || fail "reply: $(tctl show-post "$r")"
+pm=$(tctl --json show-post "$p" | jq -r .media_id)
+fake_admin GET "/__admin/posts?username=alice" | jq -e --arg m "$pm" \
+    '[.posts[] | select(.text == "child" and .reply_to_id == $m)] | length == 1' \
+    >/dev/null || fail "the reply is not to the edited parent"
+[ "$(published "parent edited")" -eq 1 ] || fail "edited parent"
+
+# An edit racing the due time: every edit is either taken (and then what
+# is published says so) or refused because the publish has begun.
+c=$(schedule alice --at +2s --text "race before")
+n=0 took=0
+while [ "$n" -lt 400 ]; do
+	if tctl edit "$c" --text "race after" > "$T/out" 2>&1; then
+		took=1
+	else
+		grep -q "being published\|already published" "$T/out" ||
+		    fail "race refusal: $(cat "$T/out")"
+		break
+	fi
+	n=$((n + 1))
+done
+wait_until 30 is_state "$c" published || fail "race: $(tctl show-post "$c")"
+total=$(( $(published "race before") + $(published "race after") ))
+[ "$total" -eq 1 ] || fail "race published $total times"
+if [ "$took" -eq 1 ]; then
+	[ "$(published "race after")" -eq 1 ] || fail "an accepted edit was lost"
+fi
+echo "ok: race after $n edits (took: $took)"
+stop_daemon
