@@ -154,7 +154,7 @@ req_post_edit(struct req *req)
 			goto refuse;
 		if (e->due_at < now) {
 			snprintf(e->err, sizeof(e->err), "%.64s is in the "
-			    "past (%s)", e->a.at, timefmt_format(e->due_at,
+			    "past (it is now %s)", e->a.at, timefmt_format(now,
 			    when, sizeof(when)));
 			r = -EINVAL;
 			goto refuse;
