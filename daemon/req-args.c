@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "req.h"
@@ -50,38 +51,53 @@ arg_fill(const struct req_arg *a, struct json_object *v, void *out)
 }
 
 int
-req_args(struct req *req, const struct req_arg *table, void *out)
+req_args_obj(struct json_object *args, const struct req_arg *table,
+    void *out, char *err, size_t errlen)
 {
 	const struct req_arg *a;
 	struct json_object *v;
 
-	json_object_object_foreach(req->pr.args, key, val) {
+	if (!json_object_is_type(args, json_type_object)) {
+		snprintf(err, errlen, "not an object of arguments");
+		return -EINVAL;
+	}
+	json_object_object_foreach(args, key, val) {
 		(void)val;
 		for (a = table; a != NULL && a->name != NULL; a++)
 			if (strcmp(a->name, key) == 0)
 				break;
 		if (a == NULL || a->name == NULL) {
-			req_fail(req, ERR_INVALID_ARGUMENT,
-			    "unknown argument '%.64s'", key);
+			snprintf(err, errlen, "unknown argument '%.64s'", key);
 			return -EINVAL;
 		}
 	}
 	for (a = table; a != NULL && a->name != NULL; a++) {
-		if (!json_object_object_get_ex(req->pr.args, a->name, &v) ||
+		if (!json_object_object_get_ex(args, a->name, &v) ||
 		    json_object_is_type(v, json_type_null)) {
 			if (a->required) {
-				req_fail(req, ERR_INVALID_ARGUMENT,
-				    "missing argument '%s'", a->name);
+				snprintf(err, errlen, "missing argument '%s'",
+				    a->name);
 				return -EINVAL;
 			}
 			continue;
 		}
 		if (arg_fill(a, v, out) < 0) {
-			req_fail(req, ERR_INVALID_ARGUMENT,
-			    "argument '%s' must be %s", a->name,
-			    type_names[a->type]);
+			snprintf(err, errlen, "argument '%s' must be %s",
+			    a->name, type_names[a->type]);
 			return -EINVAL;
 		}
+	}
+	return 0;
+}
+
+int
+req_args(struct req *req, const struct req_arg *table, void *out)
+{
+	char err[256];
+
+	if (req_args_obj(req->pr.args, table, out, err, sizeof(err)) < 0) {
+		req_fail(req, ERR_INVALID_ARGUMENT, "%s", err);
+		return -EINVAL;
 	}
 	return 0;
 }

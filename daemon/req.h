@@ -31,6 +31,9 @@ struct req_arg {
  * -EINVAL, and the handler just returns.
  */
 int	req_args(struct req *, const struct req_arg *table, void *out);
+/* The same for an object that is not the request's (one row of many). */
+int	req_args_obj(struct json_object *args, const struct req_arg *table,
+	    void *out, char *err, size_t errlen);
 
 /* req-status.c */
 void	req_ping(struct req *);
@@ -55,6 +58,9 @@ void	req_post_retry(struct req *);
 
 /* req-edit.c */
 void	req_post_edit(struct req *);
+
+/* req-import.c */
+void	req_post_import(struct req *);
 
 /* req-stats.c */
 void	req_account_poll(struct req *);
