@@ -51,6 +51,7 @@ static const struct req_entry req_table[] = {
 	{ "post.cancel",	req_post_cancel,	REQ_MUTATING },
 	{ "post.retry",		req_post_retry,		REQ_MUTATING },
 	{ "post.edit",		req_post_edit,		REQ_MUTATING },
+	{ "post.import",	req_post_import,	REQ_MUTATING },
 	{ NULL, NULL, 0 }
 };
 
