@@ -52,6 +52,8 @@ static const struct verb verbs[] = {
 	{ "repost", 2, VERB_ANY, cmd_repost,
 	    "ACCOUNT MEDIA_ID --at TIME [--tz ZONE]",
 	    "queue a repost of a post at a chosen time" },
+	{ "import", 1, VERB_ANY, cmd_import, "FILE [--dry-run]",
+	    "queue many posts from JSON lines or CSV, all or none" },
 	{ "edit", 1, VERB_ANY, cmd_edit,
 	    "ID [--at TIME] [--tz ZONE] [--text T | --text-file F] "
 	    "[any post option but --reply-to]",
