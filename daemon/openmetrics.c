@@ -137,6 +137,14 @@ render(FILE *f, const struct rows *rs, const struct status_counts *sc)
 	size_t i, j;
 	int k;
 
+	/*
+	 * A gauge, not OpenMetrics' info type: node_exporter's textfile
+	 * collector reads the Prometheus text format, which has no info.
+	 */
+	family(f, "threadsd_build_info", "Always 1; the version of the "
+	    "threadsd that wrote this.");
+	fprintf(f, "threadsd_build_info{version=\"%s\"} 1\n",
+	    THREADSD_VERSION);
 	for (j = 0; j < F_N; j++) {
 		/* A metric no account holds ([poll] metrics) is left out. */
 		for (i = 0; j >= F_VIEWS && j <= F_CLICKS && i < rs->n; i++)

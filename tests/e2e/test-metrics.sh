@@ -216,6 +216,7 @@ tctl --json show dave | jq -e '.media_count == 245' >/dev/null ||
 mask() {
 	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/YYYY-MM-DDTHH:MM:SSZ/g;
 	    s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/YYYY-MM-DD HH:MM/g;
+	    s/^(threadsd_build_info\{version=")[^"]*"/\1V"/;
 	    s/\((in [0-9]+ [a-z]+|[0-9]+ [a-z]+ ago|now)\)/(REL)/g;
 	    s/^(threadsd_account_(token_expiry|last_poll)_timestamp_seconds.*) [0-9]+$/\1 T/'
 }
@@ -254,6 +255,8 @@ tctl --json stats carol --since 40d | jq -e '(.changes["1d"].followers_count
     >/dev/null || fail "stats --json"
 rc=0; tctl stats carol --since yesterday 2>"$T/err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "neither a duration" "$T/err" || fail "bad --since"
+tctl metrics | grep -qx "threadsd_build_info{version=\"$("$THREADSD" --version |
+    cut -d' ' -f2)\"} 1" || fail "no threadsd_build_info of this version"
 tctl metrics | mask > "$T/metrics.out"
 [ -z "${E2E_BLESS:-}" ] || cp "$T/metrics.out" "$E2E_DIR/metrics-openmetrics.ok"
 diff -u "$E2E_DIR/metrics-openmetrics.ok" "$T/metrics.out" ||

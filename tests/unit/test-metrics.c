@@ -368,6 +368,9 @@ test_render(void)
 	CHECK(strstr(text, "\nthreadsd_account_token_expiry_timestamp_seconds"
 	    "{account=\"twelve\",user_id=\"12\"} 2000000000\n") != NULL);
 	CHECK(strstr(text, "\nthreadsd_accounts 2\n") != NULL);
+	CHECK(strncmp(text, "# TYPE threadsd_build_info gauge\n", 33) == 0);
+	CHECK(strstr(text, "\nthreadsd_build_info{version=\"" THREADSD_VERSION
+	    "\"} 1\n") != NULL);
 	CHECK(strstr(text, "\nthreadsd_posts{state=\"scheduled\"} 0\n") !=
 	    NULL);
 	CHECK(len > 6 && strcmp(text + len - 6, "# EOF\n") == 0);
