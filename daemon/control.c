@@ -47,6 +47,7 @@ static const struct req_entry req_table[] = {
 	{ "metrics",		req_metrics,		0 },
 	{ "post.schedule",	req_post_schedule,	REQ_MUTATING },
 	{ "post.list",		req_post_list,		0 },
+	{ "post.calendar",	req_post_calendar,	0 },
 	{ "post.show",		req_post_show,		0 },
 	{ "post.cancel",	req_post_cancel,	REQ_MUTATING },
 	{ "post.retry",		req_post_retry,		REQ_MUTATING },

@@ -1,5 +1,7 @@
 /*
- * The queue requests: post.list, post.show, post.cancel, post.retry.
+ * The queue requests: post.list (by account, state and due time),
+ * post.calendar (posts per day and account), post.show, post.cancel,
+ * post.retry.
  * Each reads or writes the store in one short transaction; a change
  * wakes the scheduler through sched_due().  A post being published cannot
  * be cancelled: its outcome is Meta's to tell.
@@ -10,12 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "account.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "common/timefmt.h"
+#include "common/tzfile.h"
 #include "post.h"
+#include "postargs.h"
 #include "req.h"
 #include "sched.h"
 #include "store.h"
@@ -67,12 +73,18 @@ struct list_args {
 	const char	*account;
 	const char	*state;
 	int64_t		 limit;
+	const char	*from;
+	const char	*until;
+	const char	*tz;
 };
 
 static const struct req_arg list_table[] = {
 	{ "account", ARG_STRING, offsetof(struct list_args, account), 0 },
 	{ "state", ARG_STRING, offsetof(struct list_args, state), 0 },
 	{ "limit", ARG_INT, offsetof(struct list_args, limit), 0 },
+	{ "from", ARG_STRING, offsetof(struct list_args, from), 0 },
+	{ "until", ARG_STRING, offsetof(struct list_args, until), 0 },
+	{ "tz", ARG_STRING, offsetof(struct list_args, tz), 0 },
 	{ NULL, 0, 0, 0 }
 };
 
@@ -86,6 +98,7 @@ struct listing {
 	struct entry	*v;
 	size_t		 n, cap;
 	int		 state;		/* -1: any */
+	int64_t		 from, until;	/* due in [from, until); 0: open */
 };
 
 static int
@@ -108,7 +121,9 @@ listing_add(struct listing *l, MDB_txn *txn, struct store *st, uint64_t id)
 	post_init(&p);
 	if ((r = post_get(txn, st, id, &p)) < 0)
 		return r == -ENOENT || r == -EBADMSG ? 0 : r;
-	if (l->state < 0 || (int)p.state == l->state) {
+	if ((l->state < 0 || (int)p.state == l->state) &&
+	    (l->from == 0 || p.due_at >= l->from) &&
+	    (l->until == 0 || p.due_at < l->until)) {
 		if (l->n == l->cap) {
 			l->cap = l->cap ? l->cap * 2 : 256;
 			if ((v = reallocarray(l->v, l->cap,
@@ -163,18 +178,33 @@ void
 req_post_list(struct req *req)
 {
 	struct store *st = req->d->store;
-	struct list_args a = { NULL, NULL, LIST_DEFAULT };
-	struct listing l = { NULL, 0, 0, -1 };
+	struct list_args a = { NULL, NULL, LIST_DEFAULT, NULL, NULL, NULL };
+	struct listing l = { NULL, 0, 0, -1, 0, 0 };
 	struct names nc = { .n = 0 };
 	struct json_object *res, *arr;
 	struct account acct;
 	struct post p;
 	MDB_txn *txn;
+	char err[512];
+	const char *zone;
 	size_t i, first = 0, next, end = 0;
 	int r;
 
 	if (req_args(req, list_table, &a) < 0)
 		return;
+	zone = a.tz != NULL ? a.tz : req->d->cfg->sched_timezone;
+	if ((a.from != NULL && postargs_time(a.from, zone, daemon_now(),
+	    &l.from, err, sizeof(err)) < 0) || (a.until != NULL &&
+	    postargs_time(a.until, zone, daemon_now(), &l.until, err,
+	    sizeof(err)) < 0)) {
+		req_fail(req, ERR_INVALID_ARGUMENT, "%s", err);
+		return;
+	}
+	if (l.from != 0 && l.until != 0 && l.until <= l.from) {
+		req_fail(req, ERR_INVALID_ARGUMENT, "--until %.64s is not after "
+		    "--from %.64s", a.until, a.from);
+		return;
+	}
 	if (a.state != NULL &&
 	    (l.state = post_state_from_name(a.state)) < 0) {
 		req_fail(req, ERR_INVALID_ARGUMENT, "unknown state '%.32s': "
@@ -547,4 +577,208 @@ req_post_retry(struct req *req)
 	}
 	free(rt.name);
 	post_clear(&rt.p);
+}
+
+struct cal_args {
+	const char	*account;
+	int64_t		 days;
+	const char	*tz;
+};
+
+static const struct req_arg cal_table[] = {
+	{ "account", ARG_STRING, offsetof(struct cal_args, account), 0 },
+	{ "days", ARG_INT, offsetof(struct cal_args, days), 0 },
+	{ "tz", ARG_STRING, offsetof(struct cal_args, tz), 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+#define CAL_DEFAULT	28
+#define CAL_MAX		366
+
+/* Posts per local day and account: one column of counts per account. */
+struct cal {
+	char		(*ids)[GRAPH_ID_LEN];
+	uint32_t	**counts;	/* [account][day] */
+	size_t		 n, cap;
+	int64_t		 days;
+};
+
+static int
+cal_count(struct cal *c, const char *user_id, int64_t day)
+{
+	size_t i;
+	void *v;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->ids[i], user_id) == 0)
+			break;
+	if (i == c->n) {
+		if (c->n == c->cap) {
+			c->cap = c->cap > 0 ? c->cap * 2 : 8;
+			if ((v = reallocarray(c->ids, c->cap,
+			    sizeof(*c->ids))) == NULL)
+				return -ENOMEM;
+			c->ids = v;
+			if ((v = reallocarray(c->counts, c->cap,
+			    sizeof(*c->counts))) == NULL)
+				return -ENOMEM;
+			c->counts = v;
+		}
+		if ((c->counts[i] = calloc((size_t)c->days,
+		    sizeof(**c->counts))) == NULL)
+			return -ENOMEM;
+		snprintf(c->ids[i], sizeof(c->ids[i]), "%s", user_id);
+		c->n++;
+	}
+	c->counts[i][day]++;
+	return 0;
+}
+
+static void
+cal_clear(struct cal *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->counts[i]);
+	free(c->counts);
+	free(c->ids);
+}
+
+static struct json_object *
+cal_json(struct cal *c, struct names *nc, MDB_txn *txn, struct store *st,
+    int64_t day0, const char *zone)
+{
+	struct json_object *res, *days, *d, *per, *accts;
+	const char *name;
+	char date[16], wday[8];
+	struct tm tm;
+	time_t t;
+	int64_t k;
+	uint32_t total;
+	size_t i;
+
+	res = json_object_new_object();
+	json_object_object_add(res, "zone", json_object_new_string(zone));
+	accts = json_object_new_array();
+	for (i = 0; i < c->n; i++) {
+		name = names_get(nc, txn, st, c->ids[i]);
+		json_object_array_add(accts, json_object_new_string(
+		    name != NULL ? name : c->ids[i]));
+	}
+	days = json_object_new_array();
+	for (k = 0; k < c->days; k++) {
+		t = (time_t)(day0 + k * 86400);
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+		strftime(wday, sizeof(wday), "%a", &tm);
+		d = json_object_new_object();
+		json_object_object_add(d, "date", json_object_new_string(date));
+		json_object_object_add(d, "weekday",
+		    json_object_new_string(wday));
+		per = json_object_new_object();
+		for (i = 0, total = 0; i < c->n; i++) {
+			total += c->counts[i][k];
+			json_object_object_add(per, json_object_get_string(
+			    json_object_array_get_idx(accts, i)),
+			    json_object_new_int64(c->counts[i][k]));
+		}
+		json_object_object_add(d, "total", json_object_new_int64(total));
+		json_object_object_add(d, "accounts", per);
+		json_object_array_add(days, d);
+	}
+	json_object_object_add(res, "accounts", accts);
+	json_object_object_add(res, "days", days);
+	return res;
+}
+
+/*
+ * post.calendar: the posts due on each of the next days (local days of
+ * the zone: --tz, else [scheduler] timezone, else UTC), per account;
+ * cancelled and failed posts are not counted.
+ */
+void
+req_post_calendar(struct req *req)
+{
+	struct store *st = req->d->store;
+	struct cal_args a = { NULL, CAL_DEFAULT, NULL };
+	struct listing l = { NULL, 0, 0, -1, 0, 0 };
+	struct names nc = { .n = 0 };
+	struct cal c = { NULL, NULL, 0, 0, 0 };
+	struct json_object *res = NULL;
+	struct account acct;
+	struct tzinfo *tz;
+	struct post p;
+	MDB_txn *txn;
+	const char *zone;
+	int64_t now = daemon_now(), local, day0, day;
+	size_t i;
+	int r;
+
+	if (req_args(req, cal_table, &a) < 0)
+		return;
+	if (a.days < 1 || a.days > CAL_MAX) {
+		req_fail(req, ERR_INVALID_ARGUMENT, "--days takes 1 to %d",
+		    CAL_MAX);
+		return;
+	}
+	zone = a.tz != NULL ? a.tz : req->d->cfg->sched_timezone != NULL ?
+	    req->d->cfg->sched_timezone : "UTC";
+	if ((r = tz_load(zone, &tz)) < 0) {
+		req_fail(req, r == -ENOMEM ? ERR_INTERNAL :
+		    ERR_INVALID_ARGUMENT, "unknown time zone '%.64s'", zone);
+		return;
+	}
+	local = now + tz_offset_at(tz, now);
+	day0 = local - local % 86400;
+	c.days = a.days;
+	/* Due times in UTC, a day wider each side than any offset. */
+	l.from = day0 - 86400;
+	l.until = day0 + (a.days + 1) * 86400;
+	if ((r = store_txn_begin(st, 1, &txn)) < 0) {
+		tz_free(tz);
+		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
+		    strerror(-r));
+		return;
+	}
+	account_init(&acct);
+	if (a.account != NULL &&
+	    (r = account_get(txn, st, a.account, &acct)) < 0) {
+		mdb_txn_abort(txn);
+		account_clear(&acct);
+		tz_free(tz);
+		if (r == -ENOENT)
+			req_fail(req, ERR_NOT_FOUND, "unknown account "
+			    "'%.128s'", a.account);
+		else
+			req_fail(req, ERR_INTERNAL, "cannot read account "
+			    "'%.128s': %s", a.account, strerror(-r));
+		return;
+	}
+	r = listing_walk(&l, txn, st, a.account != NULL ? acct.user_id :
+	    NULL);
+	account_clear(&acct);
+	for (i = 0; r == 0 && i < l.n; i++) {
+		post_init(&p);
+		if (post_get(txn, st, l.v[i].id, &p) == 0 &&
+		    p.state != POST_CANCELLED && p.state != POST_FAILED) {
+			local = p.due_at + tz_offset_at(tz, p.due_at);
+			day = local >= day0 ? (local - day0) / 86400 : -1;
+			if (day >= 0 && day < c.days)
+				r = cal_count(&c, p.user_id, day);
+		}
+		post_clear(&p);
+	}
+	if (r == 0)
+		res = cal_json(&c, &nc, txn, st, day0, zone);
+	mdb_txn_abort(txn);
+	names_clear(&nc);
+	cal_clear(&c);
+	free(l.v);
+	tz_free(tz);
+	if (res == NULL)
+		req_fail(req, ERR_INTERNAL, "cannot count the posts: %s",
+		    strerror(-r));
+	else
+		req_ok(req, res);
 }

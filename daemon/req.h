@@ -52,6 +52,7 @@ void	req_account_refresh(struct req *);
 /* req-post.c */
 void	req_post_schedule(struct req *);
 void	req_post_list(struct req *);
+void	req_post_calendar(struct req *);
 void	req_post_show(struct req *);
 void	req_post_cancel(struct req *);
 void	req_post_retry(struct req *);
