@@ -439,10 +439,15 @@ cmd_queue(struct ctl *ctl, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "account", required_argument, NULL, 'A' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "tz", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct json_object *args;
-	const char *state = NULL;
+	const char *state = NULL, *account = NULL, *from = NULL;
+	const char *until = NULL, *tz = NULL;
 	long limit = -1;
 	int ch;
 
@@ -458,6 +463,21 @@ cmd_queue(struct ctl *ctl, int argc, char **argv)
 			    &limit) != 0)
 				return EXIT_USAGE;
 			break;
+		case 'A':
+			account = optarg;
+			break;
+		case 'f':
+		case 'u':
+			if (ctl_check_time(ctl, ch == 'f' ? "--from" :
+			    "--until", optarg) != 0)
+				return EXIT_USAGE;
+			*(ch == 'f' ? &from : &until) = optarg;
+			break;
+		case 'z':
+			tz = optarg;
+			if (ctl_check_zone(ctl, "--tz", tz) != 0)
+				return EXIT_USAGE;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -465,10 +485,17 @@ cmd_queue(struct ctl *ctl, int argc, char **argv)
 	if (optind < argc - 1)
 		return ctl_usage_error(ctl, "unexpected argument '%s'",
 		    argv[optind + 1]);
+	if (optind == argc - 1 && account != NULL)
+		return ctl_usage_error(ctl, "give ACCOUNT or --account, not "
+		    "both");
 	args = json_object_new_object();
 	if (optind == argc - 1)
-		add_str(args, "account", argv[optind]);
+		account = argv[optind];
+	add_str(args, "account", account);
 	add_str(args, "state", state);
+	add_str(args, "from", from);
+	add_str(args, "until", until);
+	add_str(args, "tz", tz);
 	if (limit >= 0)
 		json_object_object_add(args, "limit",
 		    json_object_new_int64(limit));
@@ -586,4 +613,61 @@ cmd_retry(struct ctl *ctl, int argc, char **argv)
 	if (ctl_check_post_id(ctl, "ID", argv[1]) != 0)
 		return EXIT_USAGE;
 	return ctl_call(ctl, "post.retry", args_id(argv[1]), show_post);
+}
+
+static void
+show_calendar(struct ctl *ctl, struct json_object *res)
+{
+	ctl->out->calendar(res);
+}
+
+int
+cmd_calendar(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "account", required_argument, NULL, 'A' },
+		{ "days", required_argument, NULL, 'd' },
+		{ "weeks", required_argument, NULL, 'w' },
+		{ "tz", required_argument, NULL, 'z' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct json_object *args;
+	const char *account = NULL, *tz = NULL;
+	long days = -1, n;
+	int ch;
+
+	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
+		switch (ch) {
+		case 'A':
+			account = optarg;
+			break;
+		case 'd':
+		case 'w':
+			if (ctl_check_count(ctl, ch == 'd' ? "--days" :
+			    "--weeks", optarg, &n) != 0)
+				return EXIT_USAGE;
+			days = ch == 'd' ? n : n * 7;
+			break;
+		case 'z':
+			tz = optarg;
+			if (ctl_check_zone(ctl, "--tz", tz) != 0)
+				return EXIT_USAGE;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc - 1)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 1]);
+	if (optind == argc - 1 && account != NULL)
+		return ctl_usage_error(ctl, "give ACCOUNT or --account, not "
+		    "both");
+	args = json_object_new_object();
+	add_str(args, "account", optind == argc - 1 ? argv[optind] : account);
+	add_str(args, "tz", tz);
+	if (days >= 0)
+		json_object_object_add(args, "days",
+		    json_object_new_int64(days));
+	return ctl_call(ctl, "post.calendar", args, show_calendar);
 }

@@ -31,5 +31,6 @@ const struct output output_json = {
 	.posts = json_result,
 	.post = json_result,
 	.scheduled = json_result,
+	.calendar = json_result,
 	.done = json_done,
 };

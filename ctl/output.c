@@ -296,5 +296,6 @@ const struct output output_human = {
 	.posts = output_human_posts,
 	.post = output_human_post,
 	.scheduled = output_human_scheduled,
+	.calendar = output_human_calendar,
 	.done = human_done,
 };

@@ -18,6 +18,7 @@ struct output {
 	void	(*posts)(struct json_object *result);
 	void	(*post)(struct json_object *result);
 	void	(*scheduled)(struct json_object *result);
+	void	(*calendar)(struct json_object *result);
 	/* A command that only succeeded: what says what happened. */
 	void	(*done)(struct json_object *result, const char *what);
 };
@@ -56,5 +57,6 @@ int	output_stats_metric_known(const char *name);
 void	output_human_posts(struct json_object *result);
 void	output_human_post(struct json_object *result);
 void	output_human_scheduled(struct json_object *result);
+void	output_human_calendar(struct json_object *result);
 
 #endif

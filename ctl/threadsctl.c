@@ -59,8 +59,12 @@ static const struct verb verbs[] = {
 	    "[any post option but --reply-to]",
 	    "change a queued post that is not yet being published" },
 	{ "queue", 0, VERB_ANY, cmd_queue,
-	    "[ACCOUNT] [--state S] [--limit N]",
+	    "[ACCOUNT | --account A] [--state S] [--limit N] [--from TIME] "
+	    "[--until TIME] [--tz ZONE]",
 	    "list queued and past posts, the next due last" },
+	{ "calendar", 0, VERB_ANY, cmd_calendar,
+	    "[ACCOUNT | --account A] [--days N | --weeks N] [--tz ZONE]",
+	    "posts per day for the coming weeks, per account" },
 	{ "show-post", 1, 1, cmd_show_post, "ID", "show one post" },
 	{ "cancel", 1, VERB_ANY, cmd_cancel, "ID [--yes]",
 	    "cancel a queued post (and, with --yes, its queued replies)" },

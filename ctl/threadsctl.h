@@ -91,6 +91,7 @@ int	cmd_post(struct ctl *, int, char **);
 int	cmd_repost(struct ctl *, int, char **);
 int	cmd_edit(struct ctl *, int, char **);
 int	cmd_import(struct ctl *, int, char **);
+int	cmd_calendar(struct ctl *, int, char **);
 int	cmd_queue(struct ctl *, int, char **);
 int	cmd_show_post(struct ctl *, int, char **);
 int	cmd_cancel(struct ctl *, int, char **);
