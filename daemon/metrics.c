@@ -306,6 +306,35 @@ metrics_prune_step(MDB_txn *txn, struct store *st, struct metrics_prune *mp,
 }
 
 int
+metrics_prune_account(MDB_txn *txn, struct store *st, const char *user_id,
+    int64_t cutoff, int budget, size_t *ret_deleted)
+{
+	uint8_t key[KEY_MAX];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	size_t klen, plen;
+	int rc;
+
+	if ((klen = make_key(key, user_id, 0)) == 0)
+		return -EINVAL;
+	plen = klen - 8;
+	if ((rc = mdb_cursor_open(txn, st->metrics, &cur)) != 0)
+		return store_errno(rc);
+	/* The oldest first: delete until a young one, or the next account. */
+	for (rc = range_first(cur, key, klen, &k, &v);
+	    rc == 0 && budget-- > 0 && has_prefix(&k, key, plen) &&
+	    (int64_t)store_get_be64((const uint8_t *)k.mv_data + plen) <
+	    cutoff;
+	    rc = range_first(cur, key, klen, &k, &v)) {
+		if ((rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+		(*ret_deleted)++;
+	}
+	mdb_cursor_close(cur);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+int
 metrics_held_add(MDB_txn *txn, struct store *st, unsigned keep)
 {
 	uint64_t held;

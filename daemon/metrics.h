@@ -105,6 +105,14 @@ struct metrics_prune {
 };
 
 void	metrics_prune_begin(struct metrics_prune *);
+/*
+ * Deletes user_id's snapshots older than cutoff, at most budget of them:
+ * what the poller does for each account it polls, so that pruning needs
+ * no walk over every account.  It touches only the pages of that
+ * account's oldest snapshots.  Adds what it deleted to *ret_deleted.
+ */
+int	metrics_prune_account(MDB_txn *, struct store *, const char *user_id,
+	    int64_t cutoff, int budget, size_t *ret_deleted);
 int	metrics_prune_step(MDB_txn *, struct store *, struct metrics_prune *,
 	    int64_t cutoff, int budget);
 

@@ -18,6 +18,16 @@
  * disk), so a round of 10,000 makes about twenty, not a hundred; a
  * crash loses at most those polls, which are simply due again.
  *
+ * History is pruned as it is written: committing a poll deletes that
+ * account's snapshots past the retention, touching only its oldest
+ * pages.  Nothing walks every account at startup, which would map a
+ * page of the store per account (most of the daemon's memory with
+ * 10,000 of them).  The walk over the whole history runs an hour after
+ * start and then hourly, for the accounts nobody polls (waiting for
+ * re-authorization); the strip walk that removes metrics turned off
+ * ([poll] metrics) runs at start when the store may hold such metrics,
+ * and after each hourly walk.
+ *
  * An account is due at its slot: a multiple of the interval plus its own
  * offset (a hash of its id), the first one at least half an interval
  * after its last successful poll.  Stable, and spread evenly whatever
@@ -122,7 +132,10 @@ struct poller {
 	struct metrics_prune	 prune;
 	int			 pruning;
 	int			 stripping;	/* the walk after pruning */
+	int			 strip_check;	/* at start: strip first? */
 	int64_t			 prune_at;	/* wall clock */
+	size_t			 pruned;	/* by the commit under way */
+	size_t			 round_pruned;
 	/* a round: the polls found due by a scan (or several, when capped) */
 	int			 capped;	/* the last scan filled the queue */
 	int			 round;		/* under way */
@@ -414,7 +427,10 @@ commit_one(MDB_txn *txn, struct poller *p, struct job *j, int64_t now)
 		a.poll_retry_at = 0;
 		a.poll_failures = 0;
 		j->insights_after = a.insights_refused;
-		if ((r = metrics_put(txn, st, a.user_id, &res->snap)) < 0)
+		if ((r = metrics_put(txn, st, a.user_id, &res->snap)) < 0 ||
+		    (r = metrics_prune_account(txn, st, a.user_id,
+		    now - p->d->cfg->poll_history_retention, PRUNE_BUDGET,
+		    &p->pruned)) < 0)
 			goto out;
 	} else if (res->err.class == GRAPH_AUTH &&
 	    a.token_issued_at != j->token_issued_at) {
@@ -563,6 +579,21 @@ job_report(struct job *j, char *msg, size_t len)
 	return 0;
 }
 
+/* Says what the commits since the last report pruned. */
+static void
+pruned_report(struct poller *p, int64_t now)
+{
+	char when[TIMEFMT_LEN];
+
+	if (p->round_pruned == 0)
+		return;
+	log_info("history: pruned %zu snapshot%s taken before %s",
+	    p->round_pruned, p->round_pruned == 1 ? "" : "s",
+	    timefmt_format(now - p->d->cfg->poll_history_retention, when,
+	    sizeof(when)));
+	p->round_pruned = 0;
+}
+
 /* Commits every finished poll in one transaction, then reports them. */
 static void
 poller_flush(struct poller *p)
@@ -575,6 +606,7 @@ poller_flush(struct poller *p)
 	event_del(p->flush);
 	if (p->nfinished == 0)
 		return;
+	p->pruned = 0;
 	if ((r = store_write(p->d->store, commit_txn, &c)) < 0) {
 		log_error("poller: cannot save %d poll result%s: %s",
 		    p->nfinished, p->nfinished == 1 ? "" : "s", strerror(-r));
@@ -595,6 +627,9 @@ poller_flush(struct poller *p)
 		p->round_failed += !ok;
 		job_end(j, ok, msg);
 	}
+	p->round_pruned += p->pruned;
+	if (!p->round)
+		pruned_report(p, c.now);
 }
 
 /*
@@ -618,6 +653,7 @@ round_check(struct poller *p)
 	    p->round_n == 1 ? "" : "s", ms / 1000, (int)(ms % 1000),
 	    p->round_failed, http_connections(p->d->http) - p->round_conns,
 	    http_connections(p->d->http) - p->round_conns == 1 ? "" : "s");
+	pruned_report(p, daemon_now());
 	p->round = 0;
 }
 
@@ -827,6 +863,14 @@ poller_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	p->armed = 0;
+	if (p->strip_check) {
+		/* Pruning waits an hour; a strip owed to the config does not. */
+		p->strip_check = 0;
+		if (strip_needed(p)) {
+			metrics_prune_begin(&p->prune);
+			p->pruning = p->stripping = 1;
+		}
+	}
 	if (p->pruning || now >= p->prune_at)
 		poller_prune(p, now);
 	if (p->qhead == p->qlen && now >= p->scan_at &&
@@ -851,7 +895,9 @@ poller_new(struct daemon *d)
 	for (i = 0; i < JOB_BUCKETS; i++)
 		LIST_INIT(&p->byid[i]);
 	p->last_scan_ms = mono_ms() - SCAN_GAP_MS;
-	p->scan_at = p->prune_at = daemon_now();
+	p->scan_at = daemon_now();
+	p->prune_at = p->scan_at + PRUNE_EVERY;
+	p->strip_check = 1;
 	if ((p->queue = calloc(QUEUE_MAX, sizeof(*p->queue))) == NULL ||
 	    (p->timer = evtimer_new(d->base, poller_timer_cb, p)) == NULL ||
 	    (p->flush = evtimer_new(d->base, poller_flush_cb, p)) == NULL) {

@@ -232,6 +232,51 @@ test_prune(void)
 }
 
 /*
+ * One account's history, as a poll commit prunes it: only its own old
+ * snapshots go, oldest first, at most budget of them; "12" is not a
+ * prefix of "123".
+ */
+static void
+test_prune_account(void)
+{
+	struct snapshot s;
+	MDB_txn *txn;
+	size_t deleted = 0;
+	int i;
+
+	for (i = 1; i <= 5; i++) {
+		put("9001", i * 100, i);
+		put("90012", i * 100, i);
+	}
+	put("900", 50, 1);
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	/* 100, 200 and 300 are old; a budget of two takes 100 and 200. */
+	CHECK_INT(metrics_prune_account(txn, st, "9001", 350, 2, &deleted),
+	    0);
+	CHECK_INT((long long)deleted, 2);
+	CHECK_INT(metrics_at_or_before(txn, st, "9001", 299, &s), -ENOENT);
+	CHECK_INT(metrics_at_or_before(txn, st, "9001", 300, &s), 0);
+	CHECK_INT(metrics_prune_account(txn, st, "9001", 350, 100, &deleted),
+	    0);
+	CHECK_INT((long long)deleted, 3);
+	CHECK_INT(metrics_at_or_before(txn, st, "9001", 399, &s), -ENOENT);
+	CHECK_INT(metrics_at_or_before(txn, st, "9001", 400, &s), 0);
+	CHECK_INT(s.at, 400);
+	/* Nothing old left; the neighbours keep theirs. */
+	CHECK_INT(metrics_prune_account(txn, st, "9001", 350, 100, &deleted),
+	    0);
+	CHECK_INT((long long)deleted, 3);
+	CHECK_INT(metrics_at_or_before(txn, st, "90012", 100, &s), 0);
+	CHECK_INT(metrics_at_or_before(txn, st, "900", 50, &s), 0);
+	/* An account without history, and a bad id. */
+	CHECK_INT(metrics_prune_account(txn, st, "8", 350, 100, &deleted), 0);
+	CHECK_INT(metrics_prune_account(txn, st, "", 350, 100, &deleted),
+	    -EINVAL);
+	CHECK_INT((long long)deleted, 3);
+	mdb_txn_abort(txn);
+}
+
+/*
  * Turning a metric off: the store says it may hold every metric (no
  * record yet), a strip walk in small steps rewrites each snapshot
  * without views, leaves the foreign key, and records what is held; a
@@ -395,6 +440,7 @@ main(void)
 	test_label();
 	test_render();
 	test_strip();
+	test_prune_account();
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	CHECK(system(cmd) == 0);
