@@ -44,7 +44,7 @@ fi
 limit_ms=$(calc %.0f "$wd * 1000 / 4")
 
 big_store "$BT/state"
-write_conf "$BT/threadsd.conf" "$BT/state" "$BT/control.sock"
+write_conf "$BT/threadsd.conf" "$BT/state" "$BT/control.sock" "$STORE_METRICS"
 start_daemon "$BT/threadsd.conf"
 ms=
 i=0

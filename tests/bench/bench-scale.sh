@@ -20,13 +20,15 @@ settle=1
 [ -z "$BENCH_SMOKE" ] || settle=0.2
 
 # measure CONF: RUNS restarts; sets MS (median ms), KB (median peak
-# KiB) and ANON (median KiB of private memory, RssAnon, at the end).
+# KiB), ANON (median KiB of private memory, RssAnon, at the end) and
+# FILE (median KiB of mapped files resident, RssFile: store and libraries).
 measure() {
 	start_daemon "$1"
 	stop_daemon
 	_ms=
 	_kb=
 	_anon=
+	_file=
 	_i=0
 	while [ "$_i" -lt "$BENCH_RUNS" ]; do
 		start_daemon "$1"
@@ -35,13 +37,16 @@ measure() {
 		_ms="$_ms $READY_MS"
 		_kb="$_kb $(proc_kb "$DAEMON_PID" VmHWM)"
 		_anon="$_anon $(proc_kb "$DAEMON_PID" RssAnon)"
+		_file="$_file $(proc_kb "$DAEMON_PID" RssFile)"
 		stop_daemon
 		_i=$((_i + 1))
 	done
-	bench_note "$1: READY ms$_ms; VmHWM KiB$_kb; RssAnon KiB$_anon"
+	bench_note "$1: READY ms$_ms; VmHWM KiB$_kb; RssAnon KiB$_anon;" \
+	    "RssFile KiB$_file"
 	MS=$(median $_ms)
 	KB=$(median $_kb)
 	ANON=$(median $_anon)
+	FILE=$(median $_file)
 }
 
 write_conf "$BT/empty.conf" "$BT/empty" "$BT/control.sock"
@@ -49,14 +54,16 @@ measure "$BT/empty.conf"
 empty_ms=$MS
 empty_kb=$KB
 empty_anon=$ANON
+empty_file=$FILE
 
 big_store "$BT/full"
 bench_note "store: $STORE_GEN; $STORE_MB MB"
-write_conf "$BT/full.conf" "$BT/full" "$BT/control.sock"
+write_conf "$BT/full.conf" "$BT/full" "$BT/control.sock" "$STORE_METRICS"
 measure "$BT/full.conf"
 full_ms=$MS
 full_kb=$KB
 full_anon=$ANON
+full_file=$FILE
 accounts=$(jq -r .accounts "$BT/status")
 scheduled=$(jq -r .posts.scheduled "$BT/status")
 [ "$accounts" = "$STORE_ACCOUNTS" ] && [ "$scheduled" = "$STORE_POSTS" ] ||
@@ -86,4 +93,7 @@ figure scale.rss_full \
     "$(both "$full_kb" $((GOAL_MB * 1024)) "$kb_ratio")"
 figure scale.anon_full \
     "$(mb "$full_anon") MiB private (RssAnon; empty: $(mb "$empty_anon")); the rest is mapped store and libraries" \
+    "-" info
+figure scale.file_full \
+    "$(mb "$full_file") MiB of mapped files resident (RssFile: store pages and libraries; empty: $(mb "$empty_file"))" \
     "-" info
