@@ -127,6 +127,13 @@ human_status(struct json_object *r)
 	json_object_object_get_ex(r, "accounts", &v);
 	printf("%-10s %lld\n", "accounts:",
 	    (long long)json_object_get_int64(v));
+	/* Only when there are: each is an account at risk. */
+	if (json_object_object_get_ex(r, "unsaved_tokens", &v) &&
+	    json_object_get_int64(v) > 0)
+		printf("%-10s %lld refreshed token%s not saved (the store is "
+		    "full; see the journal)\n", "tokens:",
+		    (long long)json_object_get_int64(v),
+		    json_object_get_int64(v) == 1 ? "" : "s");
 	printf("%-10s ", "posts:");
 	if (json_object_object_get_ex(r, "posts", &posts)) {
 		json_object_object_foreach(posts, state, n) {

@@ -259,8 +259,15 @@ conn_dispatch(struct conn *c, const char *line, size_t len)
 	if (e->flags & REQ_MUTATING)
 		log_info("control: %s from uid %u pid %d", e->name,
 		    (unsigned)c->uid, (int)c->pid);
-	c->pending = req;
 	req->wipe = (e->flags & REQ_SECRET) != 0;
+	/* Stopping: nothing new starts; what only reads still answers. */
+	if ((e->flags & REQ_MUTATING) && req->d->stopping) {
+		conn_send(c, proto_reply_error(req->pr.id, ERR_UNAVAILABLE,
+		    "threadsd is stopping"));
+		req_free(req);
+		return;
+	}
+	c->pending = req;
 	e->handler(req);
 	/* Still pending: it waits (on HTTP, say); read nothing meanwhile. */
 	if (c->pending != NULL && c->bev != NULL)

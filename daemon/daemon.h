@@ -11,6 +11,7 @@
 #include "auth.h"
 
 struct event_base;
+struct event;
 struct config;
 struct store;
 struct control;
@@ -43,6 +44,9 @@ struct daemon {
 	struct forget		*forget;	/* erases revoked accounts */
 	struct auth_states	 auth;		/* OAuth states handed out */
 	int64_t			 started_mono;	/* CLOCK_MONOTONIC seconds */
+	int			 stopping;	/* SIGTERM: draining (main.c) */
+	struct event		*drain;		/* ... its check */
+	uint64_t		 drain_until;	/* ... CLOCK_MONOTONIC usec */
 };
 
 /* Wall-clock time in seconds: every due time and expiry is one. */

@@ -72,6 +72,7 @@ struct graph_call {
 	struct event		*defer;		/* a failure known at start */
 	struct graph_error	 err;		/* ... and what it is */
 	int			 done;		/* its callback is running */
+	int			 durable;	/* out, answer must be recorded */
 };
 
 struct graph {
@@ -81,6 +82,9 @@ struct graph {
 	char			*redirect_uri;
 	const char		*app_secret;	/* borrowed */
 	TAILQ_HEAD(, graph_call) calls;
+	int			 draining;	/* graph_drain() was called */
+	int			 in_durable;	/* in a durable call's callback */
+	size_t			 ndurable;	/* durable calls out */
 };
 
 const char *
@@ -618,6 +622,30 @@ graph_free(struct graph *g)
 	}
 }
 
+size_t
+graph_drain(struct graph *g)
+{
+	struct graph_call	*c;
+	size_t			 n = 0;
+
+	g->draining = 1;
+	/* Held like the calls started from now on: no answer comes. */
+	TAILQ_FOREACH(c, &g->calls, entry) {
+		if (c->durable || c->http_call == NULL)
+			continue;
+		http_cancel(c->http_call);
+		c->http_call = NULL;
+		n++;
+	}
+	return n;
+}
+
+size_t
+graph_in_flight_durable(const struct graph *g)
+{
+	return g->ndurable;
+}
+
 static void
 graph_free_secret(char *s)
 {
@@ -1004,9 +1032,14 @@ static void
 graph_http_cb(const struct http_response *resp, void *arg)
 {
 	struct graph_call	*c = arg;
+	struct graph		*g = c->graph;
 
 	c->http_call = NULL;
 	graph_call_done(c);
+	if (c->durable) {
+		g->ndurable--;
+		g->in_durable++;
+	}
 	if (resp->failed) {
 		memset(&c->err, 0, sizeof(c->err));
 		c->err.class = GRAPH_TRANSIENT;
@@ -1015,6 +1048,8 @@ graph_http_cb(const struct http_response *resp, void *arg)
 		graph_fail(c);
 	} else
 		graph_finish(c, resp->status, resp->body, resp->len);
+	if (c->durable)
+		g->in_durable--;
 	free(c);
 }
 
@@ -1066,13 +1101,27 @@ graph_start_failed(struct graph_call *c, enum graph_class class,
 	return c;
 }
 
+/* Whether Meta's answer to a call of this kind changes what we store. */
+static int
+graph_kind_durable(enum graph_kind kind)
+{
+	return kind == GRAPH_KIND_TOKEN || kind == GRAPH_KIND_TOKEN_INFO ||
+	    kind == GRAPH_KIND_ID;
+}
+
 static struct graph_call *
 graph_start(struct graph_call *c, const char *method, const char *path,
     const char *bearer, const char *form)
 {
+	struct graph		*g = c->graph;
 	struct http_request	 req;
 	char			*url;
 
+	/* A continuation goes out even while stopping: see graph_drain(). */
+	if (g->draining && g->in_durable == 0) {
+		TAILQ_INSERT_TAIL(&g->calls, c, entry);
+		return c;
+	}
 	if (asprintf(&url, "%s%s", c->graph->base_url, path) == -1) {
 		free(c);
 		return NULL;
@@ -1090,7 +1139,11 @@ graph_start(struct graph_call *c, const char *method, const char *path,
 		free(c);
 		return NULL;
 	}
-	TAILQ_INSERT_TAIL(&c->graph->calls, c, entry);
+	if (graph_kind_durable(c->kind) || g->in_durable > 0) {
+		c->durable = 1;
+		g->ndurable++;
+	}
+	TAILQ_INSERT_TAIL(&g->calls, c, entry);
 	return c;
 }
 
@@ -1360,6 +1413,8 @@ graph_cancel(struct graph_call *c)
 	/* From inside its own callback: freed when that returns. */
 	if (c == NULL || c->done)
 		return;
+	if (c->durable)
+		c->graph->ndurable--;
 	http_cancel(c->http_call);
 	if (c->defer != NULL)
 		event_free(c->defer);

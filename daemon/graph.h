@@ -87,6 +87,19 @@ struct graph	*graph_new(struct http *, const char *base_url,
 /* Cancels the calls in flight: their callbacks do not run. */
 void		 graph_free(struct graph *);
 
+/*
+ * Stopping (SIGTERM).  The calls whose answer must be recorded (token
+ * exchange, refresh and debug_token, container create, publish, and any
+ * call started from the callback of one of those, which continues its
+ * work) go on; every other call in flight is cut off, and every call
+ * started from now on except those continuations is held: it is never
+ * sent and never answers, and its owner cancels it as usual.  Returns
+ * the number of calls cut off.
+ */
+size_t		 graph_drain(struct graph *);
+/* Calls whose answer must be recorded that are out and not answered. */
+size_t		 graph_in_flight_durable(const struct graph *);
+
 /* Code -> short-lived token (POST /oauth/access_token, form-encoded). */
 struct graph_call *graph_exchange_code(struct graph *, const char *code,
 		    graph_token_cb, void *arg);

@@ -47,6 +47,13 @@
  */
 #define STATUS_REFRESH	5
 
+/*
+ * Stopping waits at most this long for the answers that must be saved
+ * (TimeoutStopSec= is 30 s), looking every DRAIN_TICK.
+ */
+#define DRAIN_MAX	10
+#define DRAIN_TICK_MS	50
+
 static void
 usage(FILE *f)
 {
@@ -194,6 +201,72 @@ daemon_reload(struct daemon *d, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* What stopping still waits for: answers out, and saves of them. */
+static size_t
+drain_left(struct daemon *d)
+{
+	return graph_in_flight_durable(d->graph) +
+	    (size_t)sched_commits_pending(d->sched) +
+	    (size_t)tokens_unsaved(d->tokens);
+}
+
+static void
+drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	size_t n;
+
+	(void)fd;
+	(void)what;
+	if ((n = drain_left(d)) == 0) {
+		log_info("stopping: every answer is saved");
+		event_base_loopbreak(d->base);
+	} else if (mono_usec() >= d->drain_until) {
+		log_warning("stopping: gave up after %d s waiting for %zu "
+		    "request%s", DRAIN_MAX, n, n == 1 ? "" : "s");
+		event_base_loopbreak(d->base);
+	}
+}
+
+/*
+ * SIGTERM: nothing new starts (graph holds new calls, control refuses
+ * changes), polls and other reads are cut off, and the loop goes on
+ * until the answers that must be saved are (token refreshes and
+ * exchanges, container creates, publishes), DRAIN_MAX at most.  A
+ * second signal stops at once.
+ */
+static void
+daemon_stop(struct daemon *d, int sig)
+{
+	struct timeval tv = { 0, DRAIN_TICK_MS * 1000 };
+	size_t cut, n;
+
+	if (d->stopping) {
+		log_notice("%s received again, stopping now", strsignal(sig));
+		event_base_loopbreak(d->base);
+		return;
+	}
+	d->stopping = 1;
+	sd_notify(0, "STOPPING=1");
+	cut = graph_drain(d->graph);
+	tokens_stop(d->tokens);
+	if ((n = drain_left(d)) == 0) {
+		log_notice("%s received, stopping", strsignal(sig));
+		event_base_loopbreak(d->base);
+		return;
+	}
+	log_notice("%s received, stopping: waiting for %zu request%s "
+	    "(at most %d s; %zu others cancelled)", strsignal(sig), n,
+	    n == 1 ? "" : "s", DRAIN_MAX, cut);
+	d->drain_until = mono_usec() + DRAIN_MAX * 1000000ULL;
+	if ((d->drain = event_new(d->base, -1, EV_PERSIST, drain_cb,
+	    d)) == NULL || event_add(d->drain, &tv) < 0) {
+		log_error("stopping: cannot wait for the requests: out of "
+		    "memory");
+		event_base_loopbreak(d->base);
+	}
+}
+
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -206,9 +279,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		daemon_reload(d, err, sizeof(err));
 		break;
 	default:
-		log_notice("%s received, stopping", strsignal(sig));
-		sd_notify(0, "STOPPING=1");
-		event_base_loopbreak(d->base);
+		daemon_stop(d, sig);
 		break;
 	}
 }
@@ -432,6 +503,8 @@ main(int argc, char *argv[])
 	if (wd != NULL)
 		event_free(wd);
 	event_free(st_ev);
+	if (d.drain != NULL)
+		event_free(d.drain);
 	connects_free(d.connects);
 	poller_free(d.poller);
 	forget_free(d.forget);

@@ -56,6 +56,7 @@
 #include "poll.h"
 #include "poller.h"
 #include "store.h"
+#include "tokens.h"
 
 #define QUEUE_MAX	16384	/* ids taken from one scan */
 #define LOOKAHEAD	60	/* seconds a scan looks ahead, at most */
@@ -433,8 +434,9 @@ commit_one(MDB_txn *txn, struct poller *p, struct job *j, int64_t now)
 		    &p->pruned)) < 0)
 			goto out;
 	} else if (res->err.class == GRAPH_AUTH &&
-	    a.token_issued_at != j->token_issued_at) {
-		/* The token keeper replaced the token under the poll. */
+	    (a.token_issued_at != j->token_issued_at ||
+	    tokens_auth_stale(p->d->tokens, j->user_id, NULL))) {
+		/* The token keeper replaced (or is replacing) the token. */
 		j->out = OUT_REFRESHED;
 		a.poll_retry_at = now + 5;
 	} else if (graph_error_is_revoked(&res->err)) {

@@ -29,11 +29,13 @@
 #include "sched.h"
 #include "secret.h"
 #include "store.h"
+#include "tokens.h"
 
 #define SEARCH_PAGES	10	/* /me/threads pages read per search */
 #define SEARCH_TRIES	3	/* searches before giving up the id */
 #define SEARCH_SLACK	60	/* seconds before the publish searched */
 #define PERMALINK_TRIES	3
+#define STALE_RETRY	2	/* a token replaced under the request */
 
 const struct graph_error step_oom = {
 	.class = GRAPH_TRANSIENT,
@@ -201,6 +203,19 @@ step_pause(struct job *j, const struct graph_error *e, enum post_state back)
 	    .check = back == POST_PUBLISHING ? j->p.check : 0,
 	    .error = e->message, .e = e };
 
+	/* A refresh killed the token under the request: not a re-auth. */
+	if (tokens_auth_stale(sched_daemon(j->s)->tokens, j->p.user_id,
+	    j->token != NULL ? j->token->data : NULL)) {
+		c.paused = 0;
+		c.next_at = sched_now() + STALE_RETRY;
+		if (job_commit(j, change_fn, &c) == 0)
+			job_log(j, LOG_INFO, NULL, e, "post %" PRIu64 " of "
+			    "'%s': Meta refused a token that a refresh has just "
+			    "replaced (%s); trying again with the new one",
+			    j->p.id, j->username, e->message);
+		job_end(j);
+		return;
+	}
 	if (job_commit(j, change_fn, &c) == 0) {
 		if (c.newly_revoked)
 			forget_revoked(sched_daemon(j->s)->forget,

@@ -15,6 +15,7 @@
 #include "req.h"
 #include "status.h"
 #include "store.h"
+#include "tokens.h"
 
 void
 req_ping(struct req *req)
@@ -39,6 +40,9 @@ status_to_json(const struct daemon *d, const struct status_counts *sc,
 	    json_object_new_int64(daemon_uptime(d)));
 	json_object_object_add(o, "accounts",
 	    json_object_new_int64((int64_t)sc->accounts));
+	/* Refreshed tokens only in memory: the store refused them. */
+	json_object_object_add(o, "unsaved_tokens",
+	    json_object_new_int64(tokens_unsaved(d->tokens)));
 	posts = json_object_new_object();
 	for (i = 0; i < POST_NSTATES; i++)
 		json_object_object_add(posts, post_state_names[i],

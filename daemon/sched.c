@@ -395,6 +395,12 @@ sched_new(struct daemon *d)
 	return s;
 }
 
+int
+sched_commits_pending(const struct sched *s)
+{
+	return !TAILQ_EMPTY(&s->pending);
+}
+
 void
 sched_free(struct sched *s)
 {

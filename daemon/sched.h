@@ -35,5 +35,7 @@ void		 sched_due(struct sched *, int64_t when);
 void		 sched_account_active(struct sched *, const char *user_id);
 /* Whether a job works on post id right now. */
 int		 sched_busy(const struct sched *, uint64_t id);
+/* Whether answers wait for the group commit (stopping waits for it). */
+int		 sched_commits_pending(const struct sched *);
 
 #endif

@@ -234,6 +234,20 @@ store_compact(struct store *st, char *errbuf, size_t errlen)
 	return r < 0 ? r : rc;
 }
 
+int
+store_grow(struct store *st, uint64_t by)
+{
+	MDB_envinfo info;
+	int rc;
+
+	if ((rc = mdb_env_info(st->env, &info)) != 0)
+		return store_errno(rc);
+	if ((rc = mdb_env_set_mapsize(st->env, info.me_mapsize + by)) != 0)
+		return store_errno(rc);
+	st->map_size = info.me_mapsize + by;
+	return 0;
+}
+
 void
 store_close(struct store *st)
 {

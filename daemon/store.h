@@ -47,6 +47,13 @@ void	store_close(struct store *);
  */
 int	store_compact(struct store *, char *errbuf, size_t errlen);
 
+/*
+ * Grows the map by at least by bytes for this run (map_size in the
+ * config stays what it is).  No transaction may be open, in any thread.
+ * Returns 0 or -errno.
+ */
+int	store_grow(struct store *, uint64_t by);
+
 /* LMDB's return codes as -errno (MDB_MAP_FULL is -ENOSPC). */
 int	store_errno(int mdb_rc);
 

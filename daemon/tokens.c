@@ -32,6 +32,7 @@
 #define RESCAN		3600	/* look again at least this often */
 #define RETRY_BASE	60
 #define RETRY_MAX	(6 * 3600)
+#define SAVE_RETRY	5	/* an unsaved token: try again after (s) */
 
 struct refresh {
 	TAILQ_ENTRY(refresh)	 entry;
@@ -42,13 +43,26 @@ struct refresh {
 	struct graph_call	*call;
 	tokens_done_cb		 cb;
 	void			*arg;
+	/*
+	 * Refreshed, but the store refused the new token (disk or map
+	 * full): Meta has already killed the old one, so this copy is the
+	 * account's only working token.  Kept, wiped at the end, and saved
+	 * again every SAVE_RETRY; the refresh stays "in flight" meanwhile,
+	 * so no second one starts.
+	 */
+	char			*unsaved;
+	int64_t			 unsaved_expires_in;
+	int64_t			 refreshed_at;
 };
 
 struct tokens {
 	struct daemon		*d;
 	struct event		*timer;
+	struct event		*save;		/* retries unsaved tokens */
 	TAILQ_HEAD(, refresh)	 inflight;
 	int			 ninflight;
+	int			 nunsaved;
+	int			 stopping;
 };
 
 static void	tokens_arm(struct tokens *, int64_t when);
@@ -117,6 +131,11 @@ refresh_free(struct refresh *rf)
 	TAILQ_REMOVE(&rf->t->inflight, rf, entry);
 	rf->t->ninflight--;
 	graph_cancel(rf->call);
+	if (rf->unsaved != NULL) {
+		rf->t->nunsaved--;
+		sodium_memzero(rf->unsaved, strlen(rf->unsaved));
+		free(rf->unsaved);
+	}
 	free(rf);
 }
 
@@ -193,6 +212,117 @@ outcome_txn(MDB_txn *txn, void *arg)
 }
 
 static void
+save_arm(struct tokens *t)
+{
+	struct timeval tv = { t->stopping ? 1 : SAVE_RETRY, 0 };
+
+	event_add(t->save, &tv);
+}
+
+/* The store refused a refreshed token: keep it (see struct refresh). */
+static void
+keep_unsaved(struct refresh *rf, struct graph_token *tok, int64_t now,
+    int err)
+{
+	struct tokens *t = rf->t;
+	tokens_done_cb cb = rf->cb;
+
+	rf->unsaved = tok->access_token;	/* taken */
+	tok->access_token = NULL;
+	rf->unsaved_expires_in = tok->expires_in;
+	rf->refreshed_at = now;
+	t->nunsaved++;
+	log_with(LOG_ERR, &(struct log_fields){ .account = rf->username,
+	    .user_id = rf->user_id },
+	    "token of '%s' was refreshed but cannot be saved: %s; Meta has "
+	    "already replaced the old one, so the new one is kept in memory "
+	    "and saved again every %d s, and no refresh starts meanwhile; "
+	    "free space in the store (disk, or [store] map_size)",
+	    rf->username, strerror(-err), SAVE_RETRY);
+	rf->cb = NULL;
+	if (cb != NULL)
+		cb(rf->arg, 0, "token refreshed, but it cannot be saved "
+		    "(the store is full); threadsd keeps it in memory and "
+		    "saves it again");
+	save_arm(t);
+}
+
+/*
+ * A full map (or disk: LMDB says ENOSPC for both) would keep the token
+ * unsaved until a restart with a larger map_size, which loses it: grow
+ * the map for this run instead, by an eighth each time, up to twice the
+ * configured size.  On a full disk this changes nothing (the map is
+ * sparse) and the retries go on until there is room.
+ */
+static int
+grow_map(struct tokens *t)
+{
+	struct store *st = t->d->store;
+	uint64_t cap = t->d->cfg->store_map_size * 2, by;
+	char from[32], to[32];
+	int r;
+
+	by = st->map_size / 8 > (1 << 20) ? st->map_size / 8 : (1 << 20);
+	if (st->map_size + by > cap)
+		return -ENOSPC;
+	snprintf(from, sizeof(from), "%llu", (unsigned long long)st->map_size);
+	if ((r = store_grow(st, by)) < 0)
+		return r;
+	snprintf(to, sizeof(to), "%llu", (unsigned long long)st->map_size);
+	log_warning("the store is full: its map grows from %s to %s bytes "
+	    "for this run so that refreshed tokens can be saved; raise "
+	    "[store] map_size", from, to);
+	return 0;
+}
+
+/* Saves the kept tokens again; what still fails stays kept. */
+static void
+save_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tokens *t = arg;
+	struct graph_error ok = { .class = GRAPH_OK };
+	struct graph_token tok;
+	struct refresh *rf, *next;
+	struct outcome o;
+	int r;
+
+	(void)fd;
+	(void)what;
+	for (rf = TAILQ_FIRST(&t->inflight); rf != NULL; rf = next) {
+		next = TAILQ_NEXT(rf, entry);
+		if (rf->unsaved == NULL)
+			continue;
+		memset(&tok, 0, sizeof(tok));
+		tok.access_token = rf->unsaved;
+		tok.expires_in = rf->unsaved_expires_in;
+		o = (struct outcome){ .t = t, .user_id = rf->user_id,
+		    .e = &ok, .tok = &tok, .issued_at = rf->issued_at,
+		    .now = rf->refreshed_at };
+		r = store_write(t->d->store, outcome_txn, &o);
+		account_clear(&o.acct);
+		if (r == -ENOSPC && grow_map(t) == 0) {
+			account_init(&o.acct);
+			r = store_write(t->d->store, outcome_txn, &o);
+			account_clear(&o.acct);
+		}
+		if (r < 0) {
+			log_debug("token of '%s': still cannot save it: %s",
+			    rf->username, strerror(-r));
+			continue;
+		}
+		log_with(LOG_NOTICE, &(struct log_fields){
+		    .msgid = MSGID_TOKEN_REFRESHED, .account = rf->username,
+		    .user_id = rf->user_id },
+		    "token of '%s' saved: the refreshed token is no longer "
+		    "held only in memory", rf->username);
+		refresh_end(rf, 1, NULL);
+		tokens_kick(t);
+	}
+	if (t->nunsaved > 0)
+		save_arm(t);
+}
+
+static void
 refresh_cb(const struct graph_error *e, struct graph_token *tok, void *arg)
 {
 	struct refresh *rf = arg;
@@ -207,7 +337,13 @@ refresh_cb(const struct graph_error *e, struct graph_token *tok, void *arg)
 	int r;
 
 	rf->call = NULL;
-	if ((r = store_write(t->d->store, outcome_txn, &o)) < 0) {
+	if ((r = store_write(t->d->store, outcome_txn, &o)) < 0 &&
+	    e->class == GRAPH_OK) {
+		keep_unsaved(rf, tok, o.now, r);
+		account_clear(&o.acct);
+		return;
+	}
+	if (r < 0) {
 		log_with(LOG_ERR, &lf, "token of '%s': cannot save the "
 		    "refresh outcome: %s", rf->username, strerror(-r));
 		snprintf(msg, sizeof(msg), "cannot save: %s", strerror(-r));
@@ -513,7 +649,10 @@ tokens_new(struct daemon *d)
 		return NULL;
 	t->d = d;
 	TAILQ_INIT(&t->inflight);
-	if ((t->timer = evtimer_new(d->base, tokens_timer_cb, t)) == NULL) {
+	if ((t->timer = evtimer_new(d->base, tokens_timer_cb, t)) == NULL ||
+	    (t->save = evtimer_new(d->base, save_cb, t)) == NULL) {
+		if (t->timer != NULL)
+			event_free(t->timer);
 		free(t);
 		return NULL;
 	}
@@ -528,10 +667,58 @@ tokens_free(struct tokens *t)
 
 	if (t == NULL)
 		return;
-	while ((rf = TAILQ_FIRST(&t->inflight)) != NULL)
+	while ((rf = TAILQ_FIRST(&t->inflight)) != NULL) {
+		if (rf->unsaved != NULL)
+			log_with(LOG_ERR, &(struct log_fields){
+			    .msgid = MSGID_REAUTH_REQUIRED,
+			    .account = rf->username, .user_id = rf->user_id },
+			    "token of '%s' was refreshed but never saved, and "
+			    "is lost now that threadsd stops; the account will "
+			    "need re-authorization: run 'threadsctl "
+			    "add-account' and approve it as '%s'",
+			    rf->username, rf->username);
 		refresh_free(rf);
+	}
 	event_free(t->timer);
+	event_free(t->save);
 	free(t);
+}
+
+int
+tokens_unsaved(const struct tokens *t)
+{
+	return t != NULL ? t->nunsaved : 0;
+}
+
+void
+tokens_stop(struct tokens *t)
+{
+	t->stopping = 1;
+	if (t->nunsaved > 0)
+		save_arm(t);
+}
+
+int
+tokens_auth_stale(struct tokens *t, const char *user_id, const char *used)
+{
+	struct secret *tok;
+	MDB_txn *txn;
+	int r, stale;
+
+	if (t == NULL)
+		return 0;
+	/* Out, or kept unsaved: Meta may have killed the old token. */
+	if (find_inflight(t, user_id) != NULL)
+		return 1;
+	if (used == NULL || store_txn_begin(t->d->store, 1, &txn) < 0)
+		return 0;
+	r = account_token_get(txn, t->d->store, t->d->seal, user_id, &tok);
+	mdb_txn_abort(txn);
+	if (r < 0)
+		return 0;
+	stale = strcmp(tok->data, used) != 0;
+	secret_free(tok);
+	return stale;
 }
 
 void

@@ -36,4 +36,20 @@ int		 tokens_refresh_now(struct tokens *, const char *user_id,
 /* The account is gone: drop its refresh in flight (its cb is called). */
 void		 tokens_forget(struct tokens *, const char *user_id);
 
+/* Refreshed tokens the store refused and that are kept in memory. */
+int		 tokens_unsaved(const struct tokens *);
+/* Stopping: save what is kept unsaved again soon (every second). */
+void		 tokens_stop(struct tokens *);
+
+/*
+ * Meta rejected token used (190) for user_id: whether that is because
+ * a refresh replaced it (one is out, its new token is kept unsaved, or
+ * the stored token is another by now; used NULL: only the first two,
+ * without reading the store, so it may be called inside a transaction).
+ * Then the caller retries with the stored token instead of asking for
+ * re-authorization.
+ */
+int		 tokens_auth_stale(struct tokens *, const char *user_id,
+		    const char *used);
+
 #endif
