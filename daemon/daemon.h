@@ -25,6 +25,7 @@ struct poller;
 struct sched;
 struct probes;
 struct forget;
+struct compactor;
 
 struct daemon {
 	struct event_base	*base;
@@ -42,6 +43,7 @@ struct daemon {
 	struct sched		*sched;		/* the post scheduler */
 	struct probes		*probes;	/* media URL checks */
 	struct forget		*forget;	/* erases revoked accounts */
+	struct compactor	*compactor;	/* store compaction */
 	struct auth_states	 auth;		/* OAuth states handed out */
 	int64_t			 started_mono;	/* CLOCK_MONOTONIC seconds */
 	int			 stopping;	/* SIGTERM: draining (main.c) */

@@ -1,14 +1,15 @@
 /*
  * The one erase path.  LMDB never overwrites in place: a deleted value
  * stays readable in data.mdb until its page is reused, so the deletion is
- * followed by a compaction (store_compact()), and only a compacted file is
- * free of the account.
+ * followed by a compaction (compact.c), and only a compacted file is free
+ * of the account.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "account.h"
 #include "common/buf.h"
+#include "compact.h"
 #include "daemon.h"
 #include "erase.h"
 #include "log.h"
@@ -25,13 +26,17 @@ static int
 erase_txn(MDB_txn *txn, void *arg)
 {
 	struct erase *e = arg;
+	int r;
 
-	return account_erase(txn, e->st, e->user_id);
+	/* Owed in the same commit: a crash before compacting retries it. */
+	if ((r = account_erase(txn, e->st, e->user_id)) < 0)
+		return r;
+	return compact_owe(txn, e->st);
 }
 
 int
-erase_account(struct daemon *d, const char *user_id, char *err,
-    size_t errlen)
+erase_account(struct daemon *d, const char *user_id, compact_done_cb cb,
+    void *arg, char *err, size_t errlen)
 {
 	struct erase e = { d->store, user_id };
 	int r;
@@ -42,12 +47,12 @@ erase_account(struct daemon *d, const char *user_id, char *err,
 		return r;
 	}
 	tokens_forget(d->tokens, user_id);
-	if ((r = store_compact(d->store, err, errlen)) < 0) {
-		if (d->store->env == NULL)
-			fatal("store lost during compaction: %s", err);
-		return 1;
-	}
 	tokens_kick(d->tokens);
 	daemon_notify_status(d);
+	if (compactor_run(d->compactor, cb, arg) < 0) {
+		errbuf_set(err, errlen, "cannot compact the store now: out of "
+		    "memory; the next start does");
+		return 1;
+	}
 	return 0;
 }

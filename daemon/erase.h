@@ -8,16 +8,22 @@
 
 #include <stddef.h>
 
+#include "compact.h"
+
 struct daemon;
 
 /*
  * Stops the account's poll and refresh, deletes every record held about
  * it (record, name, sealed token, metric history, posts) in one
- * transaction, then compacts the store so that no freed page keeps the
- * bytes.  0 when done; 1 when deleted but not compacted; -errno when
- * nothing was deleted.  err says why in both failures.
+ * transaction that also marks a compaction owed, then asks for that
+ * compaction (compact.c: off the loop, retried until it succeeds), so
+ * that no freed page keeps the bytes.  0 when deleted: cb (may be NULL)
+ * is called from the loop when the compaction attempt ends; 1 when
+ * deleted but the compaction could not be asked for now (out of memory:
+ * the next start does it), cb not called; -errno when nothing was
+ * deleted.  err says why in both failures.
  */
-int	erase_account(struct daemon *, const char *user_id, char *err,
-	    size_t errlen);
+int	erase_account(struct daemon *, const char *user_id,
+	    compact_done_cb cb, void *arg, char *err, size_t errlen);
 
 #endif

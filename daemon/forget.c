@@ -144,27 +144,59 @@ act_warn(struct forget *f, const struct due *d, int64_t now)
 }
 
 static void
-act_erase(struct forget *f, const struct due *d)
+log_forgotten(const struct due *d, const char *how)
 {
-	char err[512];
-	int r;
-
-	if ((r = erase_account(f->d, d->user_id, err, sizeof(err))) < 0) {
-		log_error("revoked account '%s': %s; trying again in an hour",
-		    d->username, err);
-		return;
-	}
-	if (r > 0)
-		log_error("revoked account '%s': deleted, but %s; the removed "
-		    "bytes may remain in data.mdb until the next compaction",
-		    d->username, err);
 	log_with(LOG_NOTICE, &(struct log_fields){
 	    .msgid = MSGID_ACCOUNT_FORGOTTEN, .account = d->username,
 	    .user_id = d->user_id },
 	    "account '%s' forgotten: its owner removed the app and "
 	    "[accounts] forget_revoked_after has passed; its metric history "
-	    "and posts are erased%s", d->username,
-	    r == 0 ? " and the store compacted" : "");
+	    "and posts are erased%s", d->username, how);
+}
+
+/* The compaction after the erase ended (compact.c). */
+static void
+erased_cb(void *arg, int r, const char *err)
+{
+	struct due *d = arg;
+
+	if (r == 0)
+		log_forgotten(d, " and the store compacted");
+	else if (r != -ECANCELED) {
+		log_error("revoked account '%s': deleted, but the store could "
+		    "not be compacted yet (%s); threadsd retries until it can",
+		    d->username, err);
+		log_forgotten(d, "");
+	}
+	free(d);
+}
+
+static void
+act_erase(struct forget *f, const struct due *d)
+{
+	struct due *w;
+	char err[512];
+	int r;
+
+	if ((w = malloc(sizeof(*w))) == NULL) {
+		log_error("revoked account '%s': out of memory; trying again "
+		    "in an hour", d->username);
+		return;
+	}
+	*w = *d;
+	if ((r = erase_account(f->d, d->user_id, erased_cb, w, err,
+	    sizeof(err))) == 0)
+		return;
+	free(w);
+	if (r < 0) {
+		log_error("revoked account '%s': %s; trying again in an hour",
+		    d->username, err);
+		return;
+	}
+	log_error("revoked account '%s': deleted, but %s; the removed bytes "
+	    "may remain in data.mdb until the next compaction", d->username,
+	    err);
+	log_forgotten(d, "");
 }
 
 static void

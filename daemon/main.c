@@ -22,6 +22,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "account.h"
+#include "compact.h"
 #include "config.h"
 #include "connect.h"
 #include "control.h"
@@ -207,7 +208,8 @@ drain_left(struct daemon *d)
 {
 	return graph_in_flight_durable(d->graph) +
 	    (size_t)sched_commits_pending(d->sched) +
-	    (size_t)tokens_unsaved(d->tokens);
+	    (size_t)tokens_unsaved(d->tokens) +
+	    (size_t)compactor_busy(d->compactor);
 }
 
 static void
@@ -467,6 +469,8 @@ main(int argc, char *argv[])
 	    d.cfg->redirect_uri, d.app_secret ? d.app_secret->data :
 	    NULL)) == NULL)
 		fatal("out of memory");
+	if ((d.compactor = compactor_new(&d)) == NULL)
+		fatal("cannot set up store compaction: out of memory");
 	if ((d.tokens = tokens_new(&d)) == NULL ||
 	    (d.connects = connects_new(&d)) == NULL)
 		fatal("out of memory");
@@ -513,6 +517,7 @@ main(int argc, char *argv[])
 	tokens_free(d.tokens);
 	graph_free(d.graph);
 	http_free(d.http);
+	compactor_free(d.compactor);
 	control_free(d.control);
 	event_base_free(d.base);
 	store_close(d.store);

@@ -230,46 +230,79 @@ req_account_show(struct req *req)
 	account_clear(&a);
 }
 
+/* A removal waiting for its compaction (DESIGN.md §4: reply after). */
+struct removal {
+	struct req	*req;
+	struct account	 a;
+};
+
+static void
+removed_cb(void *arg, int r, const char *err)
+{
+	struct removal *rm = arg;
+	struct req *req = rm->req;
+	struct json_object *res;
+
+	if (r == -ECANCELED)
+		goto out;	/* stopping: control frees the request */
+	if (r < 0) {
+		log_error("remove-account '%s': deleted, but the store could "
+		    "not be compacted yet (%s); threadsd retries until it can",
+		    rm->a.username, err);
+		req_fail(req, ERR_INTERNAL, "the account was deleted but the "
+		    "store could not be compacted yet: %s; threadsd retries "
+		    "the compaction until it succeeds", err);
+		goto out;
+	}
+	log_with(LOG_NOTICE, &(struct log_fields){
+	    .msgid = MSGID_ACCOUNT_REMOVED, .account = rm->a.username,
+	    .user_id = rm->a.user_id },
+	    "account '%s' removed by uid %u (pid %d): its token, metric "
+	    "history and posts are erased and the store compacted",
+	    rm->a.username, (unsigned)req->uid, (int)req->pid);
+	res = json_object_new_object();
+	json_object_object_add(res, "removed",
+	    json_object_new_string(rm->a.username));
+	json_object_object_add(res, "user_id",
+	    json_object_new_string(rm->a.user_id));
+	req_ok(req, res);
+out:
+	account_clear(&rm->a);
+	free(rm);
+}
+
 void
 req_account_remove(struct req *req)
 {
-	struct daemon *d = req->d;
-	struct json_object *res;
-	struct account a;
+	struct removal *rm;
 	char err[512];
 	int r;
 
-	if (req_account_lookup(req, &a) < 0)
+	if ((rm = calloc(1, sizeof(*rm))) == NULL) {
+		req_fail(req, ERR_INTERNAL, "out of memory");
 		return;
-	if ((r = erase_account(d, a.user_id, err, sizeof(err))) < 0) {
-		log_error("remove-account '%s': %s", a.username, err);
+	}
+	if (req_account_lookup(req, &rm->a) < 0) {
+		free(rm);
+		return;
+	}
+	rm->req = req;
+	/* The reply comes from removed_cb(), after the compaction. */
+	if ((r = erase_account(req->d, rm->a.user_id, removed_cb, rm, err,
+	    sizeof(err))) == 0)
+		return;
+	if (r < 0) {
+		log_error("remove-account '%s': %s", rm->a.username, err);
 		req_fail(req, ERR_INTERNAL, "cannot delete the account: %s",
 		    strerror(-r));
-		account_clear(&a);
-		return;
-	}
-	if (r > 0) {
-		log_error("remove-account '%s': deleted, but %s; the removed "
-		    "bytes may remain in data.mdb until the next compaction",
-		    a.username, err);
+	} else {
+		log_error("remove-account '%s': deleted, but %s",
+		    rm->a.username, err);
 		req_fail(req, ERR_INTERNAL, "the account was deleted but the "
 		    "store could not be compacted: %s", err);
-		account_clear(&a);
-		return;
 	}
-	log_with(LOG_NOTICE, &(struct log_fields){
-	    .msgid = MSGID_ACCOUNT_REMOVED, .account = a.username,
-	    .user_id = a.user_id },
-	    "account '%s' removed by uid %u (pid %d): its token, metric "
-	    "history and posts are erased and the store compacted",
-	    a.username, (unsigned)req->uid, (int)req->pid);
-	res = json_object_new_object();
-	json_object_object_add(res, "removed",
-	    json_object_new_string(a.username));
-	json_object_object_add(res, "user_id",
-	    json_object_new_string(a.user_id));
-	account_clear(&a);
-	req_ok(req, res);
+	account_clear(&rm->a);
+	free(rm);
 }
 
 /*

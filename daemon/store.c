@@ -189,15 +189,19 @@ fsync_dir(const char *dir)
  * records (LMDB never overwrites in place) do not survive in data.mdb.
  * The lock file holds no records but is recreated all the same.
  */
-int
-store_compact(struct store *st, char *errbuf, size_t errlen)
+void
+store_compact_path(const struct store *st, char *buf, size_t len)
 {
-	char tmp[PATH_MAX], data[PATH_MAX], lock[PATH_MAX];
+	snprintf(buf, len, "%s/data.mdb.compact", st->dir);
+}
+
+int
+store_compact_copy(struct store *st, char *errbuf, size_t errlen)
+{
+	char tmp[PATH_MAX];
 	int fd, rc, r = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s/data.mdb.compact", st->dir);
-	snprintf(data, sizeof(data), "%s/data.mdb", st->dir);
-	snprintf(lock, sizeof(lock), "%s/lock.mdb", st->dir);
+	store_compact_path(st, tmp, sizeof(tmp));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		r = -errno;
@@ -215,10 +219,20 @@ store_compact(struct store *st, char *errbuf, size_t errlen)
 		    strerror(errno));
 	}
 	close(fd);
-	if (r < 0) {
+	if (r < 0)
 		unlink(tmp);
-		return r;
-	}
+	return r;
+}
+
+int
+store_compact_swap(struct store *st, char *errbuf, size_t errlen)
+{
+	char tmp[PATH_MAX], data[PATH_MAX], lock[PATH_MAX];
+	int rc, r = 0;
+
+	store_compact_path(st, tmp, sizeof(tmp));
+	snprintf(data, sizeof(data), "%s/data.mdb", st->dir);
+	snprintf(lock, sizeof(lock), "%s/lock.mdb", st->dir);
 	mdb_env_close(st->env);
 	st->env = NULL;
 	if (rename(tmp, data) < 0) {
@@ -232,6 +246,26 @@ store_compact(struct store *st, char *errbuf, size_t errlen)
 	}
 	rc = store_open_env(st, errbuf, errlen);
 	return r < 0 ? r : rc;
+}
+
+int
+store_compact(struct store *st, char *errbuf, size_t errlen)
+{
+	int r;
+
+	if ((r = store_compact_copy(st, errbuf, errlen)) < 0)
+		return r;
+	return store_compact_swap(st, errbuf, errlen);
+}
+
+uint64_t
+store_last_txnid(const struct store *st)
+{
+	MDB_envinfo info;
+
+	if (mdb_env_info(st->env, &info) != 0)
+		return 0;
+	return info.me_last_txnid;
 }
 
 int

@@ -46,6 +46,18 @@ void	store_close(struct store *);
  * st->env == NULL afterwards means it could not be.
  */
 int	store_compact(struct store *, char *errbuf, size_t errlen);
+/*
+ * Its two halves, for compact.c.  The copy (to store_compact_path()) may
+ * run in another thread while the loop goes on (the environment is
+ * opened MDB_NOTLS); it holds what was committed when it began.  The
+ * swap renames the copy over data.mdb and reopens, on the loop, with no
+ * transaction open in any thread.
+ */
+void	store_compact_path(const struct store *, char *buf, size_t len);
+int	store_compact_copy(struct store *, char *errbuf, size_t errlen);
+int	store_compact_swap(struct store *, char *errbuf, size_t errlen);
+/* The id of the last committed write transaction (0 on error). */
+uint64_t store_last_txnid(const struct store *);
 
 /*
  * Grows the map by at least by bytes for this run (map_size in the

@@ -18,6 +18,7 @@
 #include "account.h"
 #include "common/duration.h"
 #include "common/timefmt.h"
+#include "compact.h"
 #include "config.h"
 #include "daemon.h"
 #include "forget.h"
@@ -262,6 +263,9 @@ grow_map(struct tokens *t)
 	char from[32], to[32];
 	int r;
 
+	/* A copy holds a read transaction: no resize then. */
+	if (compactor_busy(t->d->compactor))
+		return -EBUSY;
 	by = st->map_size / 8 > (1 << 20) ? st->map_size / 8 : (1 << 20);
 	if (st->map_size + by > cap)
 		return -ENOSPC;

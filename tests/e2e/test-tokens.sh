@@ -4,7 +4,8 @@
 # once refresh_after has passed (the daemon runs 8 days ahead under
 # faketime, the fake's clock is moved to match); expiry warnings; a
 # revoked token puts the account in reauth_required; remove-account
-# erases every byte of the account from the store files.
+# erases every byte of the account from the store files, also when the
+# compaction fails once (retried on a timer, and at the next start).
 . "$E2E_DIR/lib.sh"
 
 setup
@@ -98,19 +99,53 @@ grep -q "token refresh of 'alice' failed (transient" "$T/daemon.log" ||
 stop_daemon
 fake_admin DELETE "/__admin/faults" >/dev/null
 
+# no_trace NAME...: no byte of NAME... survives in the store files.
+no_trace() {
+	for f in "$T/state/data.mdb" "$T/state/lock.mdb"; do
+		for s in "$@"; do
+			! grep -qaF "$s" "$f" || return 1
+		done
+	done
+}
+
 # remove-account: no byte of bob survives in the store files.
 start_daemon
 tctl remove-account bob --yes | grep -q "^removed 'bob'" || fail "remove"
 tctl --json accounts | jq -e '.accounts | map(.username) == ["alice"]' \
     >/dev/null || fail "bob still listed"
-for f in "$T/state/data.mdb" "$T/state/lock.mdb"; do
-	for s in bob "Bob Builder" "$bob_id"; do
-		grep -qaF "$s" "$f" && fail "'$s' remains in ${f##*/}"
-	done
-done
+no_trace bob "Bob Builder" "$bob_id" || fail "bob remains in the store"
 grep -q "account 'bob' removed by uid" "$T/daemon.log" ||
     fail "no removal log"
 rc=0; tctl show bob 2>/dev/null || rc=$?
 [ "$rc" -eq 1 ] || fail "bob still there"
+
+# A compaction that fails (its target is a directory) is retried on a
+# timer until it succeeds, and at the next start when it is still owed.
+for u in carla dora; do
+	fake_admin POST "/__admin/users?username=$u&name=$u%20Removed" >/dev/null
+	connect "$u" 3600
+done
+mkdir "$T/state/data.mdb.compact"
+rc=0; tctl remove-account carla --yes 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "a failed compaction was not reported ($rc)"
+grep -q "deleted but the store could not be compacted yet" "$T/err" ||
+    fail "compaction failure: $(cat "$T/err")"
+grep -q "store compaction failed: .*trying again in" "$T/daemon.log" ||
+    fail "no journal line for the failed compaction"
+tctl status >/dev/null || fail "the daemon does not answer after a failed compaction"
+rmdir "$T/state/data.mdb.compact"
+wait_until 20 no_trace carla "carla Removed" || fail "carla remains in the store"
+grep -q "store compacted" "$T/daemon.log" || fail "no retry logged"
+mkdir "$T/state/data.mdb.compact"
+rc=0; tctl remove-account dora --yes 2>/dev/null || rc=$?
+[ "$rc" -eq 1 ] || fail "a failed compaction was not reported ($rc)"
+stop_daemon
+rmdir "$T/state/data.mdb.compact"
+start_daemon
+wait_until 20 no_trace dora "dora Removed" || fail "dora remains after a restart"
+grep -q "a store compaction is owed" "$T/daemon.log" ||
+    fail "the restart did not retry the compaction"
+tctl --json accounts | jq -e '.accounts | map(.username) == ["alice"]' \
+    >/dev/null || fail "accounts after the removals: $(tctl accounts)"
 stop_daemon
 echo "ok"
