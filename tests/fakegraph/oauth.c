@@ -48,7 +48,7 @@ bad_secret(struct fgreq *r)
  * What the authorization window shows instead of redirecting: a flat
  * JSON error, as the Threads dialog does (users quote
  * "No app ID was provided in the request.","error_code":4476002).  The
- * exact bodies are guesses (README, choice 24).
+ * exact bodies are guesses (README, choice 28).
  */
 static void
 dialog_error(struct fgreq *r, int error_code, const char *msg)

@@ -110,11 +110,10 @@ req_auth(struct fgreq *r)
 
 	h = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
 	    "Authorization");
+	/* Bearer only: the one scheme Meta documents (oEmbed page). */
 	if (h != NULL) {
 		if (strncasecmp(h, "Bearer ", 7) == 0)
 			h += 7;
-		else if (strncasecmp(h, "OAuth ", 6) == 0)
-			h += 6;
 		else
 			h = NULL;
 	}
