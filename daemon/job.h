@@ -198,6 +198,13 @@ void		 step_poll(struct job *);
 void		 step_quota(struct job *);
 void		 step_wait(struct job *, int64_t at);
 void		 step_restage(struct job *, const char *why);
+/*
+ * New containers because Meta refused these for a reason that may pass
+ * (an item already claimed, not ready too often, stuck): bounded by
+ * max_attempts through the post's remakes, then failed.
+ */
+void		 step_remake(struct job *, const struct graph_error *e,
+		    const char *why);
 void		 step_defer_quota(struct job *, const char *what);
 
 #define QUOTA_LEAD	2	/* check the quota this long before due */

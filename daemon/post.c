@@ -372,6 +372,7 @@ post_record(const struct post *p)
 	add_int(o, "check", p->check);
 	add_int(o, "paused", p->paused);
 	add_int(o, "searches", p->searches);
+	add_int(o, "remakes", p->remakes);
 	add_str(o, "media_id", p->media_id);
 	add_int(o, "media_unknown", p->media_unknown);
 	add_str(o, "permalink", p->permalink);
@@ -478,6 +479,7 @@ post_from_record(struct json_object *o, struct post *ret)
 	p.check = (int)get_int(o, "check");
 	p.paused = (int)get_int(o, "paused");
 	p.searches = (int)get_int(o, "searches");
+	p.remakes = (int)get_int(o, "remakes");
 	p.media_unknown = (int)get_int(o, "media_unknown");
 	p.published_at = get_int(o, "published_at");
 	if (post_set_str(&p.text, get_str(o, "text")) < 0 ||

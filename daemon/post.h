@@ -88,6 +88,7 @@ struct post {
 	int		 check;		/* outcome unknown */
 	int		 paused;	/* its account needs re-auth */
 	int		 searches;	/* searches of /me/threads */
+	int		 remakes;	/* containers made again (Meta) */
 	char		 media_id[GRAPH_ID_LEN];	/* "": unknown */
 	int		 media_unknown;	/* published, id not found */
 	char		*permalink;

@@ -528,8 +528,11 @@ check_cb(const struct graph_error *e, const struct graph_container *c,
 static void
 check_start(struct job *j)
 {
-	if (j->p.kind == POST_REPOST) {
-		/* No container to ask: the listing says if it went out. */
+	/*
+	 * No container to ask: a repost has none, and a carousel item
+	 * that said PUBLISHED (stage.c) left none; the listing says.
+	 */
+	if (j->p.kind == POST_REPOST || j->p.container[0] == '\0') {
 		j->step = STEP_SEARCH;
 		search_start(j);
 		return;

@@ -143,11 +143,16 @@ stage_cb(const struct graph_error *e, const char *id, void *arg)
 	job_commit_then(j, staged_fn, j, staged_then);
 }
 
+/*
+ * The carousel is recorded: STAGED with its id, and its status read from
+ * now on (the items are FINISHED).
+ */
 static int
-set_container_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
+carousel_made_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 {
 	(void)txn;
 	(void)st;
+	p->state = POST_STAGED;
 	strcpy(p->container, arg);
 	p->tries = 0;
 	p->next_at = sched_now();
@@ -155,32 +160,55 @@ set_container_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 }
 
 static void
-carousel_cb(const struct graph_error *e, const char *id, void *arg)
+carousel_made_then(struct job *j, int r)
 {
-	struct job *j = arg;
-
-	j->call = NULL;
-	if (e->class != GRAPH_OK) {
-		step_trouble(j, e, "create its carousel container",
-		    POST_SCHEDULED);
-		return;
-	}
-	if (job_commit(j, set_container_fn, (void *)id) < 0) {
+	if (r < 0) {
 		job_end(j);
 		return;
 	}
 	poll_next(j);
 }
 
-/* All items are FINISHED: the carousel container, with their ids. */
 static void
-carousel_create(struct job *j)
+carousel_cb(const struct graph_error *e, const char *id, void *arg)
+{
+	struct job *j = arg;
+	char why[400];
+
+	j->call = NULL;
+	if (e->class == GRAPH_PERMANENT && e->code == 100 &&
+	    e->subcode == 33) {
+		/*
+		 * An item Meta does not know (any more) or that another
+		 * carousel claimed: none of it was published, so new items.
+		 */
+		snprintf(why, sizeof(why), "Meta refused an item of its "
+		    "carousel (%s)", e->message);
+		step_remake(j, e, why);
+		return;
+	}
+	if (e->class != GRAPH_OK) {
+		/* The items may be claimed by then: new ones when retrying. */
+		step_trouble(j, e, "create its carousel container",
+		    POST_SCHEDULED);
+		return;
+	}
+	snprintf(j->made[0], sizeof(j->made[0]), "%s", id);
+	job_commit_then(j, carousel_made_fn, j->made[0], carousel_made_then);
+}
+
+static void
+carousel_send(struct job *j, int r)
 {
 	struct graph_container_spec spec;
 	char children[POST_MAX_MEDIA * GRAPH_ID_LEN];
 	struct postopt po;
 	size_t i, off = 0;
 
+	if (r < 0) {
+		job_end(j);
+		return;
+	}
 	memset(&spec, 0, sizeof(spec));
 	spec_common(&j->p, &spec);
 	spec.type = GRAPH_MEDIA_CAROUSEL;
@@ -199,6 +227,34 @@ carousel_create(struct job *j)
 	if (j->call == NULL)
 		step_trouble(j, &step_oom, "create its carousel container",
 		    POST_SCHEDULED);
+}
+
+/*
+ * The intent of the carousel's create, on disk before it is sent: back
+ * to STAGING, whose recovery makes new items.  A crash after Meta made
+ * the carousel but before its id is stored here thus never sends the
+ * same items again (Meta lets an item belong to one carousel only); the
+ * orphaned carousel is never published and expires.  The items stay in
+ * the record for the operator's eyes; recovery drops them.
+ */
+static int
+carousel_intent_fn(MDB_txn *txn, struct store *st, struct post *p,
+    void *arg)
+{
+	(void)txn;
+	(void)st;
+	(void)arg;
+	p->state = POST_STAGING;
+	p->container[0] = '\0';
+	p->next_at = sched_now();
+	return 0;
+}
+
+/* All items are FINISHED: the carousel container, with their ids. */
+static void
+carousel_create(struct job *j)
+{
+	job_commit_then(j, carousel_intent_fn, NULL, carousel_send);
 }
 
 static int
@@ -264,6 +320,53 @@ step_restage(struct job *j, const char *why)
 	job_end(j);
 }
 
+static int
+remake_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
+{
+	restage_fn(txn, st, p, arg);
+	p->remakes++;
+	p->tries = 0;
+	return 0;
+}
+
+void
+step_remake(struct job *j, const struct graph_error *e, const char *why)
+{
+	char msg[512];
+	int max = sched_max_attempts(j->s);
+
+	if (j->p.remakes >= max) {
+		snprintf(msg, sizeof(msg), "%s, and new containers did not "
+		    "help after %d tries", why, j->p.remakes + 1);
+		step_fail(j, e, msg, FAIL_LATER);
+		return;
+	}
+	if (job_commit(j, remake_fn, NULL) == 0)
+		log_notice("post %" PRIu64 ": %s; nothing was published, "
+		    "creating new containers (try %d of %d)", j->p.id, why,
+		    j->p.remakes + 1, max);
+	job_end(j);
+}
+
+/*
+ * A carousel item says PUBLISHED: a carousel holding it was published,
+ * and only this post's carousel can hold it.  Its id is not known here,
+ * so the media id is looked for in /me/threads (recovery's search).
+ */
+static int
+item_published_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
+{
+	(void)txn;
+	(void)st;
+	(void)arg;
+	p->state = POST_PUBLISHING;
+	p->check = 1;
+	if (p->publish_at == 0)
+		p->publish_at = p->created_at;
+	p->next_at = sched_now();
+	return 0;
+}
+
 /* Ready: the quota now if it is time, else later from the index. */
 static void
 ready_then(struct job *j, int r)
@@ -311,7 +414,19 @@ poll_cb(const struct graph_error *e, const struct graph_container *c,
 		return;
 	case GRAPH_CONTAINER_PUBLISHED:
 		/* Never expected before a publish; treat it as one. */
-		step_recover(j);
+		if (j->p.container[0] != '\0') {
+			step_recover(j);
+			return;
+		}
+		log_warning("post %" PRIu64 ": Meta says its carousel item %s "
+		    "is published; looking for the carousel in /me/threads",
+		    j->p.id, j->p.children[j->child]);
+		if (job_commit(j, item_published_fn, NULL) < 0) {
+			job_end(j);
+			return;
+		}
+		j->step = STEP_SEARCH;
+		job_run(j);
 		return;
 	case GRAPH_CONTAINER_FINISHED:
 		break;
