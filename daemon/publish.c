@@ -188,8 +188,10 @@ step_fail(struct job *j, const struct graph_error *e, const char *why,
 		    "not there, run";
 		break;
 	}
+	/* "Not published" and "not known" call for different checks. */
 	if (job_commit(j, change_fn, &c) == 0)
-		job_log(j, LOG_ERR, MSGID_POST_FAILED, e, "post %" PRIu64
+		job_log(j, LOG_ERR, advice == FAIL_LOOK ? MSGID_POST_UNKNOWN :
+		    MSGID_POST_FAILED, e, "post %" PRIu64
 		    " of '%s' failed: %s; %s 'threadsctl retry %" PRIu64 "'",
 		    j->p.id, j->username, why, what, j->p.id);
 	job_end(j);

@@ -5,8 +5,9 @@
 # on a tmpfs over /run/systemd and its files in this test's directory;
 # threadsd logs to it.  Then: the account's entries carry THREADSD_ACCOUNT
 # and THREADSD_USER_ID, account added / removed and key generated carry
-# their MESSAGE_IDs, the catalog explains them (journalctl -x), and no
-# token is in the journal files.
+# their MESSAGE_IDs, a post whose outcome is unknown carries its own (not
+# post-failed's, whose text says it was not published), the catalog
+# explains them (journalctl -x), and no token is in the journal files.
 . "$E2E_DIR/lib.sh"
 : "${CATALOG:?}"
 
@@ -23,6 +24,8 @@ MSGID_KEY=514ed7dfdb664ca7afc93cc2deccf601
 MSGID_REVOKED=0600089084e5421b9eaf6a37e806d963
 MSGID_FORGET_SOON=7d263f08bd314c6d942babf26c9f423f
 MSGID_FORGOTTEN=e459d8cf5ef24991bde685575430cfda
+MSGID_FAILED=fe2ebb02c78547cd92269d97ca2c4523
+MSGID_UNKNOWN=2366fbc075434f26bae322b8f3529f98
 
 # journalctl --root=$R reads $R/run/log/journal and the catalog database
 # under $R, so the test can look with -x as an operator would.
@@ -43,8 +46,10 @@ ForwardToWall=no
 EOF
 
 start_fake
-# A second so that bob, revoked below, is warned and forgotten at once.
-write_config "[accounts]" "forget_revoked_after = 1s"
+# A second so that bob, revoked below, is warned and forgotten at once;
+# one failure of reading a container back ends a post's recovery.
+write_config "[accounts]" "forget_revoked_after = 1s" \
+    "[scheduler]" "prestage = 1h" "max_attempts = 1"
 
 # Inside the namespace: journald, then the daemon logging to it (no -f).
 # When the daemon has exited, flush the journal and stop journald.
@@ -81,6 +86,23 @@ alice_id=$(jq -r .user_id "$T/alice.json")
 fake_admin POST "/__admin/token?username=alice" | jq -r .access_token \
     > "$T/token"
 tctl add-account --token-stdin < "$T/token" >/dev/null || fail "add-account"
+
+# A publish whose answer is lost (HTTP 500), then the container cannot
+# be read back: whether it was published is not known.  Due in 30 s, so
+# that the faults are in place long before.
+post=$(tctl --json post alice --at +30s --text "outcome unknown" | jq -r .id) ||
+    fail "post"
+state_is() {
+	[ "$(tctl --json show-post "$post" | jq -r .state)" = "$1" ]
+}
+wait_until 20 state_is ready || fail "the post is not ready"
+fake_admin POST "/__admin/fault?path=/me/threads_publish&method=POST&kind=http500&count=1" \
+    >/dev/null
+fake_admin POST "/__admin/fault?path=/1789&method=GET&kind=error&code=100&count=0" \
+    >/dev/null
+wait_until 60 state_is failed ||
+    fail "the post did not fail: $(tctl --json show-post "$post" | jq -c .)"
+fake_admin POST "/__admin/faults/clear" >/dev/null
 tctl remove-account alice --yes >/dev/null || fail "remove-account"
 
 # bob removes the app: revoked, warned, then forgotten, each noted.
@@ -110,6 +132,12 @@ jq -e -s --arg id "$alice_id" --arg m "$MSGID_ADDED" \
     "$T/alice.jsonl" >/dev/null || fail "no account-added entry for alice"
 jq -e -s --arg m "$MSGID_REMOVED" 'any(.MESSAGE_ID == $m)' \
     "$T/alice.jsonl" >/dev/null || fail "no account-removed entry"
+jq -e -s --arg m "$MSGID_UNKNOWN" --arg p "$post" 'any(.MESSAGE_ID == $m and
+    .THREADSD_POST_ID == $p and .PRIORITY == "3" and
+    (.MESSAGE | test("whether it was published is not known")))' \
+    "$T/alice.jsonl" >/dev/null || fail "no outcome-unknown entry"
+jq -e -s --arg m "$MSGID_FAILED" 'any(.MESSAGE_ID == $m) | not' \
+    "$T/alice.jsonl" >/dev/null || fail "the unknown outcome says post-failed"
 jq_entries MESSAGE_ID="$MSGID_KEY" | jq -e 'select(.MESSAGE |
     test("generated a new token key"))' >/dev/null ||
     fail "no key-generated entry"
@@ -140,6 +168,14 @@ unshare --mount --propagation private sh -c '
     > "$T/x" || fail "journalctl -x revoked"
 grep -q "Subject: The owner of bob removed the app; the account is revoked" \
     "$T/x" || fail "journalctl -x revoked: $(cat "$T/x")"
+unshare --mount --propagation private sh -c '
+	mount -t tmpfs tmpfs /var/lib/systemd &&
+	mkdir /var/lib/systemd/catalog &&
+	cp "$1/var/lib/systemd/catalog/database" /var/lib/systemd/catalog/ &&
+	journalctl --root="$1" -x MESSAGE_ID="$2"' sh "$R" "$MSGID_UNKNOWN" \
+    > "$T/x" || fail "journalctl -x unknown"
+grep -q "Subject: A post of alice may or may not have been published" \
+    "$T/x" || fail "journalctl -x unknown: $(cat "$T/x")"
 
 # The token never reaches the journal.
 grep -rqF "$(cat "$T/token")" "$STORE" && fail "the token is in the journal"
