@@ -38,7 +38,7 @@ CACHE=${THREADSD_CI_CACHE:-/var/cache/threadsd-ci}
 ROOTFS=$CACHE/bookworm
 # What the container needs besides systemd: the runtime libraries of
 # threadsd and threadsctl, and procps for ExecReload's kill.
-PACKAGES=systemd,systemd-sysv,dbus,procps,libevent-2.1-7,libcurl4,libjson-c5,liblmdb0,libsodium23,libinih1
+PACKAGES=systemd,systemd-sysv,dbus,procps,libevent-2.1-7,libcurl4,libjson-c5,liblmdb0,libsodium23,libinih1,libutf8proc2
 MSGID_ADDED=0ee7929d2f8e4bb88578f1f20431b163
 MSGID_KEY=514ed7dfdb664ca7afc93cc2deccf601
 APP_SECRET=nspawn-test-app-secret
