@@ -69,7 +69,10 @@ Try 'threadsctl --help'" ] || fail "-x: exit $rc, $(cat "$T/err")"
 [ "$(tctl --json post alice --at +1h --text --json | jq -r .text)" = \
     --json ] || fail "--text --json"
 
-# show: labels are words, not field names.
+# show: labels are words, not field names.  The first poll after
+# add-account is asynchronous; poll now (it answers when committed) so
+# the counts are there.
+tctl poll alice >/dev/null || fail "poll"
 tctl show alice > "$T/show"
 grep -q '^followers: *1234$' "$T/show" || fail "show: $(cat "$T/show")"
 grep -q '^following: *-$' "$T/show" || fail "show: $(cat "$T/show")"
