@@ -1,6 +1,7 @@
 /*
- * The daemon's one context: what main() builds and hands to every owner.
- * Owned by main.c; everything else borrows it.
+ * The daemon's one context: what run_open() builds and hands to every
+ * owner, and the clocks and STATUS= line any of them may use
+ * (daemon.c).  Owned by run.c; everything else borrows it.
  */
 #ifndef THREADSD_DAEMON_H
 #define THREADSD_DAEMON_H
@@ -46,19 +47,22 @@ struct daemon {
 	struct compactor	*compactor;	/* store compaction */
 	struct auth_states	 auth;		/* OAuth states handed out */
 	int64_t			 started_mono;	/* CLOCK_MONOTONIC seconds */
-	int			 stopping;	/* SIGTERM: draining (main.c) */
+	int			 stopping;	/* SIGTERM: draining (run.c) */
 	struct event		*drain;		/* ... its check */
 	uint64_t		 drain_until;	/* ... CLOCK_MONOTONIC usec */
+	struct event		*signals[3];	/* TERM, INT, HUP (run.c) */
+	struct event		*watchdog;	/* NULL: no WatchdogSec= */
+	struct event		*status_timer;	/* STATUS= refresh */
 };
 
 /* Wall-clock time in seconds: every due time and expiry is one. */
 int64_t	daemon_now(void);
 
+/* CLOCK_MONOTONIC in microseconds. */
+uint64_t daemon_mono_usec(void);
+
 /* Seconds since the daemon started. */
 int64_t	daemon_uptime(const struct daemon *);
-
-/* Re-reads the config (SIGHUP, `reload`).  0 or -errno; errbuf says why. */
-int	daemon_reload(struct daemon *, char *errbuf, size_t errlen);
 
 /* Refreshes the one-line STATUS= summary sent to systemd. */
 void	daemon_notify_status(struct daemon *);

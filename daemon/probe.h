@@ -20,7 +20,7 @@ struct probes;
 /* Called once with the warnings (an array of strings, borrowed). */
 typedef void	(*probe_done_cb)(struct json_object *warnings, void *arg);
 
-/* Owner: main.c.  NULL when out of memory. */
+/* Owner: run.c.  NULL when out of memory. */
 struct probes	*probes_new(struct http *);
 /* Abandons the probes in flight: their callbacks do not run. */
 void		 probes_free(struct probes *);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "reload.h"
 #include "req.h"
 #include "status.h"
 #include "store.h"
@@ -97,7 +98,7 @@ req_reload(struct req *req)
 
 	if (req_args(req, NULL, NULL) < 0)
 		return;
-	if (daemon_reload(req->d, err, sizeof(err)) < 0) {
+	if (reload_config(req->d, err, sizeof(err)) < 0) {
 		req_fail(req, ERR_INVALID_ARGUMENT, "%s", err);
 		return;
 	}

@@ -1,20 +1,18 @@
 /*
- * threadsd: command line, config, the store, the control socket, signals
- * and systemd notification around one libevent loop.  main() builds the
- * daemon context and owns everything in it; the owners (control, and
- * later tokens, poller, scheduler) each hang their own events off the
- * loop.
+ * One run of threadsd: builds the daemon context (config, the store, the
+ * secrets, the loop, every owner and the control socket) and owns
+ * everything in it, watches the signals (SIGHUP reloads, SIGTERM drains
+ * what must be saved, then stops), pings the watchdog, and tears it all
+ * down.  The owners each hang their own events off the loop.  main.c
+ * parses argv and runs the loop between run_open() and run_close().
  */
 #include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -33,10 +31,11 @@
 #include "log.h"
 #include "poller.h"
 #include "probe.h"
+#include "reload.h"
+#include "run.h"
 #include "sched.h"
 #include "seal.h"
 #include "secret.h"
-#include "status.h"
 #include "store.h"
 #include "tokens.h"
 
@@ -54,153 +53,6 @@
  */
 #define DRAIN_MAX	10
 #define DRAIN_TICK_MS	50
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: threadsd [-f] [-c FILE]\n"
-	    "       threadsd --check-config [-c FILE]\n"
-	    "       threadsd --version\n"
-	    "\n"
-	    "  -c, --config FILE  read FILE (default " CONFIG_DEFAULT_PATH ")\n"
-	    "  -t, --check-config report every error in the config file, "
-	    "then exit\n"
-	    "                     (0: none; reload makes the same check)\n"
-	    "  -f, --foreground   log plain lines to stderr, not the journal\n"
-	    "  -h, --help         show this help\n"
-	    "      --version      print the version\n");
-}
-
-static int64_t
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
-static uint64_t
-mono_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-int64_t
-daemon_now(void)
-{
-	return (int64_t)time(NULL);
-}
-
-int64_t
-daemon_uptime(const struct daemon *d)
-{
-	return mono_now() - d->started_mono;
-}
-
-void
-daemon_notify_status(struct daemon *d)
-{
-	static char sent[256];
-	struct status_counts sc;
-	char line[256];
-
-	if (status_counts(d->store, &sc) < 0)
-		return;
-	status_line(&sc, line, sizeof(line));
-	if (strcmp(line, sent) == 0)
-		return;
-	if (sd_notifyf(0, "STATUS=%s", line) > 0)
-		snprintf(sent, sizeof(sent), "%s", line);
-}
-
-static int
-str_differs(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a != b;
-	return strcmp(a, b) != 0;
-}
-
-#define SWAP(a, b) do {							\
-	__typeof__(a) swap_tmp_ = (a);					\
-	(a) = (b);							\
-	(b) = swap_tmp_;						\
-} while (0)
-
-/*
- * Keys that only take effect at start ([api], [store], the control
- * socket) keep their running values; a change is logged rather than
- * half-applied.
- */
-static void
-reload_keep_fixed(struct config *new, struct config *old)
-{
-	if (str_differs(old->base_url, new->base_url) ||
-	    str_differs(old->auth_url, new->auth_url) ||
-	    str_differs(old->app_id, new->app_id) ||
-	    str_differs(old->app_secret_file, new->app_secret_file) ||
-	    str_differs(old->redirect_uri, new->redirect_uri) ||
-	    old->api_timeout != new->api_timeout ||
-	    old->api_max_connections != new->api_max_connections)
-		log_warning("reload: [api] changed; restart threadsd to "
-		    "apply it");
-	if (str_differs(old->store_path, new->store_path) ||
-	    old->store_map_size != new->store_map_size ||
-	    str_differs(old->tokens_key_file, new->tokens_key_file))
-		log_warning("reload: [store] or [tokens] key_file changed; "
-		    "restart threadsd to apply it");
-	if (str_differs(old->control_socket, new->control_socket) ||
-	    old->control_max_clients != new->control_max_clients)
-		log_warning("reload: [control] socket or max_clients "
-		    "changed; restart threadsd to apply it");
-	SWAP(new->base_url, old->base_url);
-	SWAP(new->auth_url, old->auth_url);
-	SWAP(new->app_id, old->app_id);
-	SWAP(new->app_secret_file, old->app_secret_file);
-	SWAP(new->redirect_uri, old->redirect_uri);
-	SWAP(new->api_timeout, old->api_timeout);
-	SWAP(new->api_max_connections, old->api_max_connections);
-	SWAP(new->store_path, old->store_path);
-	SWAP(new->store_map_size, old->store_map_size);
-	SWAP(new->tokens_key_file, old->tokens_key_file);
-	SWAP(new->control_socket, old->control_socket);
-	SWAP(new->control_max_clients, old->control_max_clients);
-}
-
-int
-daemon_reload(struct daemon *d, char *errbuf, size_t errlen)
-{
-	struct config *cfg;
-	int r;
-
-	/* MONOTONIC_USEC: systemd >= 253 wants it with RELOADING=1. */
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
-	    mono_usec());
-	r = config_load(d->config_path, &cfg, errbuf, errlen);
-	if (r < 0) {
-		log_error("reload: %s; keeping the running configuration",
-		    errbuf);
-		sd_notify(0, "READY=1");
-		return r;
-	}
-	reload_keep_fixed(cfg, d->cfg);
-	config_free(d->cfg);
-	d->cfg = cfg;
-	log_notice("configuration reloaded from %s", d->config_path);
-	account_set_forget_after(cfg->accounts_forget_revoked_after);
-	forget_kick(d->forget);
-	tokens_kick(d->tokens);
-	poller_kick(d->poller);
-	sched_kick(d->sched);
-	sd_notify(0, "READY=1");
-	daemon_notify_status(d);
-	return 0;
-}
 
 /* What stopping still waits for: answers out, and saves of them. */
 static size_t
@@ -223,7 +75,7 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 	if ((n = drain_left(d)) == 0) {
 		log_info("stopping: every answer is saved");
 		event_base_loopbreak(d->base);
-	} else if (mono_usec() >= d->drain_until) {
+	} else if (daemon_mono_usec() >= d->drain_until) {
 		log_warning("stopping: gave up after %d s waiting for %zu "
 		    "request%s", DRAIN_MAX, n, n == 1 ? "" : "s");
 		event_base_loopbreak(d->base);
@@ -260,7 +112,7 @@ daemon_stop(struct daemon *d, int sig)
 	log_notice("%s received, stopping: waiting for %zu request%s "
 	    "(at most %d s; %zu others cancelled)", strsignal(sig), n,
 	    n == 1 ? "" : "s", DRAIN_MAX, cut);
-	d->drain_until = mono_usec() + DRAIN_MAX * 1000000ULL;
+	d->drain_until = daemon_mono_usec() + DRAIN_MAX * 1000000ULL;
 	if ((d->drain = event_new(d->base, -1, EV_PERSIST, drain_cb,
 	    d)) == NULL || event_add(d->drain, &tv) < 0) {
 		log_error("stopping: cannot wait for the requests: out of "
@@ -278,7 +130,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	switch (sig) {
 	case SIGHUP:
-		daemon_reload(d, err, sizeof(err));
+		reload_config(d, err, sizeof(err));
 		break;
 	default:
 		daemon_stop(d, sig);
@@ -392,138 +244,93 @@ add_signal(struct daemon *d, int sig)
 	return ev;
 }
 
-int
-main(int argc, char *argv[])
+void
+run_open(struct daemon *d)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "check-config", no_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct daemon d = { .config_path = CONFIG_DEFAULT_PATH };
-	struct event *sigs[3], *wd = NULL, *st_ev;
 	char err[CONFIG_ERRBUF_LEN];
 	uint64_t wd_usec;
-	int ch, foreground = 0, check = 0, lfd, r;
-	size_t i;
+	int lfd, r;
 
-	while ((ch = getopt_long(argc, argv, "c:fht", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			d.config_path = optarg;
-			break;
-		case 't':
-			check = 1;
-			break;
-		case 'f':
-			foreground = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("threadsd %s\n", THREADSD_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	/* Like sshd -t: every error in the file, the same check as reload. */
-	if (check) {
-		if (config_load(d.config_path, &d.cfg, err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s\n", err);
-			return 1;
-		}
-		config_free(d.cfg);
-		printf("%s: OK\n", d.config_path);
-		return 0;
-	}
-	log_init(foreground);
 	signal(SIGPIPE, SIG_IGN);
 	no_core_dumps();
-	d.started_mono = mono_now();
+	d->started_mono = (int64_t)(daemon_mono_usec() / 1000000);
 
-	if ((r = config_load(d.config_path, &d.cfg, err, sizeof(err))) < 0)
+	if ((r = config_load(d->config_path, &d->cfg, err, sizeof(err))) < 0)
 		fatal("%s", err);
-	if ((r = store_open(d.cfg->store_path, d.cfg->store_map_size,
-	    &d.store, err, sizeof(err))) < 0)
+	if ((r = store_open(d->cfg->store_path, d->cfg->store_map_size,
+	    &d->store, err, sizeof(err))) < 0)
 		fatal("%s", err);
-	open_secrets(&d);
-	if ((d.base = event_base_new()) == NULL)
+	open_secrets(d);
+	if ((d->base = event_base_new()) == NULL)
 		fatal("cannot create the event loop");
 	/* Before any event: see SCHED_PRIORITIES. */
-	if (event_base_priority_init(d.base, SCHED_PRIORITIES) < 0)
+	if (event_base_priority_init(d->base, SCHED_PRIORITIES) < 0)
 		fatal("cannot set up the event loop's priorities");
-	if ((d.http = http_new(d.base, d.cfg->api_max_connections,
-	    d.cfg->api_timeout)) == NULL)
+	if ((d->http = http_new(d->base, d->cfg->api_max_connections,
+	    d->cfg->api_timeout)) == NULL)
 		fatal("cannot set up HTTP (libcurl)");
-	if ((d.graph = graph_new(d.http, d.cfg->base_url, d.cfg->app_id,
-	    d.cfg->redirect_uri, d.app_secret ? d.app_secret->data :
+	if ((d->graph = graph_new(d->http, d->cfg->base_url, d->cfg->app_id,
+	    d->cfg->redirect_uri, d->app_secret ? d->app_secret->data :
 	    NULL)) == NULL)
 		fatal("out of memory");
-	if ((d.compactor = compactor_new(&d)) == NULL)
+	if ((d->compactor = compactor_new(d)) == NULL)
 		fatal("cannot set up store compaction: out of memory");
-	if ((d.tokens = tokens_new(&d)) == NULL ||
-	    (d.connects = connects_new(&d)) == NULL)
+	if ((d->tokens = tokens_new(d)) == NULL ||
+	    (d->connects = connects_new(d)) == NULL)
 		fatal("out of memory");
-	if ((d.poller = poller_new(&d)) == NULL)
+	if ((d->poller = poller_new(d)) == NULL)
 		fatal("out of memory");
-	account_set_forget_after(d.cfg->accounts_forget_revoked_after);
-	if ((d.forget = forget_new(&d)) == NULL)
+	account_set_forget_after(d->cfg->accounts_forget_revoked_after);
+	if ((d->forget = forget_new(d)) == NULL)
 		fatal("out of memory");
-	if ((d.sched = sched_new(&d)) == NULL ||
-	    (d.probes = probes_new(d.http)) == NULL)
+	if ((d->sched = sched_new(d)) == NULL ||
+	    (d->probes = probes_new(d->http)) == NULL)
 		fatal("cannot start the scheduler: out of memory");
 	lfd = listen_fd_from_systemd();
-	if ((d.control = control_new(&d, lfd)) == NULL)
+	if ((d->control = control_new(d, lfd)) == NULL)
 		fatal("cannot open the control socket");
 
-	sigs[0] = add_signal(&d, SIGTERM);
-	sigs[1] = add_signal(&d, SIGINT);
-	sigs[2] = add_signal(&d, SIGHUP);
+	d->signals[0] = add_signal(d, SIGTERM);
+	d->signals[1] = add_signal(d, SIGINT);
+	d->signals[2] = add_signal(d, SIGHUP);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0)
-		wd = add_timer(&d, watchdog_cb, wd_usec / 2);
-	st_ev = add_timer(&d, status_cb, STATUS_REFRESH * 1000000LL);
+		d->watchdog = add_timer(d, watchdog_cb, wd_usec / 2);
+	d->status_timer = add_timer(d, status_cb, STATUS_REFRESH * 1000000LL);
 
 	log_notice("threadsd %s started (store %s, socket %s%s)",
-	    THREADSD_VERSION, d.cfg->store_path, d.cfg->control_socket,
+	    THREADSD_VERSION, d->cfg->store_path, d->cfg->control_socket,
 	    lfd >= 0 ? ", from systemd" : "");
 	sd_notify(0, "READY=1");
-	daemon_notify_status(&d);
+	daemon_notify_status(d);
+}
 
-	event_base_dispatch(d.base);
+void
+run_close(struct daemon *d)
+{
+	size_t i;
 
 	sd_notify(0, "STOPPING=1");
 	for (i = 0; i < 3; i++)
-		event_free(sigs[i]);
-	if (wd != NULL)
-		event_free(wd);
-	event_free(st_ev);
-	if (d.drain != NULL)
-		event_free(d.drain);
-	connects_free(d.connects);
-	poller_free(d.poller);
-	forget_free(d.forget);
-	probes_free(d.probes);
-	sched_free(d.sched);
-	tokens_free(d.tokens);
-	graph_free(d.graph);
-	http_free(d.http);
-	compactor_free(d.compactor);
-	control_free(d.control);
-	event_base_free(d.base);
-	store_close(d.store);
-	seal_free(d.seal);
-	secret_free(d.app_secret);
-	config_free(d.cfg);
+		event_free(d->signals[i]);
+	if (d->watchdog != NULL)
+		event_free(d->watchdog);
+	event_free(d->status_timer);
+	if (d->drain != NULL)
+		event_free(d->drain);
+	connects_free(d->connects);
+	poller_free(d->poller);
+	forget_free(d->forget);
+	probes_free(d->probes);
+	sched_free(d->sched);
+	tokens_free(d->tokens);
+	graph_free(d->graph);
+	http_free(d->http);
+	compactor_free(d->compactor);
+	control_free(d->control);
+	event_base_free(d->base);
+	store_close(d->store);
+	seal_free(d->seal);
+	secret_free(d->app_secret);
+	config_free(d->cfg);
 	log_notice("threadsd stopped");
-	return 0;
 }

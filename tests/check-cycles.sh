@@ -26,21 +26,6 @@ cd "$root" || exit 2
 known='
 # The scheduler: six files that call each other (api2: the dispatcher).
 daemon/sched daemon/scan daemon/stage daemon/publish daemon/commit daemon/quota daemon/job
-# The owners call the clock and STATUS= of main.c (item 3: daemon.c).
-daemon/connect -> daemon/main
-daemon/control -> daemon/main
-daemon/erase -> daemon/main
-daemon/forget -> daemon/main
-daemon/poll -> daemon/main
-daemon/poller -> daemon/main
-daemon/tokens -> daemon/main
-daemon/req-account -> daemon/main
-daemon/req-edit -> daemon/main
-daemon/req-import -> daemon/main
-daemon/req-post -> daemon/main
-daemon/req-queue -> daemon/main
-daemon/req-stats -> daemon/main
-daemon/req-status -> daemon/main
 # Erasing an account tells the owners that call for it to forget it.
 daemon/erase -> daemon/poller
 daemon/erase -> daemon/tokens

@@ -12,7 +12,7 @@
 #include "daemon/poller.h"
 #include "check.h"
 
-/* The poller's clock lives in main.c, which tests do not link. */
+/* The poller's clock (daemon.c), fixed for these tests. */
 int64_t
 daemon_now(void)
 {
