@@ -4,12 +4,12 @@
  * request (common/proto.c), and hands it to its handler.  A connection
  * handles one request at a time: while a handler waits (on HTTP, say) the
  * connection stops reading, which also bounds what a client can queue.
- * Handlers answer with req_ok()/req_fail(); a client that went away in
- * the meantime just loses the answer.  Connections are freed from the
+ * Handlers answer with req_ok()/req_fail() (req.c), which end in
+ * req_done() here; a client that went away in the meantime just loses
+ * the answer.  Connections are freed from the
  * loop (a deferred event), never inside the callback that noticed.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,26 +206,6 @@ req_done(struct req *req, char *line)
 	event_active(c->kick, EV_WRITE, 0);
 }
 
-void
-req_ok(struct req *req, struct json_object *result)
-{
-	if (result == NULL)
-		result = json_object_new_object();
-	req_done(req, proto_reply_ok(req->pr.id, result));
-}
-
-void
-req_fail(struct req *req, enum proto_err code, const char *fmt, ...)
-{
-	char msg[4096];		/* a reload's list of config errors */
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	req_done(req, proto_reply_error(req->pr.id, code, msg));
-}
-
 static void
 conn_dispatch(struct conn *c, const char *line, size_t len)
 {
@@ -240,6 +220,7 @@ conn_dispatch(struct conn *c, const char *line, size_t len)
 	}
 	req->d = c->ctl->d;
 	req->conn = c;
+	req->done = req_done;
 	req->uid = c->uid;
 	req->pid = c->pid;
 	if (proto_request_parse(line, len, &req->pr, err, sizeof(err)) < 0) {

@@ -1,15 +1,53 @@
 /*
- * The request handlers, one file per family (req-status.c, ...), and the
- * field table that checks a request's arguments before a handler uses
- * them.  control.c holds the table that names them.
+ * A request in flight, the handlers, one file per family (req-status.c,
+ * ...), the answers they give (req.c) and the field table that checks a
+ * request's arguments before a handler uses them (req-args.c).
+ * control.c holds the table that names the handlers; they answer
+ * through req->done, which control.c sets, so that no handler calls
+ * back into control.c.
  */
 #ifndef THREADSD_REQ_H
 #define THREADSD_REQ_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
-#include "control.h"
+#include <json-c/json.h>
+
+#include "common/proto.h"
+
+struct daemon;
+struct conn;
+
+#define REQ_MUTATING	0x1	/* changes state: logged with the peer */
+#define REQ_SECRET	0x2	/* carries a secret: arguments wiped */
+
+/* One request in flight.  Owned by control.c until req_ok()/req_fail(). */
+struct req {
+	struct daemon		*d;
+	struct conn		*conn;	/* outlives the client's socket */
+	struct proto_request	 pr;	/* cmd, id, args (always an object) */
+	uid_t			 uid;	/* the peer, from SO_PEERCRED */
+	pid_t			 pid;
+	int			 wipe;	/* REQ_SECRET: wipe args when done */
+	/* Sends line (taken), ends the request, frees it (control.c). */
+	void			(*done)(struct req *, char *line);
+};
+
+typedef void	(*req_handler)(struct req *);
+
+struct req_entry {
+	const char	*name;
+	req_handler	 handler;
+	int		 flags;
+};
+
+/* Answers req and frees it.  result is taken (NULL: empty object). */
+void	req_ok(struct req *, struct json_object *result);
+void	req_fail(struct req *, enum proto_err, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 enum req_arg_type {
 	ARG_STRING,	/* const char * borrowed from the request */

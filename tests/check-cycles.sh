@@ -29,17 +29,6 @@ daemon/sched daemon/scan daemon/stage daemon/publish daemon/commit daemon/quota 
 # Erasing an account tells the owners that call for it to forget it.
 daemon/erase -> daemon/poller
 daemon/erase -> daemon/tokens
-# The handlers answer through control.c, whose table names them.
-daemon/connect -> daemon/control
-daemon/req -> daemon/control
-daemon/req-account -> daemon/control
-daemon/req-args -> daemon/control
-daemon/req-edit -> daemon/control
-daemon/req-import -> daemon/control
-daemon/req-post -> daemon/control
-daemon/req-queue -> daemon/control
-daemon/req-stats -> daemon/control
-daemon/req-status -> daemon/control
 # post.h takes its states from status.h, whose counts read posts.
 daemon/post -> daemon/status
 # The human printer of output.c names the ones that use its helpers.
