@@ -19,6 +19,11 @@
 #define POST_RECORD_VERSION	1
 #define POST_ID_COUNTER		"next.post"
 
+const char *const post_state_names[POST_NSTATES] = {
+	"scheduled", "staging", "staged", "ready", "publishing",
+	"published", "failed", "cancelled",
+};
+
 static const char *const kind_names[] = {
 	[POST_TEXT] = "text",
 	[POST_IMAGE] = "image",

@@ -16,9 +16,22 @@
 #include <lmdb.h>
 
 #include "graph.h"
-#include "status.h"
 
 struct store;
+
+enum post_state {
+	POST_SCHEDULED,
+	POST_STAGING,
+	POST_STAGED,
+	POST_READY,
+	POST_PUBLISHING,
+	POST_PUBLISHED,
+	POST_FAILED,
+	POST_CANCELLED,
+	POST_NSTATES
+};
+
+extern const char *const post_state_names[POST_NSTATES];
 
 #define POST_MAX_MEDIA	20	/* carousel items (threads-api §6.1) */
 #define POST_ID_LEN	24	/* a post id as a decimal string */

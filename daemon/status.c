@@ -15,11 +15,6 @@
 #include "status.h"
 #include "store.h"
 
-const char *const post_state_names[POST_NSTATES] = {
-	"scheduled", "staging", "staged", "ready", "publishing",
-	"published", "failed", "cancelled",
-};
-
 /*
  * The next post to go out: the queued post with the earliest due time.
  * The `due` index is ordered by each post's next action, which is not its

@@ -9,21 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "post.h"
+
 struct store;
-
-enum post_state {
-	POST_SCHEDULED,
-	POST_STAGING,
-	POST_STAGED,
-	POST_READY,
-	POST_PUBLISHING,
-	POST_PUBLISHED,
-	POST_FAILED,
-	POST_CANCELLED,
-	POST_NSTATES
-};
-
-extern const char *const post_state_names[POST_NSTATES];
 
 struct status_counts {
 	size_t		 accounts;

@@ -29,8 +29,6 @@ daemon/sched daemon/scan daemon/stage daemon/publish daemon/commit daemon/quota 
 # Erasing an account tells the owners that call for it to forget it.
 daemon/erase -> daemon/poller
 daemon/erase -> daemon/tokens
-# post.h takes its states from status.h, whose counts read posts.
-daemon/post -> daemon/status
 # The human printer of output.c names the ones that use its helpers.
 ctl/output -> ctl/output-calendar
 ctl/output -> ctl/output-post
