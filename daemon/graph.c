@@ -1925,9 +1925,12 @@ graph_publishing_limit(struct graph *g, const char *token, graph_quota_cb cb,
 	if ((c = graph_call_new(g, GRAPH_KIND_QUOTA, arg)) == NULL)
 		return NULL;
 	c->cb.quota = cb;
+	/*
+	 * Not the reply fields: they need threads_manage_replies, which
+	 * threadsd does not ask for (D-ov); the scheduler counts replies.
+	 */
 	return graph_post_get(c, graph_pathf("/v1.0/me/"
-	    "threads_publishing_limit?fields=quota_usage,config,"
-	    "reply_quota_usage,reply_config"), token);
+	    "threads_publishing_limit?fields=quota_usage,config"), token);
 }
 
 struct graph_call *

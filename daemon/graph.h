@@ -305,7 +305,10 @@ struct graph_call *graph_publish(struct graph *, const char *token,
 /* POST /v1.0/{media-id}/repost: the repost's media id. */
 struct graph_call *graph_repost(struct graph *, const char *token,
 		    const char *media_id, graph_id_cb, void *arg);
-/* GET /v1.0/me/threads_publishing_limit (posts and replies). */
+/*
+ * GET /v1.0/me/threads_publishing_limit?fields=quota_usage,config: the
+ * posts' quota only (replies_* stay -1 unless Meta sends them).
+ */
 struct graph_call *graph_publishing_limit(struct graph *, const char *token,
 		    graph_quota_cb, void *arg);
 /* GET /v1.0/{media-id}?fields=id,permalink */

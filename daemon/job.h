@@ -121,6 +121,14 @@ int		 sched_quota_room(struct sched *, const char *user_id,
 		    int reply);
 void		 sched_quota_note(struct sched *, const char *user_id,
 		    const struct graph_quota *);
+/*
+ * The replies of user_id published in the 24 h up to now, from the store
+ * (Meta's reply quota fields need a scope threadsd does not ask for).
+ * 0 or -errno.
+ */
+int		 sched_quota_replies(struct sched *, const char *user_id,
+		    int64_t now, int64_t *ret_n);
+#define REPLY_QUOTA	1000	/* replies per 24 h (D-ov) */
 /* One more published (or refused for the quota: full). */
 void		 sched_quota_used(struct sched *, const char *user_id,
 		    int reply, int full);

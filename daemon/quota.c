@@ -3,13 +3,29 @@
  * our publishes since, so that a burst of posts of one account asks Meta
  * once and not once per post.  Only "there is room" is ever taken from
  * here, and only for QUOTA_FRESH seconds: a deferral always rests on an
- * answer of Meta's.  This is what Meta knows, not what the store knows.
+ * answer of Meta's.  This is what Meta knows, not what the store knows,
+ * with one exception: replies.  Meta tells their quota only to apps with
+ * threads_manage_replies, which threadsd does not ask for, so the
+ * replies of the last 24 h are counted from the store (sched_quota_
+ * replies()): what this daemon published, the only replies it makes.
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon.h"
 #include "job.h"
+#include "log.h"
+#include "store.h"
+
+/*
+ * Account posts read per count, newest first.  A reply published in the
+ * last 24 h was created at most prestage's 23 h plus its delays before:
+ * far fewer posts than this sit behind it even for a busy account.
+ */
+#define REPLY_WALK	20000
 
 static struct quota **
 quota_slot(struct sched *s, const char *user_id)
@@ -68,6 +84,75 @@ sched_quota_used(struct sched *s, const char *user_id, int reply, int full)
 		q->used[reply] = q->total[reply];
 	else
 		q->used[reply]++;
+}
+
+struct reply_count {
+	struct store	*st;
+	const char	*user_id;
+	int64_t		 since;
+	int64_t		 n;
+	size_t		 walked;
+};
+
+static int
+reply_count_txn(MDB_txn *txn, void *arg)
+{
+	struct reply_count *rc = arg;
+	size_t plen = strlen(rc->user_id) + 1;
+	uint8_t key[GRAPH_ID_LEN + 8];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	struct post p;
+	int r;
+
+	if (plen > GRAPH_ID_LEN)
+		return -EINVAL;
+	if ((r = mdb_cursor_open(txn, rc->st->account_posts, &cur)) != 0)
+		return store_errno(r);
+	/* Just past the account's last key, then backwards. */
+	memcpy(key, rc->user_id, plen);
+	memset(key + plen, 0xff, 8);
+	k.mv_size = plen + 8;
+	k.mv_data = key;
+	r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	r = r == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) :
+	    mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	for (; r == 0 && rc->walked < REPLY_WALK;
+	    r = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+		if (k.mv_size != plen + 8 ||
+		    memcmp(k.mv_data, rc->user_id, plen) != 0)
+			break;
+		rc->walked++;
+		post_init(&p);
+		if (post_get(txn, rc->st, store_get_be64((uint8_t *)k.mv_data +
+		    plen), &p) == 0 && p.state == POST_PUBLISHED &&
+		    p.reply_to[0] != '\0' && p.published_at > rc->since)
+			rc->n++;
+		post_clear(&p);
+	}
+	mdb_cursor_close(cur);
+	return r == 0 || r == MDB_NOTFOUND ? 0 : store_errno(r);
+}
+
+int
+sched_quota_replies(struct sched *s, const char *user_id, int64_t now,
+    int64_t *ret_n)
+{
+	struct reply_count rc = { s->d->store, user_id, now - 86400, 0, 0 };
+	MDB_txn *txn;
+	int r;
+
+	if ((r = store_txn_begin(s->d->store, 1, &txn)) < 0)
+		return r;
+	r = reply_count_txn(txn, &rc);
+	mdb_txn_abort(txn);
+	if (r < 0)
+		return r;
+	if (rc.walked >= REPLY_WALK)
+		log_info("scheduler: counted the replies of %s in its newest "
+		    "%d posts only", user_id, REPLY_WALK);
+	*ret_n = rc.n;
+	return 0;
 }
 
 void

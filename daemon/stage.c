@@ -548,6 +548,7 @@ quota_cb(const struct graph_error *e, const struct graph_quota *q, void *arg)
 {
 	struct job *j = arg;
 	int reply = j->p.reply_to[0] != '\0';
+	struct graph_quota mine;
 	int64_t used, total;
 	char what[128];
 
@@ -562,9 +563,16 @@ quota_cb(const struct graph_error *e, const struct graph_quota *q, void *arg)
 		    "(%s); publishing without checking it", j->p.id,
 		    e->message);
 	else {
-		sched_quota_note(j->s, j->p.user_id, q);
-		used = reply ? q->replies_used : q->posts_used;
-		total = reply ? q->replies_total : q->posts_total;
+		/* Replies: Meta's figures need a scope we lack; ours. */
+		mine = *q;
+		if (sched_quota_replies(j->s, j->p.user_id, sched_now(),
+		    &mine.replies_used) < 0)
+			mine.replies_used = -1;
+		mine.replies_total = mine.replies_used >= 0 ? REPLY_QUOTA :
+		    -1;
+		sched_quota_note(j->s, j->p.user_id, &mine);
+		used = reply ? mine.replies_used : mine.posts_used;
+		total = reply ? mine.replies_total : mine.posts_total;
 		if (used >= 0 && total > 0 && used >= total) {
 			snprintf(what, sizeof(what), "the account has used "
 			    "its quota of %" PRId64 " %s per 24 h", total,

@@ -25,11 +25,28 @@ CONF=$T/threadsd.conf
 DAEMON_PID=
 FAKE_PID=
 
+# scope_refusals: fails when the fake refused any call of this test for a
+# scope its token lacks (code 10).  Tokens hold the four scopes threadsd
+# asks for, so a refusal means the daemon used a scope it does not
+# request.  Run at every e2e test's end, so the whole suite is covered
+# whatever runs in parallel.
+scope_refusals() {
+	[ -n "${FAKE_URL:-}" ] && [ -n "$FAKE_PID" ] &&
+	    kill -0 "$FAKE_PID" 2>/dev/null || return 0
+	_sr=$(curl -sS -f "$FAKE_URL/__admin/scope_refusals") || return 0
+	[ "$(printf '%s' "$_sr" | jq .count)" = 0 ] && return 0
+	echo "FAIL: calls refused for a missing scope: $_sr" >&2
+	return 1
+}
+
 cleanup() {
 	rc=$?
 	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
 		kill -TERM "$DAEMON_PID" 2>/dev/null || true
 		wait "$DAEMON_PID" 2>/dev/null || true
+	fi
+	if [ "$rc" -eq 0 ] && ! scope_refusals; then
+		rc=1
 	fi
 	if [ -n "$FAKE_PID" ] && kill -0 "$FAKE_PID" 2>/dev/null; then
 		kill -TERM "$FAKE_PID" 2>/dev/null || true

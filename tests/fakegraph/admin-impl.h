@@ -38,6 +38,7 @@ void	admin_fault_add(struct fgreq *);
 void	admin_fault_list(struct fgreq *);
 void	admin_fault_clear(struct fgreq *);
 void	admin_requests(struct fgreq *);
+void	admin_scope_refusals(struct fgreq *);
 void	admin_post_add(struct fgreq *);
 void	admin_post_list(struct fgreq *);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "admin-impl.h"
+#include "auth.h"
 #include "clock.h"
 #include "faults.h"
 #include "fgreq.h"
@@ -219,6 +220,37 @@ admin_post_list(struct fgreq *r)
 		    json_object_new_boolean(m->seeded));
 		json_object_object_add(o, "deleted",
 		    json_object_new_boolean(m->deleted));
+		json_object_array_add(arr, o);
+	}
+	reply_json(r, 200, top);
+}
+
+/*
+ * GET /__admin/scope_refusals: how many calls were refused (code 10) for
+ * a scope their token lacks, since the fake started, and the first few.
+ */
+void
+admin_scope_refusals(struct fgreq *r)
+{
+	const char	*paths[AUTH_REFUSALS_KEPT], *missing[AUTH_REFUSALS_KEPT];
+	json_object	*top, *arr, *o;
+	size_t		 n, i;
+	uint64_t	 count;
+
+	count = auth_scope_refusals(paths, &n, missing);
+	top = json_object_new_object();
+	if ((arr = json_object_new_array()) == NULL || top == NULL) {
+		json_object_put(top);
+		reply_json(r, 500, NULL);
+		return;
+	}
+	json_add_int(top, "count", (int64_t)count);
+	json_object_object_add(top, "refusals", arr);
+	for (i = 0; i < n; i++) {
+		if ((o = json_object_new_object()) == NULL)
+			break;
+		json_add_str(o, "request", paths[i]);
+		json_add_str(o, "missing", missing[i]);
 		json_object_array_add(arr, o);
 	}
 	reply_json(r, 200, top);

@@ -42,6 +42,7 @@ static const struct admin_entry admin_table[] = {
 	{ "/__admin/faults",	   M_DELETE,	   admin_fault_clear },
 	{ "/__admin/faults/clear", M_POST,	   admin_fault_clear },
 	{ "/__admin/requests",	   M_GET,	   admin_requests },
+	{ "/__admin/scope_refusals", M_GET,	   admin_scope_refusals },
 	{ "/__admin/posts",	   M_POST,	   admin_post_add },
 	{ "/__admin/posts",	   M_GET,	   admin_post_list },
 	{ NULL, 0, NULL }
@@ -119,7 +120,7 @@ admin_token(struct fgreq *r)
 	struct fguser	*u;
 	const char	*s, *kind;
 	json_object	*o;
-	unsigned	 scopes = SCOPE_ALL;
+	unsigned	 scopes = SCOPE_DEFAULT;
 	int64_t		 age, now;
 	char		 bad[80];
 	int		 is_short;

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "auth.h"
@@ -16,6 +17,7 @@
 #include "conf.h"
 #include "fgreq.h"
 #include "reply.h"
+#include "scope.h"
 #include "store.h"
 
 static void
@@ -75,12 +77,47 @@ auth_require(struct fgreq *r, unsigned scopes)
 		return -EACCES;
 	}
 	if ((t->scopes & scopes) != scopes) {
-		reply_error(r, 400, "OAuthException", 10, 0,
-		    "(#10) Application does not have permission for this "
-		    "action");
+		auth_refuse_scope(r, scopes & ~t->scopes);
 		return -EACCES;
 	}
 	r->tok = t;
 	r->user = t->user;
 	return 0;
+}
+
+/*
+ * Refusals for a missing scope.  Kept apart from the request log (a ring
+ * that forgets) and across /__admin/reset, so that a test's teardown can
+ * ask whether any call of its whole run asked for more than its token
+ * holds: the sign of a client using a scope it does not request.
+ */
+static uint64_t	 refusals;
+static char	 refused_path[AUTH_REFUSALS_KEPT][128];
+static const char *refused_scope[AUTH_REFUSALS_KEPT];
+
+void
+auth_refuse_scope(struct fgreq *r, unsigned missing)
+{
+	if (refusals < AUTH_REFUSALS_KEPT) {
+		snprintf(refused_path[refusals], sizeof(refused_path[0]),
+		    "%s %s", r->method_name, r->path);
+		refused_scope[refusals] = scope_first_missing(0, missing);
+	}
+	refusals++;
+	reply_error(r, 400, "OAuthException", 10, 0,
+	    "(#10) Application does not have permission for this action");
+}
+
+uint64_t
+auth_scope_refusals(const char **paths, size_t *npaths, const char **missing)
+{
+	size_t i;
+
+	*npaths = refusals < AUTH_REFUSALS_KEPT ? (size_t)refusals :
+	    AUTH_REFUSALS_KEPT;
+	for (i = 0; i < *npaths; i++) {
+		paths[i] = refused_path[i];
+		missing[i] = refused_scope[i];
+	}
+	return refusals;
 }

@@ -35,6 +35,7 @@ void	insights_media(struct fgreq *);
 
 /* threads.c */
 void	threads_list(struct fgreq *);
+void	threads_replies(struct fgreq *);
 void	media_node(struct fgreq *, const struct fgmedia *);
 void	container_node(struct fgreq *, const struct fgcontainer *);
 

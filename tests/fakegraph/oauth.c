@@ -312,9 +312,7 @@ oauth_refresh(struct fgreq *r)
 	if ((t = oauth_token(r, TOK_LONG)) == NULL)
 		return;
 	if (!(t->scopes & SCOPE_BASIC)) {
-		reply_error(r, 400, "OAuthException", 10, 0,
-		    "(#10) Application does not have permission for this "
-		    "action");
+		auth_refuse_scope(r, SCOPE_BASIC);
 		return;
 	}
 	now = fgclock_now();

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth.h"
 #include "clock.h"
 #include "conf.h"
 #include "fgreq.h"
@@ -385,8 +386,7 @@ threads_limit(struct fgreq *r)
 	if (f & 0xc0)
 		need |= SCOPE_LOCATION_TAGGING;
 	if ((r->tok->scopes & need) != need) {
-		reply_error(r, 400, "OAuthException", 10, 0, "(#10) "
-		    "Application does not have permission for this action");
+		auth_refuse_scope(r, need & ~r->tok->scopes);
 		return;
 	}
 	top = json_object_new_object();

@@ -30,6 +30,7 @@ struct route {
 #define S_PUBLISH	(SCOPE_BASIC | SCOPE_CONTENT_PUBLISH)
 #define S_DISCOVERY	(SCOPE_BASIC | SCOPE_PROFILE_DISCOVERY)
 #define S_DELETE	(SCOPE_BASIC | SCOPE_DELETE)
+#define S_READ_REPLIES	(SCOPE_BASIC | SCOPE_READ_REPLIES)
 
 static const struct route routes[] = {
 	/*
@@ -58,6 +59,8 @@ static const struct route routes[] = {
 	    S_BASIC, ROUTE_AUTH },
 	{ "/*/threads",			  M_POST,   threads_create,
 	    S_PUBLISH, ROUTE_AUTH },
+	{ "/*/replies",			  M_GET,    threads_replies,
+	    S_READ_REPLIES, ROUTE_AUTH },
 	{ "/*/repost",			  M_POST,   threads_repost,
 	    S_PUBLISH, ROUTE_AUTH },
 	{ "/*",				  M_GET,    node_get,

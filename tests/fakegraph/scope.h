@@ -20,6 +20,13 @@
 #define SCOPE_LOCATION_TAGGING	0x200u
 #define SCOPE_SHARE_TO_IG	0x400u
 #define SCOPE_ALL		0x7ffu
+/*
+ * What /__admin/token grants by default: the four scopes a scheduling
+ * app asks for (threadsd's), so that a call needing a fifth is refused
+ * in every test that does not ask for more.
+ */
+#define SCOPE_DEFAULT		(SCOPE_BASIC | SCOPE_CONTENT_PUBLISH | \
+				 SCOPE_MANAGE_INSIGHTS | SCOPE_PROFILE_DISCOVERY)
 
 int		 scope_parse(const char *, unsigned *, char *, size_t);
 const char	*scope_first_missing(unsigned, unsigned);

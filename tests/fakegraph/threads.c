@@ -173,14 +173,34 @@ cursor_dec(const char *s, size_t n, size_t *ret)
 }
 
 static int
-listed(const struct fgmedia *m, int64_t since, int64_t until)
+listed(const struct fgmedia *m, int64_t since, int64_t until, int replies)
 {
-	return !m->deleted && m->timestamp >= since && m->timestamp <= until;
+	return !m->deleted && m->timestamp >= since && m->timestamp <= until &&
+	    (!replies || m->reply_to_id != NULL);
 }
+
+static void	list_posts(struct fgreq *, int replies);
 
 /* GET /{user}/threads?fields=&limit=&after=&before=&since=&until= */
 void
 threads_list(struct fgreq *r)
+{
+	list_posts(r, 0);
+}
+
+/*
+ * GET /{user}/replies: the same, replies only.  Its route needs
+ * threads_read_replies ("Retrieve User Replies", reply management): a
+ * client with the four scopes of a scheduler is refused (code 10).
+ */
+void
+threads_replies(struct fgreq *r)
+{
+	list_posts(r, 1);
+}
+
+static void
+list_posts(struct fgreq *r, int replies)
 {
 	struct fgmedia	**v, *page[LIMIT_MAX];
 	size_t		  idx[LIMIT_MAX], n = 0, i, pos, cur;
@@ -225,7 +245,7 @@ threads_list(struct fgreq *r)
 	if (before != NULL) {
 		/* The limit posts just newer than the cursor, newest first. */
 		for (pos = cur + 1; pos < u->nposts && n < (size_t)limit; pos++)
-			if (listed(v[pos], since, until))
+			if (listed(v[pos], since, until, replies))
 				idx[n++] = pos;
 		for (i = 0; i < n / 2; i++) {
 			pos = idx[i];
@@ -237,7 +257,7 @@ threads_list(struct fgreq *r)
 	} else {
 		pos = after != NULL ? cur : u->nposts;
 		for (; pos > 0 && n < (size_t)limit; pos--)
-			if (listed(v[pos - 1], since, until)) {
+			if (listed(v[pos - 1], since, until, replies)) {
 				page[n] = v[pos - 1];
 				idx[n++] = pos - 1;
 			}
