@@ -29,10 +29,6 @@ daemon/sched daemon/scan daemon/stage daemon/publish daemon/commit daemon/quota 
 # Erasing an account tells the owners that call for it to forget it.
 daemon/erase -> daemon/poller
 daemon/erase -> daemon/tokens
-# The human printer of output.c names the ones that use its helpers.
-ctl/output -> ctl/output-calendar
-ctl/output -> ctl/output-post
-ctl/output -> ctl/output-stats
 # The verb table of threadsctl.c names the commands that call its helpers.
 ctl/threadsctl -> ctl/cmd-account
 ctl/threadsctl -> ctl/cmd-import
