@@ -15,7 +15,7 @@
 #include "common/duration.h"
 #include "common/timefmt.h"
 #include "common/tzfile.h"
-#include "threadsctl.h"
+#include "ctl.h"
 
 const char *const ctl_post_states[] = {
 	"scheduled", "staging", "staged", "ready", "publishing",

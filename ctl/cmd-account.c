@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "threadsctl.h"
+#include "ctl.h"
 
 #define TOKEN_MAX	8192
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "threadsctl.h"
+#include "ctl.h"
 
 #define IMPORT_FILE_MAX	(256 * 1024 * 1024)
 #define CHUNK_BYTES	(512 * 1024)	/* well under the 1 MiB line */

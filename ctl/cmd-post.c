@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "threadsctl.h"
+#include "ctl.h"
 
 #define TEXT_FILE_MAX	(64 * 1024)	/* far above Meta's 10,000 characters */
 #define MEDIA_MAX	64		/* the daemon refuses over 20 */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "threadsctl.h"
+#include "ctl.h"
 
 static void
 show_stats(struct ctl *ctl, struct json_object *res)

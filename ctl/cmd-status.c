@@ -2,7 +2,7 @@
  * threadsctl status and reload.
  */
 #include "client.h"
-#include "threadsctl.h"
+#include "ctl.h"
 
 static int degraded;
 

@@ -29,12 +29,6 @@ daemon/sched daemon/scan daemon/stage daemon/publish daemon/commit daemon/quota 
 # Erasing an account tells the owners that call for it to forget it.
 daemon/erase -> daemon/poller
 daemon/erase -> daemon/tokens
-# The verb table of threadsctl.c names the commands that call its helpers.
-ctl/threadsctl -> ctl/cmd-account
-ctl/threadsctl -> ctl/cmd-import
-ctl/threadsctl -> ctl/cmd-post
-ctl/threadsctl -> ctl/cmd-stats
-ctl/threadsctl -> ctl/cmd-status
 '
 
 files=$(find daemon ctl common -type f \( -name '*.c' -o -name '*.h' \) |
@@ -132,8 +126,11 @@ function reasons(a, b,	s) {
 	return s
 }
 # Whether the edge v -> w counts: with only > 0, the edges inside known
-# set `only`; else every edge but those inside one known set.
+# set `only`; with only < 0, every edge; else every edge but the known
+# ones and those inside one known set.
 function counts(v, w,	k) {
+	if (only < 0)
+		return 1
 	if (only)
 		return (only, v) in knownmod && (only, w) in knownmod
 	if ((v, w) in knownedge)
@@ -170,6 +167,18 @@ function visit(v,	i, w, n) {
 		} while (w != v)
 		compsize[ncomp] = n
 	}
+}
+# The components alone, in compof.
+function cycles_quiet(	m) {
+	delete idx
+	delete low
+	delete onstack
+	delete compof
+	delete compsize
+	counter = sp = ncomp = 0
+	for (m in mods)
+		if (!(m in idx))
+			visit(m)
 }
 # Prints each cycle among the modules that pass the filter (all when
 # only is 0, else those of known set only); returns how many.
@@ -408,13 +417,18 @@ END {
 
 	if (nknown + nedges > 0)
 		print "check-cycles: known cycles, being removed (issue #15):"
+	# A known use that closes no cycle (its ends in two components of
+	# the whole graph) is stale.
+	only = -1
+	cycles_quiet()
 	for (e = 1; e <= nedges; e++) {
-		if ((edgefrom[e], edgeto[e]) in edge)
+		if ((edgefrom[e], edgeto[e]) in edge &&
+		    compof[edgefrom[e]] == compof[edgeto[e]])
 			print "    " edgetext[e] ": " \
 			    reasons(edgefrom[e], edgeto[e])
 		else
-			print "check-cycles: stale, no such use (strike it): " \
-			    edgetext[e]
+			print "check-cycles: stale, closes no cycle (strike " \
+			    "it): " edgetext[e]
 	}
 	for (k = 1; k <= nknown; k++) {
 		print "    " knowntext[k]

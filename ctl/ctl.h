@@ -1,11 +1,13 @@
 /*
- * What every threadsctl command gets: the socket to talk to and the
- * printer chosen by --json.  Commands live in cmd-*.c, one family each.
+ * What every threadsctl command gets: the socket to talk to, the printer
+ * chosen by --json, and the helpers of ctl.c and args.c.  Commands live
+ * in cmd-*.c, one family each; threadsctl.c's verb table names them.
  */
-#ifndef THREADSCTL_H
-#define THREADSCTL_H
+#ifndef THREADSCTL_CTL_H
+#define THREADSCTL_CTL_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
@@ -14,6 +16,7 @@
 struct verb;
 
 struct ctl {
+	const struct verb	*verbs;		/* the table, for the help */
 	const struct verb	*verb;		/* NULL before it is known */
 	const char		*socket;
 	const struct output	*out;
@@ -29,6 +32,9 @@ struct verb {
 	const char	*help;		/* one line */
 };
 #define VERB_ANY	-1
+
+/* The usage of threadsctl and the list of verbs. */
+void	ctl_usage(const struct ctl *, FILE *);
 
 /*
  * Sends cmd with args (taken) and, on success, hands the result to show
