@@ -325,14 +325,18 @@ FNR == 1 {
 			next
 		}
 	}
-	# Every identifier of the line but members reached through . or ->,
-	# remembered per file with its first line; a call is marked so.
+	# Every identifier of the line but members reached through . or ->
+	# and struct, union and enum tags, remembered per file with its first
+	# line; a call is marked so.
 	t = s
+	lastw = ""
 	while (match(t, /[A-Za-z_][A-Za-z0-9_]*/)) {
 		w = substr(t, RSTART, RLENGTH)
 		before = substr(t, RSTART - 2, 2)
 		t = substr(t, RSTART + RLENGTH)
-		if (before ~ /(\.|->)$/ && before !~ /\.\.$/)
+		tag = lastw ~ /^(struct|union|enum)$/
+		lastw = w
+		if (tag || (before ~ /(\.|->)$/ && before !~ /\.\.$/))
 			continue
 		key = w
 		if (t ~ /^[ \t]*\(/)
