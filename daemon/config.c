@@ -2,16 +2,14 @@
  * The config parser: turns threadsd.conf into a struct config.  inih
  * splits sections, names and values; this file hands it one line at a
  * time (so that every error names its line), knows the keys and their
- * types, checks each value and writes the one error message.  It reads
- * no secrets: the *_file keys only say where they live.
+ * types, checks each value (config-value.c) and writes the one error
+ * message, with a "did you mean" for a near miss.  It reads no secrets:
+ * the *_file keys only say where they live.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,19 +18,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <ini.h>
 
 #include "common/buf.h"
 #include "common/duration.h"
+#include "daemon/config-value.h"
 #include "daemon/config.h"
 
 /* A config file is a page or two; anything bigger is a mistake. */
 #define CONFIG_MAX_BYTES	(1024 * 1024)
-
-#define ZONEINFO_DIR		"/usr/share/zoneinfo"
 
 #define MINUTE			60
 #define HOUR			(60 * MINUTE)
@@ -68,11 +64,6 @@ struct key {
 };
 
 #define F(field)	offsetof(struct config, field)
-
-const char *const config_metric_names[CONFIG_METRIC_N] = {
-	"followers_count", "views", "likes", "replies", "reposts", "quotes",
-	"clicks",
-};
 
 /* Keep in step with conf/threadsd.conf and conf/threadsd.conf.5.scd. */
 static const struct key keys[] = {
@@ -194,25 +185,6 @@ distance(const char *a, size_t alen, const char *b)
 	return prev[blen];
 }
 
-/*
- * Copies at most len bytes of s for quoting in a message: control
- * characters become '?' and a long value is cut with "...".
- */
-static const char *
-shown(const char *s, size_t len, char *buf, size_t size)
-{
-	size_t	i, max = size - 4;
-
-	for (i = 0; i < len && s[i] != '\0' && i < max; i++)
-		buf[i] = iscntrl((unsigned char)s[i]) ? '?' : s[i];
-	if (i < len && s[i] != '\0') {
-		memcpy(buf + i, "...", 3);
-		i += 3;
-	}
-	buf[i] = '\0';
-	return buf;
-}
-
 static int
 section_known(const char *name, size_t len)
 {
@@ -294,260 +266,6 @@ fmt_bytes(int64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-int
-config_parse_size(const char *s, uint64_t *ret_bytes)
-{
-	const char	*p;
-	uint64_t	 n = 0, mult = 1;
-	int		 overflow = 0;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -EINVAL;
-	for (p = s; *p >= '0' && *p <= '9'; p++) {
-		if (n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-			overflow = 1;
-		else
-			n = n * 10 + (uint64_t)(*p - '0');
-	}
-	switch (*p) {
-	case '\0':
-		break;
-	case 'K':
-	case 'k':
-		mult = 1ULL << 10;
-		p++;
-		break;
-	case 'M':
-	case 'm':
-		mult = 1ULL << 20;
-		p++;
-		break;
-	case 'G':
-	case 'g':
-		mult = 1ULL << 30;
-		p++;
-		break;
-	case 'T':
-	case 't':
-		mult = 1ULL << 40;
-		p++;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*p != '\0')
-		return -EINVAL;
-	if (overflow || n > UINT64_MAX / mult)
-		return -ERANGE;
-	*ret_bytes = n * mult;
-	return 0;
-}
-
-/* host is a name, a dotted quad, or (bracketed) an IPv6 literal. */
-static int
-is_loopback(const char *host, int bracketed)
-{
-	struct in_addr	 a4;
-	struct in6_addr	 a6;
-
-	if (bracketed)
-		return inet_pton(AF_INET6, host, &a6) == 1 &&
-		    IN6_IS_ADDR_LOOPBACK(&a6);
-	if (strcasecmp(host, "localhost") == 0)
-		return 1;
-	/* inet_pton takes dotted quads only, which is what we document. */
-	return inet_pton(AF_INET, host, &a4) == 1 &&
-	    (ntohl(a4.s_addr) >> 24) == 127;
-}
-
-/*
- * Checks an http(s) URL well enough that curl cannot read it differently
- * from the operator: a scheme, a host, an optional port, no user info,
- * nothing but visible ASCII.  Plain http would send tokens in the clear,
- * so it is allowed only to a loopback host (the tests' fake Graph API).
- */
-static int
-check_url(const char *v, const char *q, int https_only, char *why,
-    size_t len)
-{
-	struct in6_addr	 a6;
-	const char	*host, *hend, *aend, *p;
-	char		 hbuf[256];
-	int		 https, bracketed = 0;
-	long		 port;
-
-	for (p = v; *p != '\0'; p++) {
-		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f) {
-			snprintf(why, len, "'%s' is not a URL (spaces and "
-			    "non-ASCII bytes must be %%-encoded)", q);
-			return -EINVAL;
-		}
-	}
-	if (strncasecmp(v, "https://", 8) == 0) {
-		https = 1;
-		host = v + 8;
-	} else if (strncasecmp(v, "http://", 7) == 0) {
-		https = 0;
-		host = v + 7;
-	} else {
-		snprintf(why, len, "'%s' is not an http:// or https:// URL", q);
-		return -EINVAL;
-	}
-	if (https_only && !https) {
-		snprintf(why, len, "'%s' is not an https:// URL", q);
-		return -EINVAL;
-	}
-
-	/* The authority ends the host part; user info is a credential. */
-	aend = host + strcspn(host, "/?#");
-	if (memchr(host, '@', aend - host) != NULL) {
-		snprintf(why, len, "'%s': user info is not allowed in a URL",
-		    q);
-		return -EINVAL;
-	}
-	if (*host == '[') {
-		bracketed = 1;
-		host++;
-		if ((hend = memchr(host, ']', aend - host)) == NULL)
-			goto bad;
-		p = hend + 1;
-	} else {
-		if ((hend = memchr(host, ':', aend - host)) == NULL)
-			hend = aend;
-		p = hend;
-	}
-	if (hend == host || (size_t)(hend - host) >= sizeof(hbuf))
-		goto bad;
-	memcpy(hbuf, host, hend - host);
-	hbuf[hend - host] = '\0';
-	if (bracketed && inet_pton(AF_INET6, hbuf, &a6) != 1)
-		goto bad;
-	if (p < aend) {
-		/* Only ":PORT" may follow the host. */
-		if (*p++ != ':' || p == aend || aend - p > 5)
-			goto bad;
-		for (port = 0; p < aend; p++) {
-			if (*p < '0' || *p > '9')
-				goto bad;
-			port = port * 10 + (*p - '0');
-		}
-		if (port < 1 || port > 65535)
-			goto bad;
-	}
-	if (!https && !is_loopback(hbuf, bracketed)) {
-		snprintf(why, len, "'%s': plain http is allowed only to a "
-		    "loopback host (127.0.0.0/8, ::1, localhost)", q);
-		return -EINVAL;
-	}
-	return 0;
-
-bad:
-	snprintf(why, len, "'%s' is not a URL (want scheme://host[:port]/...)",
-	    q);
-	return -EINVAL;
-}
-
-static int
-check_path(const char *v, const char *q, char *why, size_t len)
-{
-	const char	*p;
-
-	if (*v != '/') {
-		snprintf(why, len, "'%s' is a relative path (it must start "
-		    "with /)", q);
-		return -EINVAL;
-	}
-	for (p = v; *p != '\0'; p++) {
-		if (iscntrl((unsigned char)*p)) {
-			snprintf(why, len, "'%s' contains a control character",
-			    q);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/*
- * A zone name becomes a path under zoneinfo, so only the characters of
- * IANA names are taken (no '.', hence no ".."), and the file must be
- * TZif data: "Europe" is a directory, "leapseconds" is text.  TZDIR is
- * honoured as glibc honours it.
- */
-static int
-check_timezone(const char *v, const char *q, char *why, size_t len)
-{
-	static const char	 ok[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-+";
-	const char		*dir;
-	char			 path[512], magic[4];
-	struct stat		 st;
-	int			 fd, found = 0;
-
-	if (v[strspn(v, ok)] != '\0' || *v == '/' || *v == '-' ||
-	    *v == '+') {
-		snprintf(why, len, "'%s' is not a time zone name (like "
-		    "Europe/Paris)", q);
-		return -EINVAL;
-	}
-	if (strcmp(v, "UTC") == 0)
-		return 0;
-	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
-		dir = ZONEINFO_DIR;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, v) >=
-	    sizeof(path))
-		goto unknown;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1)
-		goto unknown;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
-	    memcmp(magic, "TZif", 4) == 0)
-		found = 1;
-	close(fd);
-	if (found)
-		return 0;
-unknown:
-	snprintf(why, len, "unknown time zone '%s' (not in %s)", q, dir);
-	return -EINVAL;
-}
-
-/*
- * "followers_count views likes": names split by blanks or commas.  The
- * follower count is what every account shows, so it cannot be left out.
- */
-static int
-parse_metrics(const char *v, unsigned *ret, char *why, size_t len)
-{
-	static const char	 sep[] = " \t,";
-	const char		*p = v;
-	unsigned		 mask = 0;
-	size_t			 n, i;
-	char			 q[80];
-
-	while (*(p += strspn(p, sep)) != '\0') {
-		n = strcspn(p, sep);
-		for (i = 0; i < CONFIG_METRIC_N; i++)
-			if (strlen(config_metric_names[i]) == n &&
-			    memcmp(config_metric_names[i], p, n) == 0)
-				break;
-		if (i == CONFIG_METRIC_N) {
-			snprintf(why, len, "unknown metric '%s' (known: "
-			    "followers_count views likes replies reposts "
-			    "quotes clicks)", shown(p, n, q, sizeof(q)));
-			return -EINVAL;
-		}
-		mask |= 1u << i;
-		p += n;
-	}
-	if (!(mask & CONFIG_METRIC_FOLLOWERS)) {
-		snprintf(why, len, "followers_count must be listed (every "
-		    "account shows its follower count)");
-		return -EINVAL;
-	}
-	*ret = mask;
-	return 0;
-}
-
 static int
 set_string(char **field, const char *v, char *why, size_t len)
 {
@@ -575,11 +293,11 @@ key_set(struct config *cfg, const struct key *k, const char *v,
 	uint64_t	 bytes;
 	int		 r;
 
-	shown(v, strlen(v), q, sizeof(q));
+	config_value_shown(v, strlen(v), q, sizeof(q));
 	switch (k->type) {
 	case KEY_URL:
 	case KEY_HTTPS_URL:
-		r = check_url(v, q, k->type == KEY_HTTPS_URL, why, len);
+		r = config_value_url(v, q, k->type == KEY_HTTPS_URL, why, len);
 		if (r < 0)
 			return r;
 		return set_string(field, v, why, len);
@@ -592,7 +310,7 @@ key_set(struct config *cfg, const struct key *k, const char *v,
 		return set_string(field, v, why, len);
 	case KEY_PATH:
 	case KEY_SOCKET:
-		if ((r = check_path(v, q, why, len)) < 0)
+		if ((r = config_value_path(v, q, why, len)) < 0)
 			return r;
 		if (k->type == KEY_SOCKET && strlen(v) >= SUN_PATH_MAX) {
 			snprintf(why, len, "'%s' is too long for a socket path "
@@ -601,7 +319,7 @@ key_set(struct config *cfg, const struct key *k, const char *v,
 		}
 		return set_string(field, v, why, len);
 	case KEY_TIMEZONE:
-		if ((r = check_timezone(v, q, why, len)) < 0)
+		if ((r = config_value_timezone(v, q, why, len)) < 0)
 			return r;
 		if (strcmp(v, "UTC") == 0) {
 			free(*(char **)field);
@@ -610,7 +328,7 @@ key_set(struct config *cfg, const struct key *k, const char *v,
 		}
 		return set_string(field, v, why, len);
 	case KEY_METRICS:
-		return parse_metrics(v, field, why, len);
+		return config_value_metrics(v, field, why, len);
 	case KEY_DURATION:
 		r = duration_parse(v, &secs);
 		if (r == -EINVAL) {
@@ -679,7 +397,7 @@ config_handler(void *arg, const char *section, const char *name,
 	char			 q[80], why[384];
 	int			 r;
 
-	shown(name, strlen(name), q, sizeof(q));
+	config_value_shown(name, strlen(name), q, sizeof(q));
 	if (*name == '\0') {
 		set_error(ps, -EINVAL, "syntax error");
 		return 0;
@@ -733,7 +451,7 @@ check_header(struct parse *ps, const char *s, const char *e)
 	ps->bad_section = 0;
 	if (!section_known(s + 1, close - s - 1)) {
 		near = near_miss(NULL, s + 1, close - s - 1);
-		shown(s + 1, close - s - 1, q, sizeof(q));
+		config_value_shown(s + 1, close - s - 1, q, sizeof(q));
 		if (near != NULL)
 			set_error(ps, -EINVAL, "[%s]: unknown section; did you "
 			    "mean [%s]?", q, near);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config-value.h"
+
 #ifndef THREADSD_SYSCONFDIR
 #define THREADSD_SYSCONFDIR	"/etc"
 #endif
@@ -59,16 +61,7 @@ struct config {
 	int64_t		 sched_quota_retry;	/* 15m, an exhausted quota */
 };
 
-/*
- * [poll] metrics: which insights the poller asks for.  Bit i stands for
- * config_metric_names[i], the order of enum metric in metrics.h.  The
- * default is the follower count alone, the one metric the privacy
- * statement lists; the others are collected only when listed.
- */
-#define CONFIG_METRIC_N		7
-#define CONFIG_METRIC_FOLLOWERS	1u
-#define CONFIG_METRICS_DEFAULT	CONFIG_METRIC_FOLLOWERS
-extern const char *const config_metric_names[CONFIG_METRIC_N];
+/* [poll] metrics: CONFIG_METRIC_*, config_metric_names (config-value.h). */
 
 /* A config holding every default.  NULL when out of memory. */
 struct config	*config_new(void);
