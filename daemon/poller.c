@@ -6,17 +6,18 @@
  *
  * The timer scans the accounts when the queue of due ones is empty and
  * something is due (or was kicked), and drives history pruning a step at
- * a time.  A scan queues, in due order, what falls due within the next
- * LOOKAHEAD seconds (a quarter of the interval at most), so that with
- * thousands of accounts spread over the interval the accounts are read
- * once a minute, not every second.  At most poller_max() polls run at once; each one that ends
- * frees a slot for the next in the queue at once.  Finished polls are
- * committed together, up to FLUSH_BATCH in one transaction, from their
- * own deferred event at most FLUSH_DELAY_MS after the first of them; a
- * poll someone waits for, and the last of a round, are committed at
- * once.  A commit is two fsyncs that stop the loop (tens of ms on a busy
- * disk), so a round of 10,000 makes about twenty, not a hundred; a
- * crash loses at most those polls, which are simply due again.
+ * a time (history.c).  A scan queues, in due order, what falls due
+ * within the next LOOKAHEAD seconds (a quarter of the interval at most),
+ * so that with thousands of accounts spread over the interval the
+ * accounts are read once a minute, not every second.  At most
+ * poller_max() polls run at once; each one that ends frees a slot for
+ * the next in the queue at once.  Finished polls are committed together,
+ * up to FLUSH_BATCH in one transaction, from their own deferred event at
+ * most FLUSH_DELAY_MS after the first of them; a poll someone waits for,
+ * and the last of a round, are committed at once.  A commit is two
+ * fsyncs that stop the loop (tens of ms on a busy disk), so a round of
+ * 10,000 makes about twenty, not a hundred; a crash loses at most those
+ * polls, which are simply due again.
  *
  * History is pruned as it is written: committing a poll deletes that
  * account's snapshots past the retention, touching only its oldest
@@ -50,6 +51,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "forget.h"
+#include "history.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -64,9 +66,6 @@
 #define FLUSH_DELAY_MS	500
 #define SCAN_GAP_MS	1000	/* kicks never scan more often */
 #define RESCAN		3600	/* look again at least this often */
-#define PRUNE_EVERY	3600
-#define PRUNE_BUDGET	1000	/* keys examined in one transaction */
-#define PRUNE_GAP_MS	10
 #define RECOUNT		86400	/* count every post afresh this often */
 #define RECHECK		86400	/* ask for refused insights again */
 #define RETRY_BASE	60
@@ -130,11 +129,7 @@ struct poller {
 	size_t			 qlen;
 	int64_t			 scan_at;	/* wall clock */
 	int64_t			 last_scan_ms;	/* monotonic */
-	struct metrics_prune	 prune;
-	int			 pruning;
-	int			 stripping;	/* the walk after pruning */
-	int			 strip_check;	/* at start: strip first? */
-	int64_t			 prune_at;	/* wall clock */
+	struct history		 hist;		/* the walk over it all */
 	size_t			 pruned;	/* by the commit under way */
 	size_t			 round_pruned;
 	/* a round: the polls found due by a scan (or several, when capped) */
@@ -430,7 +425,7 @@ commit_one(MDB_txn *txn, struct poller *p, struct job *j, int64_t now)
 		j->insights_after = a.insights_refused;
 		if ((r = metrics_put(txn, st, a.user_id, &res->snap)) < 0 ||
 		    (r = metrics_prune_account(txn, st, a.user_id,
-		    now - p->d->cfg->poll_history_retention, PRUNE_BUDGET,
+		    now - p->d->cfg->poll_history_retention, HISTORY_BUDGET,
 		    &p->pruned)) < 0)
 			goto out;
 	} else if (res->err.class == GRAPH_AUTH &&
@@ -747,76 +742,6 @@ poller_scan(struct poller *p, int64_t now)
 	p->round_overdue += s.overdue;
 }
 
-struct prune {
-	struct poller	*p;
-	int64_t		 cutoff;
-};
-
-static int
-prune_txn(MDB_txn *txn, void *arg)
-{
-	struct prune *pr = arg;
-
-	if (pr->p->stripping)
-		return metrics_strip_step(txn, pr->p->d->store,
-		    &pr->p->prune, pr->p->d->cfg->poll_metrics, PRUNE_BUDGET);
-	return metrics_prune_step(txn, pr->p->d->store, &pr->p->prune,
-	    pr->cutoff, PRUNE_BUDGET);
-}
-
-/* After pruning: whether a metric turned off is still in the history. */
-static int
-strip_needed(struct poller *p)
-{
-	MDB_txn *txn;
-	int r, needed = 0;
-
-	if ((r = store_txn_begin(p->d->store, 1, &txn)) < 0)
-		return 0;
-	r = metrics_strip_needed(txn, p->d->store, p->d->cfg->poll_metrics,
-	    &needed);
-	mdb_txn_abort(txn);
-	return r == 0 && needed;
-}
-
-static void
-poller_prune(struct poller *p, int64_t now)
-{
-	struct prune pr = { p, now - p->d->cfg->poll_history_retention };
-	char when[TIMEFMT_LEN];
-	int r;
-
-	if (!p->pruning) {
-		metrics_prune_begin(&p->prune);
-		p->pruning = 1;
-		p->stripping = 0;
-	}
-	if ((r = store_write(p->d->store, prune_txn, &pr)) < 0) {
-		log_error("history: cannot prune old snapshots: %s",
-		    strerror(-r));
-		p->pruning = p->stripping = 0;
-		p->prune_at = now + PRUNE_EVERY;
-		return;
-	}
-	if (!p->prune.done)
-		return;
-	if (p->stripping && p->prune.deleted > 0)
-		log_info("history: removed the metrics no longer collected "
-		    "([poll] metrics) from %zu snapshot%s", p->prune.deleted,
-		    p->prune.deleted == 1 ? "" : "s");
-	else if (p->prune.deleted > 0)
-		log_info("history: pruned %zu snapshot%s taken before %s",
-		    p->prune.deleted, p->prune.deleted == 1 ? "" : "s",
-		    timefmt_format(pr.cutoff, when, sizeof(when)));
-	if (!p->stripping && strip_needed(p)) {
-		metrics_prune_begin(&p->prune);
-		p->stripping = 1;
-		return;
-	}
-	p->pruning = p->stripping = 0;
-	p->prune_at = now + PRUNE_EVERY;
-}
-
 /* Arms the timer ms from now, unless it is armed to fire sooner. */
 static void
 poller_arm_ms(struct poller *p, int64_t ms)
@@ -841,10 +766,7 @@ poller_schedule(struct poller *p)
 {
 	int64_t now = daemon_now(), ms, gap;
 
-	if (p->pruning)
-		poller_arm_ms(p, PRUNE_GAP_MS);
-	else
-		poller_arm_ms(p, (p->prune_at - now) * 1000);
+	poller_arm_ms(p, history_next_ms(&p->hist, now));
 	if (p->qhead < p->qlen) {
 		/* When full, polls ending start the queued ones. */
 		if (p->nrunning < poller_max(p))
@@ -865,16 +787,7 @@ poller_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	p->armed = 0;
-	if (p->strip_check) {
-		/* Pruning waits an hour; a strip owed to the config does not. */
-		p->strip_check = 0;
-		if (strip_needed(p)) {
-			metrics_prune_begin(&p->prune);
-			p->pruning = p->stripping = 1;
-		}
-	}
-	if (p->pruning || now >= p->prune_at)
-		poller_prune(p, now);
+	history_step(&p->hist, now);
 	if (p->qhead == p->qlen && now >= p->scan_at &&
 	    mono_ms() - p->last_scan_ms >= SCAN_GAP_MS)
 		poller_scan(p, now);
@@ -898,8 +811,7 @@ poller_new(struct daemon *d)
 		LIST_INIT(&p->byid[i]);
 	p->last_scan_ms = mono_ms() - SCAN_GAP_MS;
 	p->scan_at = daemon_now();
-	p->prune_at = p->scan_at + PRUNE_EVERY;
-	p->strip_check = 1;
+	history_init(&p->hist, d, p->scan_at);
 	if ((p->queue = calloc(QUEUE_MAX, sizeof(*p->queue))) == NULL ||
 	    (p->timer = evtimer_new(d->base, poller_timer_cb, p)) == NULL ||
 	    (p->flush = evtimer_new(d->base, poller_flush_cb, p)) == NULL) {
