@@ -46,6 +46,7 @@
 #include <sodium.h>
 
 #include "account.h"
+#include "common/backoff.h"
 #include "common/duration.h"
 #include "common/timefmt.h"
 #include "config.h"
@@ -74,6 +75,7 @@
 #define ROUND_LOUD	100	/* a round of this many polls is logged */
 #define TOKEN_MAX	4096	/* Meta's are a few hundred bytes */
 #define JOB_BUCKETS	1024	/* jobs by user id: a batch is thousands */
+#define JOB_BUCKET(id)	((size_t)backoff_spread((id), JOB_BUCKETS))
 
 struct waiter {
 	TAILQ_ENTRY(waiter)	 entry;
@@ -154,20 +156,6 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A stable per-account offset in [0, span). */
-static int64_t
-jitter(const char *user_id, int64_t span)
-{
-	uint64_t h = 1469598103934665603ULL;
-	const char *c;
-
-	if (span <= 0)
-		return 0;
-	for (c = user_id; *c != '\0'; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-	return (int64_t)(h % (uint64_t)span);
-}
-
 /*
  * When a should next be polled (0: now): its first slot at least half an
  * interval after the last poll.  So a poll that came off its slot (the
@@ -181,8 +169,8 @@ poller_next_slot(const char *user_id, int64_t last, int64_t interval)
 
 	if (interval <= 0)
 		return last;
-	return base + ((jitter(user_id, interval) - base) % interval +
-	    interval) % interval;
+	return base + ((backoff_spread(user_id, interval) - base) %
+	    interval + interval) % interval;
 }
 
 static int64_t
@@ -199,14 +187,8 @@ poll_due(const struct poller *p, const struct account *a)
 static int64_t
 retry_delay(enum graph_class class, int failures, const char *user_id)
 {
-	int64_t d = class == GRAPH_THROTTLED ? THROTTLE_BASE : RETRY_BASE;
-	int i;
-
-	for (i = 1; i < failures && d < RETRY_MAX; i++)
-		d *= 2;
-	if (d > RETRY_MAX)
-		d = RETRY_MAX;
-	return d + jitter(user_id, d / 4 + 1);
+	return backoff_delay(class == GRAPH_THROTTLED ? THROTTLE_BASE :
+	    RETRY_BASE, RETRY_MAX, failures, user_id);
 }
 
 /* Polls at once: a quarter of the connections stay for the others. */
@@ -218,25 +200,13 @@ poller_max(const struct poller *p)
 	return n > 4 ? n - n / 4 : n;
 }
 
-/* FNV-1a: the bucket of a user id among the jobs. */
-static size_t
-job_bucket(const char *user_id)
-{
-	uint64_t h = 1469598103934665603ULL;
-	const char *c;
-
-	for (c = user_id; *c != '\0'; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-	return (size_t)(h % JOB_BUCKETS);
-}
-
 /* Asked for every account a scan reads and every poll it starts. */
 static struct job *
 job_find(struct poller *p, const char *user_id)
 {
 	struct job *j;
 
-	LIST_FOREACH(j, &p->byid[job_bucket(user_id)], bucket)
+	LIST_FOREACH(j, &p->byid[JOB_BUCKET(user_id)], bucket)
 		if (strcmp(j->user_id, user_id) == 0)
 			return j;
 	return NULL;
@@ -344,7 +314,7 @@ job_start(struct poller *p, const char *user_id, int force,
 	plan.metrics = d->cfg->poll_metrics;
 	plan.full_count = a.media < 0 || a.media_counted_at <= 0 ||
 	    now >= a.media_counted_at + RECOUNT +
-	    jitter(a.user_id, RECOUNT / 4);
+	    backoff_spread(a.user_id, RECOUNT / 4);
 	j->poll = poll_start(d->graph, &a, tok, &plan, job_done_cb, j);
 	sodium_memzero(tok, sizeof(tok));
 	account_clear(&a);
@@ -353,7 +323,7 @@ job_start(struct poller *p, const char *user_id, int force,
 		return -ENOMEM;
 	}
 	TAILQ_INSERT_TAIL(&p->running, j, entry);
-	LIST_INSERT_HEAD(&p->byid[job_bucket(j->user_id)], j, bucket);
+	LIST_INSERT_HEAD(&p->byid[JOB_BUCKET(j->user_id)], j, bucket);
 	p->nrunning++;
 	if (ret_job != NULL)
 		*ret_job = j;

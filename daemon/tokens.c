@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "account.h"
+#include "common/backoff.h"
 #include "common/duration.h"
 #include "common/timefmt.h"
 #include "compact.h"
@@ -68,20 +69,6 @@ struct tokens {
 
 static void	tokens_arm(struct tokens *, int64_t when);
 
-/* A stable per-account offset so thousands of tokens never fire at once. */
-static int64_t
-jitter(const char *user_id, int64_t span)
-{
-	uint64_t h = 1469598103934665603ULL;
-	const char *p;
-
-	if (span <= 0)
-		return 0;
-	for (p = user_id; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return (int64_t)(h % (uint64_t)span);
-}
-
 static int64_t
 refresh_age(const struct tokens *t)
 {
@@ -99,20 +86,7 @@ refresh_due(const struct tokens *t, const struct account *a)
 	if (a->refresh_retry_at > 0)
 		return a->refresh_retry_at;
 	span = age / 10 < 3600 ? age / 10 : 3600;
-	return a->token_issued_at + age + jitter(a->user_id, span);
-}
-
-static int64_t
-retry_delay(int failures, const char *user_id)
-{
-	int64_t d = RETRY_BASE;
-	int i;
-
-	for (i = 1; i < failures && d < RETRY_MAX; i++)
-		d *= 2;
-	if (d > RETRY_MAX)
-		d = RETRY_MAX;
-	return d + jitter(user_id, d / 4 + 1);
+	return a->token_issued_at + age + backoff_spread(a->user_id, span);
 }
 
 static struct refresh *
@@ -207,7 +181,8 @@ outcome_txn(MDB_txn *txn, void *arg)
 		o->what = OUT_RETRY;
 		a->refresh_failures++;
 		a->refresh_retry_at = o->now +
-		    retry_delay(a->refresh_failures, a->user_id);
+		    backoff_delay(RETRY_BASE, RETRY_MAX, a->refresh_failures,
+		    a->user_id);
 	}
 	return account_put(txn, d->store, a);
 }
