@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "account.h"
+#include "record.h"
 #include "common/timefmt.h"
 #include "seal.h"
 #include "status.h"
@@ -65,73 +66,20 @@ account_clear(struct account *a)
 	account_init(a);
 }
 
-int
-account_set_str(char **dst, const char *src)
-{
-	char *s = NULL;
-
-	if (src != NULL && (s = strdup(src)) == NULL)
-		return -ENOMEM;
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
-static void
-add_str(struct json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
-}
-
-/* Unknown counts and unset times are null, never 0. */
-static void
-add_count(struct json_object *o, const char *k, int64_t v)
-{
-	json_object_object_add(o, k, v >= 0 ? json_object_new_int64(v) : NULL);
-}
-
-static void
-add_int(struct json_object *o, const char *k, int64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64(v));
-}
-
-static const char *
-get_str(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static int64_t
-get_int(struct json_object *o, const char *k, int64_t dflt)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		return dflt;
-	return json_object_get_int64(v);
-}
-
 /* The fields the record and the wire form share, under the same names. */
 static struct json_object *
 account_common(const struct account *a)
 {
 	struct json_object *o = json_object_new_object();
 
-	add_str(o, "user_id", a->user_id);
-	add_str(o, "username", a->username);
-	add_str(o, "name", a->name);
-	add_str(o, "profile_picture_url", a->picture_url);
-	add_count(o, "followers_count", a->followers);
-	add_count(o, "following_count", a->following);
-	add_count(o, "media_count", a->media);
-	add_str(o, "state", account_state_name(a->state));
+	record_add_str(o, "user_id", a->user_id);
+	record_add_str(o, "username", a->username);
+	record_add_str(o, "name", a->name);
+	record_add_str(o, "profile_picture_url", a->picture_url);
+	record_add_count(o, "followers_count", a->followers);
+	record_add_count(o, "following_count", a->following);
+	record_add_count(o, "media_count", a->media);
+	record_add_str(o, "state", account_state_name(a->state));
 	return o;
 }
 
@@ -140,23 +88,23 @@ account_record(const struct account *a)
 {
 	struct json_object *o = account_common(a);
 
-	add_int(o, "v", ACCOUNT_RECORD_VERSION);
-	add_int(o, "added_at", a->added_at);
-	add_int(o, "token_issued_at", a->token_issued_at);
-	add_int(o, "token_expires_at", a->token_expires_at);
-	add_int(o, "last_poll_at", a->last_poll_at);
-	add_int(o, "refresh_retry_at", a->refresh_retry_at);
-	add_int(o, "refresh_failures", a->refresh_failures);
-	add_int(o, "expiry_warned_at", a->expiry_warned_at);
-	add_int(o, "poll_retry_at", a->poll_retry_at);
-	add_int(o, "poll_failures", a->poll_failures);
-	add_int(o, "insights_refused", a->insights_refused);
-	add_int(o, "insights_refused_at", a->insights_refused_at);
-	add_int(o, "media_counted_at", a->media_counted_at);
-	add_int(o, "media_newest_at", a->media_newest_at);
-	add_int(o, "media_newest_n", a->media_newest_n);
-	add_int(o, "revoked_at", a->revoked_at);
-	add_int(o, "forget_warned_at", a->forget_warned_at);
+	record_add_int(o, "v", ACCOUNT_RECORD_VERSION);
+	record_add_int(o, "added_at", a->added_at);
+	record_add_int(o, "token_issued_at", a->token_issued_at);
+	record_add_int(o, "token_expires_at", a->token_expires_at);
+	record_add_int(o, "last_poll_at", a->last_poll_at);
+	record_add_int(o, "refresh_retry_at", a->refresh_retry_at);
+	record_add_int(o, "refresh_failures", a->refresh_failures);
+	record_add_int(o, "expiry_warned_at", a->expiry_warned_at);
+	record_add_int(o, "poll_retry_at", a->poll_retry_at);
+	record_add_int(o, "poll_failures", a->poll_failures);
+	record_add_int(o, "insights_refused", a->insights_refused);
+	record_add_int(o, "insights_refused_at", a->insights_refused_at);
+	record_add_int(o, "media_counted_at", a->media_counted_at);
+	record_add_int(o, "media_newest_at", a->media_newest_at);
+	record_add_int(o, "media_newest_n", a->media_newest_n);
+	record_add_int(o, "revoked_at", a->revoked_at);
+	record_add_int(o, "forget_warned_at", a->forget_warned_at);
 	return o;
 }
 
@@ -167,41 +115,41 @@ account_from_record(struct json_object *o, struct account *a)
 	int i;
 
 	account_init(a);
-	if ((s = get_str(o, "user_id")) == NULL ||
-	    strlen(s) >= sizeof(a->user_id) || get_str(o, "username") == NULL)
+	if ((s = record_get_str(o, "user_id")) == NULL ||
+	    strlen(s) >= sizeof(a->user_id) || record_get_str(o, "username") == NULL)
 		return -EBADMSG;
 	strcpy(a->user_id, s);
-	if (account_set_str(&a->username, get_str(o, "username")) < 0 ||
-	    account_set_str(&a->name, get_str(o, "name")) < 0 ||
+	if (account_set_str(&a->username, record_get_str(o, "username")) < 0 ||
+	    account_set_str(&a->name, record_get_str(o, "name")) < 0 ||
 	    account_set_str(&a->picture_url,
-	    get_str(o, "profile_picture_url")) < 0) {
+	    record_get_str(o, "profile_picture_url")) < 0) {
 		account_clear(a);
 		return -ENOMEM;
 	}
-	a->followers = get_int(o, "followers_count", ACCOUNT_UNKNOWN);
-	a->following = get_int(o, "following_count", ACCOUNT_UNKNOWN);
-	a->media = get_int(o, "media_count", ACCOUNT_UNKNOWN);
-	s = get_str(o, "state");
+	a->followers = record_get_int(o, "followers_count", ACCOUNT_UNKNOWN);
+	a->following = record_get_int(o, "following_count", ACCOUNT_UNKNOWN);
+	a->media = record_get_int(o, "media_count", ACCOUNT_UNKNOWN);
+	s = record_get_str(o, "state");
 	a->state = ACCOUNT_ACTIVE;
 	for (i = 0; s != NULL && i < ACCOUNT_NSTATES; i++)
 		if (strcmp(s, state_names[i]) == 0)
 			a->state = i;
-	a->added_at = get_int(o, "added_at", 0);
-	a->token_issued_at = get_int(o, "token_issued_at", 0);
-	a->token_expires_at = get_int(o, "token_expires_at", 0);
-	a->last_poll_at = get_int(o, "last_poll_at", 0);
-	a->refresh_retry_at = get_int(o, "refresh_retry_at", 0);
-	a->refresh_failures = (int)get_int(o, "refresh_failures", 0);
-	a->expiry_warned_at = get_int(o, "expiry_warned_at", 0);
-	a->poll_retry_at = get_int(o, "poll_retry_at", 0);
-	a->poll_failures = (int)get_int(o, "poll_failures", 0);
-	a->insights_refused = (int)get_int(o, "insights_refused", 0);
-	a->insights_refused_at = get_int(o, "insights_refused_at", 0);
-	a->media_counted_at = get_int(o, "media_counted_at", 0);
-	a->media_newest_at = get_int(o, "media_newest_at", 0);
-	a->media_newest_n = (int)get_int(o, "media_newest_n", 0);
-	a->revoked_at = get_int(o, "revoked_at", 0);
-	a->forget_warned_at = get_int(o, "forget_warned_at", 0);
+	a->added_at = record_get_int(o, "added_at", 0);
+	a->token_issued_at = record_get_int(o, "token_issued_at", 0);
+	a->token_expires_at = record_get_int(o, "token_expires_at", 0);
+	a->last_poll_at = record_get_int(o, "last_poll_at", 0);
+	a->refresh_retry_at = record_get_int(o, "refresh_retry_at", 0);
+	a->refresh_failures = (int)record_get_int(o, "refresh_failures", 0);
+	a->expiry_warned_at = record_get_int(o, "expiry_warned_at", 0);
+	a->poll_retry_at = record_get_int(o, "poll_retry_at", 0);
+	a->poll_failures = (int)record_get_int(o, "poll_failures", 0);
+	a->insights_refused = (int)record_get_int(o, "insights_refused", 0);
+	a->insights_refused_at = record_get_int(o, "insights_refused_at", 0);
+	a->media_counted_at = record_get_int(o, "media_counted_at", 0);
+	a->media_newest_at = record_get_int(o, "media_newest_at", 0);
+	a->media_newest_n = (int)record_get_int(o, "media_newest_n", 0);
+	a->revoked_at = record_get_int(o, "revoked_at", 0);
+	a->forget_warned_at = record_get_int(o, "forget_warned_at", 0);
 	return 0;
 }
 
@@ -395,7 +343,7 @@ erase_post(MDB_txn *txn, const MDB_val *k, void *arg)
 		return 0;
 	if (r < 0)
 		return r;
-	next_at = get_int(post, "next_at", 0);
+	next_at = record_get_int(post, "next_at", 0);
 	if (next_at > 0) {
 		store_be64(due, (uint64_t)next_at);
 		memcpy(due + 8, pid, 8);
@@ -403,7 +351,7 @@ erase_post(MDB_txn *txn, const MDB_val *k, void *arg)
 		if (rc != 0 && rc != MDB_NOTFOUND)
 			r = store_errno(rc);
 	}
-	if (r == 0 && (state = get_str(post, "state")) != NULL) {
+	if (r == 0 && (state = record_get_str(post, "state")) != NULL) {
 		snprintf(tally, sizeof(tally), "posts.%s", state);
 		if ((r = store_meta_get_u64(txn, st, tally, &n)) == 0 && n > 0)
 			r = store_meta_put_u64(txn, st, tally, n - 1);
@@ -505,7 +453,7 @@ add_time(struct json_object *o, const char *k, int64_t t)
 {
 	char buf[TIMEFMT_LEN];
 
-	add_str(o, k, t > 0 ? timefmt_format(t, buf, sizeof(buf)) : NULL);
+	record_add_str(o, k, t > 0 ? timefmt_format(t, buf, sizeof(buf)) : NULL);
 }
 
 struct json_object *

@@ -15,6 +15,7 @@
 #include <lmdb.h>
 
 #include "graph.h"
+#include "record.h"
 
 struct store;
 struct seal;
@@ -76,8 +77,12 @@ int64_t		 account_forget_at(const struct account *);
 
 void		 account_init(struct account *);
 void		 account_clear(struct account *);
-/* Replaces *dst with a copy of src (strings may be NULL). */
-int		 account_set_str(char **dst, const char *src);
+/* Replaces *dst with a copy of src (NULL allowed).  0 or -ENOMEM. */
+static inline int
+account_set_str(char **dst, const char *src)
+{
+	return record_set_str(dst, src);
+}
 
 /*
  * Looks an account up by user id or username.  -ENOENT when there is none,

@@ -14,6 +14,7 @@
 
 #include "common/timefmt.h"
 #include "post.h"
+#include "record.h"
 #include "store.h"
 
 #define POST_RECORD_VERSION	1
@@ -84,18 +85,6 @@ post_clear(struct post *p)
 	free(p->permalink);
 	free(p->error);
 	post_init(p);
-}
-
-int
-post_set_str(char **dst, const char *src)
-{
-	char *s = NULL;
-
-	if (src != NULL && (s = strdup(src)) == NULL)
-		return -ENOMEM;
-	free(*dst);
-	*dst = s;
-	return 0;
 }
 
 int
@@ -178,17 +167,11 @@ post_id_parse(const char *s)
 	return v;
 }
 
+/* An empty string is not kept: the record holds what was given. */
 static void
 add_str(struct json_object *o, const char *k, const char *v)
 {
-	json_object_object_add(o, k, v != NULL && *v != '\0' ?
-	    json_object_new_string(v) : NULL);
-}
-
-static void
-add_int(struct json_object *o, const char *k, int64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64(v));
+	record_add_str(o, k, v != NULL && *v != '\0' ? v : NULL);
 }
 
 static void
@@ -199,33 +182,11 @@ add_id(struct json_object *o, const char *k, uint64_t id)
 	add_str(o, k, id != 0 ? post_id_str(id, buf) : NULL);
 }
 
-static const char *
-get_str(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static int64_t
-get_int(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		return 0;
-	return json_object_get_int64(v);
-}
-
 /* A fixed id buffer from the record; "" when absent or too long. */
 static void
 get_id(struct json_object *o, const char *k, char buf[GRAPH_ID_LEN])
 {
-	const char *s = get_str(o, k);
+	const char *s = record_get_str(o, k);
 
 	if (s != NULL && strlen(s) < GRAPH_ID_LEN)
 		strcpy(buf, s);
@@ -245,7 +206,7 @@ options_record(struct json_object *o, const struct post *p)
 	size_t i;
 
 	if (p->ghost)
-		add_int(o, "ghost", 1);
+		record_add_int(o, "ghost", 1);
 	if (p->npoll > 0) {
 		arr = json_object_new_array();
 		for (i = 0; i < p->npoll; i++)
@@ -257,14 +218,14 @@ options_record(struct json_object *o, const struct post *p)
 		arr = json_object_new_array();
 		for (i = 0; i < p->nspoilers; i++) {
 			sp = json_object_new_object();
-			add_int(sp, "offset", p->spoilers[i].offset);
-			add_int(sp, "length", p->spoilers[i].length);
+			record_add_int(sp, "offset", p->spoilers[i].offset);
+			record_add_int(sp, "length", p->spoilers[i].length);
 			json_object_array_add(arr, sp);
 		}
 		json_object_object_add(o, "spoilers", arr);
 	}
 	if (p->spoiler_media)
-		add_int(o, "spoiler_media", 1);
+		record_add_int(o, "spoiler_media", 1);
 	if (p->attachment != NULL)
 		add_str(o, "attachment", p->attachment);
 	if (p->attachment_link != NULL)
@@ -283,13 +244,13 @@ options_from_record(struct json_object *o, struct post *p)
 	int64_t off, len;
 	size_t i, n;
 
-	p->ghost = get_int(o, "ghost") != 0;
-	p->spoiler_media = get_int(o, "spoiler_media") != 0;
+	p->ghost = record_get_int(o, "ghost", 0) != 0;
+	p->spoiler_media = record_get_int(o, "spoiler_media", 0) != 0;
 	get_id(o, "repost_of", p->repost_of);
-	if (post_set_str(&p->attachment, get_str(o, "attachment")) < 0 ||
-	    post_set_str(&p->attachment_link, get_str(o,
+	if (post_set_str(&p->attachment, record_get_str(o, "attachment")) < 0 ||
+	    post_set_str(&p->attachment_link, record_get_str(o,
 	    "attachment_link")) < 0 ||
-	    post_set_str(&p->gif, get_str(o, "gif")) < 0)
+	    post_set_str(&p->gif, record_get_str(o, "gif")) < 0)
 		return -ENOMEM;
 	if (json_object_object_get_ex(o, "poll", &arr) &&
 	    json_object_is_type(arr, json_type_array)) {
@@ -311,8 +272,8 @@ options_from_record(struct json_object *o, struct post *p)
 			return -EBADMSG;
 		for (i = 0; i < n; i++) {
 			v = json_object_array_get_idx(arr, i);
-			off = get_int(v, "offset");
-			len = get_int(v, "length");
+			off = record_get_int(v, "offset", 0);
+			len = record_get_int(v, "length", 0);
 			if (off < 0 || len < 1 || off > UINT32_MAX ||
 			    len > UINT32_MAX)
 				return -EBADMSG;
@@ -331,14 +292,14 @@ post_record(const struct post *p)
 	size_t i;
 
 	o = json_object_new_object();
-	add_int(o, "v", POST_RECORD_VERSION);
+	record_add_int(o, "v", POST_RECORD_VERSION);
 	add_id(o, "id", p->id);
 	add_str(o, "user_id", p->user_id);
 	add_str(o, "state", post_state_names[p->state]);
 	add_str(o, "kind", post_kind_name(p->kind));
-	add_int(o, "due_at", p->due_at);
-	add_int(o, "next_at", p->next_at);
-	add_int(o, "created_at", p->created_at);
+	record_add_int(o, "due_at", p->due_at);
+	record_add_int(o, "next_at", p->next_at);
+	record_add_int(o, "created_at", p->created_at);
 	add_str(o, "text", p->text);
 	arr = json_object_new_array();
 	for (i = 0; i < p->nmedia; i++) {
@@ -364,25 +325,25 @@ post_record(const struct post *p)
 		    post_id_str(p->replies[i], buf)));
 	}
 	json_object_object_add(o, "replies", arr);
-	add_int(o, "attempts", p->attempts);
-	add_int(o, "tries", p->tries);
+	record_add_int(o, "attempts", p->attempts);
+	record_add_int(o, "tries", p->tries);
 	add_str(o, "container", p->container);
 	arr = json_object_new_array();
 	for (i = 0; i < p->nchildren; i++)
 		json_object_array_add(arr,
 		    json_object_new_string(p->children[i]));
 	json_object_object_add(o, "children", arr);
-	add_int(o, "quota_ok_at", p->quota_ok_at);
-	add_int(o, "publish_at", p->publish_at);
-	add_int(o, "check", p->check);
-	add_int(o, "paused", p->paused);
-	add_int(o, "searches", p->searches);
-	add_int(o, "remakes", p->remakes);
+	record_add_int(o, "quota_ok_at", p->quota_ok_at);
+	record_add_int(o, "publish_at", p->publish_at);
+	record_add_int(o, "check", p->check);
+	record_add_int(o, "paused", p->paused);
+	record_add_int(o, "searches", p->searches);
+	record_add_int(o, "remakes", p->remakes);
 	add_str(o, "media_id", p->media_id);
-	add_int(o, "media_unknown", p->media_unknown);
+	record_add_int(o, "media_unknown", p->media_unknown);
 	add_str(o, "permalink", p->permalink);
 	add_str(o, "error", p->error);
-	add_int(o, "published_at", p->published_at);
+	record_add_int(o, "published_at", p->published_at);
 	return o;
 }
 
@@ -401,12 +362,12 @@ media_from_record(struct json_object *o, struct post *p)
 		return -EBADMSG;
 	for (i = 0; i < n; i++) {
 		m = json_object_array_get_idx(arr, i);
-		if ((type = get_str(m, "type")) == NULL ||
-		    get_str(m, "url") == NULL)
+		if ((type = record_get_str(m, "type")) == NULL ||
+		    record_get_str(m, "url") == NULL)
 			return -EBADMSG;
 		p->media[i].video = strcmp(type, "video") == 0;
-		if (post_set_str(&p->media[i].url, get_str(m, "url")) < 0 ||
-		    post_set_str(&p->media[i].alt, get_str(m, "alt")) < 0) {
+		if (post_set_str(&p->media[i].url, record_get_str(m, "url")) < 0 ||
+		    post_set_str(&p->media[i].alt, record_get_str(m, "alt")) < 0) {
 			p->nmedia = i + 1;
 			return -ENOMEM;
 		}
@@ -459,40 +420,40 @@ post_from_record(struct json_object *o, struct post *ret)
 	int st, r;
 
 	post_init(&p);
-	if ((p.id = post_id_parse(get_str(o, "id"))) == 0 ||
-	    (s = get_str(o, "user_id")) == NULL || strlen(s) >= GRAPH_ID_LEN ||
-	    (st = post_state_from_name(get_str(o, "state"))) < 0)
+	if ((p.id = post_id_parse(record_get_str(o, "id"))) == 0 ||
+	    (s = record_get_str(o, "user_id")) == NULL || strlen(s) >= GRAPH_ID_LEN ||
+	    (st = post_state_from_name(record_get_str(o, "state"))) < 0)
 		return -EBADMSG;
 	strcpy(p.user_id, s);
 	p.state = (enum post_state)st;
-	s = get_str(o, "kind");
+	s = record_get_str(o, "kind");
 	for (p.kind = POST_TEXT; s != NULL && p.kind < POST_REPOST &&
 	    strcmp(s, kind_names[p.kind]) != 0; p.kind++)
 		;
-	p.due_at = get_int(o, "due_at");
-	p.next_at = get_int(o, "next_at");
-	p.created_at = get_int(o, "created_at");
-	p.reply_to_post = post_id_parse(get_str(o, "reply_to_post"));
+	p.due_at = record_get_int(o, "due_at", 0);
+	p.next_at = record_get_int(o, "next_at", 0);
+	p.created_at = record_get_int(o, "created_at", 0);
+	p.reply_to_post = post_id_parse(record_get_str(o, "reply_to_post"));
 	get_id(o, "reply_to", p.reply_to);
 	get_id(o, "quote", p.quote);
 	get_id(o, "container", p.container);
 	get_id(o, "media_id", p.media_id);
-	p.attempts = (int)get_int(o, "attempts");
-	p.tries = (int)get_int(o, "tries");
-	p.quota_ok_at = get_int(o, "quota_ok_at");
-	p.publish_at = get_int(o, "publish_at");
-	p.check = (int)get_int(o, "check");
-	p.paused = (int)get_int(o, "paused");
-	p.searches = (int)get_int(o, "searches");
-	p.remakes = (int)get_int(o, "remakes");
-	p.media_unknown = (int)get_int(o, "media_unknown");
-	p.published_at = get_int(o, "published_at");
-	if (post_set_str(&p.text, get_str(o, "text")) < 0 ||
-	    post_set_str(&p.reply_control, get_str(o, "reply_control")) < 0 ||
-	    post_set_str(&p.link, get_str(o, "link")) < 0 ||
-	    post_set_str(&p.topic, get_str(o, "topic")) < 0 ||
-	    post_set_str(&p.permalink, get_str(o, "permalink")) < 0 ||
-	    post_set_str(&p.error, get_str(o, "error")) < 0) {
+	p.attempts = (int)record_get_int(o, "attempts", 0);
+	p.tries = (int)record_get_int(o, "tries", 0);
+	p.quota_ok_at = record_get_int(o, "quota_ok_at", 0);
+	p.publish_at = record_get_int(o, "publish_at", 0);
+	p.check = (int)record_get_int(o, "check", 0);
+	p.paused = (int)record_get_int(o, "paused", 0);
+	p.searches = (int)record_get_int(o, "searches", 0);
+	p.remakes = (int)record_get_int(o, "remakes", 0);
+	p.media_unknown = (int)record_get_int(o, "media_unknown", 0);
+	p.published_at = record_get_int(o, "published_at", 0);
+	if (post_set_str(&p.text, record_get_str(o, "text")) < 0 ||
+	    post_set_str(&p.reply_control, record_get_str(o, "reply_control")) < 0 ||
+	    post_set_str(&p.link, record_get_str(o, "link")) < 0 ||
+	    post_set_str(&p.topic, record_get_str(o, "topic")) < 0 ||
+	    post_set_str(&p.permalink, record_get_str(o, "permalink")) < 0 ||
+	    post_set_str(&p.error, record_get_str(o, "error")) < 0) {
 		post_clear(&p);
 		return -ENOMEM;
 	}
@@ -592,8 +553,8 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 		r = store_get_json(txn, st->posts, key, sizeof(key), &old);
 		if (r < 0)
 			return r;
-		old_next = get_int(old, "next_at");
-		old_state = post_state_from_name(get_str(old, "state"));
+		old_next = record_get_int(old, "next_at", 0);
+		old_state = post_state_from_name(record_get_str(old, "state"));
 		json_object_put(old);
 		if (old_next != p->next_at &&
 		    ((r = due_key_op(txn, st, old_next, p->id, 0)) < 0 ||
@@ -643,7 +604,7 @@ post_to_json(const struct post *p, const char *username)
 		add_id(o, "reply_to_post", p->reply_to_post);
 	if (p->reply_to[0] != '\0')
 		add_str(o, "reply_to", p->reply_to);
-	add_int(o, "attempts", p->attempts);
+	record_add_int(o, "attempts", p->attempts);
 	add_str(o, "media_id", p->media_id);
 	add_str(o, "permalink", p->permalink);
 	add_str(o, "error", p->error);

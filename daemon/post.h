@@ -16,6 +16,7 @@
 #include <lmdb.h>
 
 #include "graph.h"
+#include "record.h"
 
 struct store;
 
@@ -118,7 +119,11 @@ int		 post_state_final(enum post_state);
 void		 post_init(struct post *);
 void		 post_clear(struct post *);
 /* Replaces *dst with a copy of src (NULL allowed).  0 or -ENOMEM. */
-int		 post_set_str(char **dst, const char *src);
+static inline int
+post_set_str(char **dst, const char *src)
+{
+	return record_set_str(dst, src);
+}
 /* A deep copy into an initialised dst.  0 or -ENOMEM. */
 int		 post_copy(struct post *dst, const struct post *src);
 /* Adds a reply's id to the parent's list.  0 or -ENOMEM. */
