@@ -107,41 +107,62 @@ seal_seal(const struct seal *sl, const char *user_id, const void *plain,
 	return 0;
 }
 
-int
-seal_open(const struct seal *sl, const char *user_id, const uint8_t *blob,
-    size_t len, struct secret **ret_plain)
+/* The length of the plaintext in blob: 0, -EINVAL or -EBADMSG. */
+static int
+seal_check(const struct seal *sl, const char *user_id, const uint8_t *blob,
+    size_t len, size_t *ret_mlen)
 {
-	struct secret *s = NULL;
-	uint8_t *ad = NULL;
-	size_t adlen, mlen;
-	int r;
-
 	if (sl == NULL || user_id == NULL || *user_id == '\0')
 		return -EINVAL;
 	if (blob == NULL || len < SEAL_HEAD + SEAL_TAG ||
 	    blob[0] != SEAL_VERSION)
 		return -EBADMSG;
-	mlen = len - SEAL_HEAD - SEAL_TAG;
+	*ret_mlen = len - SEAL_HEAD - SEAL_TAG;
+	return 0;
+}
+
+/* Decrypts a checked blob into out, which holds its plaintext. */
+static int
+seal_decrypt(const struct seal *sl, const char *user_id, const uint8_t *blob,
+    size_t len, uint8_t *out)
+{
+	uint8_t *ad;
+	size_t adlen;
+	int r;
+
+	/* blob[0], not the constant: the tag covers the version byte too. */
+	if ((r = seal_ad(blob[0], user_id, &ad, &adlen)) < 0)
+		return r;
+	r = crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL,
+	    blob + SEAL_HEAD, len - SEAL_HEAD, ad, adlen, blob + 1,
+	    sl->key) == 0 ? 0 : -EBADMSG;
+	free(ad);
+	return r;
+}
+
+int
+seal_open(const struct seal *sl, const char *user_id, const uint8_t *blob,
+    size_t len, struct secret **ret_plain)
+{
+	struct secret *s = NULL;
+	size_t mlen;
+	int r;
+
+	if ((r = seal_check(sl, user_id, blob, len, &mlen)) < 0)
+		return r;
 	r = -ENOMEM;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->data = sodium_malloc(mlen + 1)) == NULL)
 		goto out;
-	/* blob[0], not the constant: the tag covers the version byte too. */
-	if ((r = seal_ad(blob[0], user_id, &ad, &adlen)) < 0)
+	if ((r = seal_decrypt(sl, user_id, blob, len,
+	    (uint8_t *)s->data)) < 0)
 		goto out;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt((uint8_t *)s->data,
-	    NULL, NULL, blob + SEAL_HEAD, len - SEAL_HEAD, ad, adlen,
-	    blob + 1, sl->key) != 0) {
-		r = -EBADMSG;
-		goto out;
-	}
 	s->data[mlen] = '\0';
 	s->len = mlen;
 	*ret_plain = s;
 	s = NULL;
 	r = 0;
 out:
-	free(ad);
 	secret_free(s);
 	return r;
 }
@@ -150,24 +171,14 @@ int
 seal_open_buf(const struct seal *sl, const char *user_id, const uint8_t *blob,
     size_t len, char *buf, size_t size)
 {
-	uint8_t *ad = NULL;
-	size_t adlen, mlen;
+	size_t mlen;
 	int r;
 
-	if (sl == NULL || user_id == NULL || *user_id == '\0')
-		return -EINVAL;
-	if (blob == NULL || len < SEAL_HEAD + SEAL_TAG ||
-	    blob[0] != SEAL_VERSION)
-		return -EBADMSG;
-	if ((mlen = len - SEAL_HEAD - SEAL_TAG) >= size)
-		return -ENOSPC;
-	if ((r = seal_ad(blob[0], user_id, &ad, &adlen)) < 0)
+	if ((r = seal_check(sl, user_id, blob, len, &mlen)) < 0)
 		return r;
-	r = crypto_aead_xchacha20poly1305_ietf_decrypt((uint8_t *)buf, NULL,
-	    NULL, blob + SEAL_HEAD, len - SEAL_HEAD, ad, adlen, blob + 1,
-	    sl->key) == 0 ? 0 : -EBADMSG;
-	free(ad);
-	if (r < 0) {
+	if (mlen >= size)
+		return -ENOSPC;
+	if ((r = seal_decrypt(sl, user_id, blob, len, (uint8_t *)buf)) < 0) {
 		sodium_memzero(buf, size);
 		return r;
 	}
