@@ -26,6 +26,7 @@ struct poller;
 struct sched;
 struct probes;
 struct forget;
+struct erase_hooks;
 struct compactor;
 
 struct daemon {
@@ -44,6 +45,7 @@ struct daemon {
 	struct sched		*sched;		/* the post scheduler */
 	struct probes		*probes;	/* media URL checks */
 	struct forget		*forget;	/* erases revoked accounts */
+	const struct erase_hooks *erase_hooks;	/* the owners' part (run.c) */
 	struct compactor	*compactor;	/* store compaction */
 	struct auth_states	 auth;		/* OAuth states handed out */
 	int64_t			 started_mono;	/* CLOCK_MONOTONIC seconds */

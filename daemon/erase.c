@@ -13,9 +13,7 @@
 #include "daemon.h"
 #include "erase.h"
 #include "log.h"
-#include "poller.h"
 #include "store.h"
-#include "tokens.h"
 
 struct erase {
 	struct store	*st;
@@ -41,13 +39,12 @@ erase_account(struct daemon *d, const char *user_id, compact_done_cb cb,
 	struct erase e = { d->store, user_id };
 	int r;
 
-	poller_forget(d->poller, user_id);
+	d->erase_hooks->before(d, user_id);
 	if ((r = store_write(d->store, erase_txn, &e)) < 0) {
 		errbuf_set(err, errlen, "cannot delete: %s", strerror(-r));
 		return r;
 	}
-	tokens_forget(d->tokens, user_id);
-	tokens_kick(d->tokens);
+	d->erase_hooks->after(d, user_id);
 	daemon_notify_status(d);
 	if (compactor_run(d->compactor, cb, arg) < 0) {
 		errbuf_set(err, errlen, "cannot compact the store now: out of "

@@ -13,7 +13,19 @@
 struct daemon;
 
 /*
- * Stops the account's poll and refresh, deletes every record held about
+ * What the owners that hold an account in memory (a poll, a refresh) do
+ * when it is erased: before, the records are still there; after, they
+ * are gone.  run.c, which builds the owners, sets them in the context
+ * (d->erase_hooks), so that erasing, which the owners reach through the
+ * forgetter, does not call them back by name.
+ */
+struct erase_hooks {
+	void	(*before)(struct daemon *, const char *user_id);
+	void	(*after)(struct daemon *, const char *user_id);
+};
+
+/*
+ * Stops the account's poll and refresh (the hooks), deletes every record held about
  * it (record, name, sealed token, metric history, posts) in one
  * transaction that also marks a compaction owed, then asks for that
  * compaction (compact.c: off the loop, retried until it succeeds), so

@@ -25,6 +25,7 @@
 #include "connect.h"
 #include "control.h"
 #include "daemon.h"
+#include "erase.h"
 #include "forget.h"
 #include "graph.h"
 #include "http.h"
@@ -53,6 +54,22 @@
  */
 #define DRAIN_MAX	10
 #define DRAIN_TICK_MS	50
+
+/* An account erased (erase.c): its poll stops first, its refresh after. */
+static void
+erase_before(struct daemon *d, const char *user_id)
+{
+	poller_forget(d->poller, user_id);
+}
+
+static void
+erase_after(struct daemon *d, const char *user_id)
+{
+	tokens_forget(d->tokens, user_id);
+	tokens_kick(d->tokens);
+}
+
+static const struct erase_hooks erase_hooks = { erase_before, erase_after };
 
 /* What stopping still waits for: answers out, and saves of them. */
 static size_t
@@ -281,6 +298,7 @@ run_open(struct daemon *d)
 	if ((d->poller = poller_new(d)) == NULL)
 		fatal("out of memory");
 	account_set_forget_after(d->cfg->accounts_forget_revoked_after);
+	d->erase_hooks = &erase_hooks;
 	if ((d->forget = forget_new(d)) == NULL)
 		fatal("out of memory");
 	if ((d->sched = sched_new(d)) == NULL ||

@@ -26,9 +26,6 @@ cd "$root" || exit 2
 known='
 # The scheduler: six files that call each other (api2: the dispatcher).
 daemon/sched daemon/scan daemon/stage daemon/publish daemon/commit daemon/quota daemon/job
-# Erasing an account tells the owners that call for it to forget it.
-daemon/erase -> daemon/poller
-daemon/erase -> daemon/tokens
 '
 
 files=$(find daemon ctl common -type f \( -name '*.c' -o -name '*.h' \) |
