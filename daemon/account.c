@@ -6,6 +6,7 @@
  * one account's prefix never matches another's ("12" vs "123").
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "account.h"
 #include "record.h"
 #include "common/timefmt.h"
+#include "flatrec.h"
 #include "seal.h"
 #include "status.h"
 #include "store.h"
@@ -153,19 +155,152 @@ account_from_record(struct json_object *o, struct account *a)
 	return 0;
 }
 
+/*
+ * The record's fields for the flat reader: what account_from_record()
+ * reads, by the same rules (a value of another type is the default, the
+ * last of a repeated key wins).
+ */
+enum field_kind { F_ID, F_STR, F_COUNT, F_TIME, F_NUM, F_STATE };
+
+static const struct field {
+	const char	*key;
+	enum field_kind	 kind;
+	size_t		 off;
+} fields[] = {
+	{ "user_id", F_ID, offsetof(struct account, user_id) },
+	{ "username", F_STR, offsetof(struct account, username) },
+	{ "name", F_STR, offsetof(struct account, name) },
+	{ "profile_picture_url", F_STR, offsetof(struct account,
+	    picture_url) },
+	{ "followers_count", F_COUNT, offsetof(struct account, followers) },
+	{ "following_count", F_COUNT, offsetof(struct account, following) },
+	{ "media_count", F_COUNT, offsetof(struct account, media) },
+	{ "state", F_STATE, offsetof(struct account, state) },
+	{ "added_at", F_TIME, offsetof(struct account, added_at) },
+	{ "token_issued_at", F_TIME, offsetof(struct account,
+	    token_issued_at) },
+	{ "token_expires_at", F_TIME, offsetof(struct account,
+	    token_expires_at) },
+	{ "last_poll_at", F_TIME, offsetof(struct account, last_poll_at) },
+	{ "refresh_retry_at", F_TIME, offsetof(struct account,
+	    refresh_retry_at) },
+	{ "refresh_failures", F_NUM, offsetof(struct account,
+	    refresh_failures) },
+	{ "expiry_warned_at", F_TIME, offsetof(struct account,
+	    expiry_warned_at) },
+	{ "poll_retry_at", F_TIME, offsetof(struct account, poll_retry_at) },
+	{ "poll_failures", F_NUM, offsetof(struct account, poll_failures) },
+	{ "insights_refused", F_NUM, offsetof(struct account,
+	    insights_refused) },
+	{ "insights_refused_at", F_TIME, offsetof(struct account,
+	    insights_refused_at) },
+	{ "media_counted_at", F_TIME, offsetof(struct account,
+	    media_counted_at) },
+	{ "media_newest_at", F_TIME, offsetof(struct account,
+	    media_newest_at) },
+	{ "media_newest_n", F_NUM, offsetof(struct account, media_newest_n) },
+	{ "revoked_at", F_TIME, offsetof(struct account, revoked_at) },
+	{ "forget_warned_at", F_TIME, offsetof(struct account,
+	    forget_warned_at) },
+};
+
+struct flat {
+	struct account	*a;
+	int		 has_id;
+};
+
+static int
+flat_field(const char *key, size_t klen, const struct flatrec_val *v,
+    void *arg)
+{
+	struct flat *fl = arg;
+	const struct field *f;
+	char *base = (char *)fl->a, **sp, *s;
+	int i;
+
+	for (f = fields; f < fields + sizeof(fields) / sizeof(fields[0]); f++)
+		if (strlen(f->key) == klen && memcmp(f->key, key, klen) == 0)
+			break;
+	if (f == fields + sizeof(fields) / sizeof(fields[0]))
+		return 0;
+	switch (f->kind) {
+	case F_ID:
+		fl->has_id = v->type == FLATREC_STR &&
+		    v->len < sizeof(fl->a->user_id);
+		if (fl->has_id) {
+			memcpy(fl->a->user_id, v->s, v->len);
+			fl->a->user_id[v->len] = '\0';
+		}
+		return 0;
+	case F_STR:
+		sp = (char **)(base + f->off);
+		s = NULL;
+		if (v->type == FLATREC_STR && (s = strndup(v->s, v->len)) ==
+		    NULL)
+			return -ENOMEM;
+		free(*sp);
+		*sp = s;
+		return 0;
+	case F_COUNT:
+		*(int64_t *)(base + f->off) = v->type == FLATREC_INT ? v->i :
+		    ACCOUNT_UNKNOWN;
+		return 0;
+	case F_TIME:
+		*(int64_t *)(base + f->off) = v->type == FLATREC_INT ? v->i : 0;
+		return 0;
+	case F_NUM:
+		*(int *)(base + f->off) = v->type == FLATREC_INT ? (int)v->i : 0;
+		return 0;
+	case F_STATE:
+		fl->a->state = ACCOUNT_ACTIVE;
+		for (i = 0; v->type == FLATREC_STR && i < ACCOUNT_NSTATES; i++)
+			if (strlen(state_names[i]) == v->len &&
+			    memcmp(state_names[i], v->s, v->len) == 0)
+				fl->a->state = i;
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * A record as stored: the flat reader, which builds nothing (the
+ * poller's and the token keeper's scans read every record), or json-c
+ * for whatever it leaves to it.
+ */
+static int
+account_from_val(const MDB_val *v, struct account *a)
+{
+	struct flat fl = { a, 0 };
+	struct json_object *o;
+	int r;
+
+	account_init(a);
+	r = flatrec_each(v->mv_data, v->mv_size, flat_field, &fl);
+	if (r == 0 && (!fl.has_id || a->username == NULL))
+		r = -EBADMSG;
+	if (r != -ENOTSUP) {
+		if (r < 0)
+			account_clear(a);
+		return r;
+	}
+	account_clear(a);
+	if ((r = store_json_from_val(v, &o)) < 0)
+		return r;
+	r = account_from_record(o, a);
+	json_object_put(o);
+	return r;
+}
+
 int
 account_get_by_id(MDB_txn *txn, struct store *st, const char *user_id,
     struct account *ret)
 {
-	struct json_object *o;
-	int r;
+	MDB_val k = { strlen(user_id), (void *)user_id }, v;
+	int rc;
 
-	r = store_get_json(txn, st->accounts, user_id, strlen(user_id), &o);
-	if (r < 0)
-		return r;
-	r = account_from_record(o, ret);
-	json_object_put(o);
-	return r;
+	if ((rc = mdb_get(txn, st->accounts, &k, &v)) != 0)
+		return store_errno(rc);
+	return account_from_val(&v, ret);
 }
 
 int
@@ -422,7 +557,6 @@ int
 account_foreach(MDB_txn *txn, struct store *st,
     int (*fn)(const struct account *, void *), void *arg)
 {
-	struct json_object *o;
 	struct account a;
 	MDB_cursor *cur;
 	MDB_val k, v;
@@ -432,13 +566,8 @@ account_foreach(MDB_txn *txn, struct store *st,
 		return store_errno(rc);
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && r == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (store_json_from_val(&v, &o) < 0)
+		if (account_from_val(&v, &a) < 0)
 			continue;	/* a damaged record is skipped */
-		if (account_from_record(o, &a) < 0) {
-			json_object_put(o);
-			continue;
-		}
-		json_object_put(o);
 		r = fn(&a, arg);
 		account_clear(&a);
 	}
