@@ -16,7 +16,8 @@
 # BENCH_LATE_ACCOUNTS (100), BENCH_LATE_SPREAD (60 s), BENCH_LATE_LEAD
 # (seconds from start to the first due post: 40, time for the containers
 # of all of them to be made first, as prestage would), BENCH_LATE_LOG (a
-# file to keep the daemon's log of the last run in).
+# file to keep the daemon's log of the last run in), BENCH_LATE_KEEP (a
+# file to keep the last run's "bench KIND I due T AT_MS" lines in).
 BENCH_NAME=bench-lateness
 [ "${1:-}" != --smoke ] || { BENCH_SMOKE=1; shift; }
 [ -z "${1:-}" ] || BENCH_BUILD=$1
@@ -39,7 +40,9 @@ else
 	lead=${BENCH_LATE_LEAD:-40}
 fi
 total=$((ntext + nvideo))
-GOAL_MS=100
+# The issue's goals (#16): within a round trip of the due instant.
+GOAL_MS=10
+GOAL_P50_MS=3
 FPID=
 
 "$FAKEGRAPH" -p 0 --port-file "$BT/fake.port" 2>"$BT/fake.log" &
@@ -97,10 +100,21 @@ CONF
 		[ "$("$THREADSCTL" -s "$BT/control.sock" --json status |
 		    jq .posts.published)" -eq "$total" ]
 	}
-	until_ok $((lead + spread + 60)) done_all ||
-	    bench_fail "run $1: not all published: $("$THREADSCTL" -s \
-	    "$BT/control.sock" --json status | jq -c .posts)"
+	# Once a second, not until_ok's 50 times: a status request walks
+	# the due index (up to 4,096 post records), and at 50 a second
+	# those walks took a tenth of the daemon's CPU and sat in the loop
+	# in front of the releases they were measuring.
+	_end=$(( $(date +%s) + lead + spread + 60 ))
+	until done_all 2>/dev/null; do
+		[ "$(date +%s)" -lt "$_end" ] ||
+		    bench_fail "run $1: not all published: $("$THREADSCTL" \
+		    -s "$BT/control.sock" --json status | jq -c .posts)"
+		sleep 1
+	done
 	rss=$(proc_kb "$DAEMON_PID" VmHWM)
+	cpu=$(awk -v hz="$(getconf CLK_TCK)" \
+	    '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$DAEMON_PID/stat")
+	echo "$cpu" >> "$BT/cpu.runs"
 	stop_daemon
 	[ -z "${BENCH_LATE_LOG:-}" ] || cp "$BT/daemon.log" "$BENCH_LATE_LOG"
 	: > "$BT/all"
@@ -114,18 +128,28 @@ CONF
 	[ "$(wc -l < "$BT/all")" -eq "$total" ] &&
 	    [ "$(cut -d' ' -f1-3 "$BT/all" | sort -u | wc -l)" -eq "$total" ] ||
 	    bench_fail "run $1: $(wc -l < "$BT/all") posts published for $total"
+	[ -z "${BENCH_LATE_KEEP:-}" ] || cp "$BT/all" "$BENCH_LATE_KEEP"
 	# "bench KIND I due T AT_MS": lateness in ms.
 	for kind in text video; do
 		awk -v k="$kind" '$2 == k { print $6 - $5 * 1000 }' "$BT/all" \
 		    > "$BT/$kind.ms"
 		percentiles "$BT/$kind.ms" >> "$BT/$kind.runs"
 	done
+	# Early: a request the fake got before its post was due.  The
+	# smallest lateness of the run, and how many were below zero.
+	cat "$BT/text.ms" "$BT/video.ms" | sort -n | awk '
+	    NR == 1 { min = $1 } $1 < 0 { early++ }
+	    END { print early + 0, min }' >> "$BT/early.runs"
 	bench_note "run $1: text p50/p99/max $(tail -1 "$BT/text.runs") ms;" \
-	    "video $(tail -1 "$BT/video.runs") ms; VmHWM $rss KiB"
+	    "video $(tail -1 "$BT/video.runs") ms; early, earliest" \
+	    "$(tail -1 "$BT/early.runs") ms; CPU $cpu s; VmHWM $rss KiB;" \
+	    "load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 : > "$BT/text.runs"
 : > "$BT/video.runs"
+: > "$BT/early.runs"
+: > "$BT/cpu.runs"
 r=1
 while [ "$r" -le "$BENCH_RUNS" ]; do
 	run "$r"
@@ -137,8 +161,31 @@ quote() {
 	_p99=$(median $(awk '{ print $2 }' "$BT/$1.runs"))
 	set -- "$1" "$2" $(awk -v p="$_p99" '$2 == p { print; exit }' \
 	    "$BT/$1.runs")
+	_st=$(judge "$4" '<=' "$GOAL_MS")
+	if [ "$1" = text ] && [ "$(judge "$3" '<=' "$GOAL_P50_MS")" = miss ]
+	then
+		_st=miss
+	fi
+	_g="<= $GOAL_MS ms p99"
+	[ "$1" != text ] || _g="$_g, <= $GOAL_P50_MS ms p50"
 	figure "lateness.$1_p99" "$4 ms p99 (p50 $3 ms, max $5 ms; $2)" \
-	    "<= $GOAL_MS ms" "$(judge "$4" '<=' "$GOAL_MS")"
+	    "$_g" "$_st"
 }
 quote text "$ntext text posts over $naccounts accounts due within ${spread} s"
 quote video "$nvideo video posts with 5 s of processing, the same minute"
+# Never before due: every run's early requests counted, and the
+# earliest of all (a negative number would be ms before due).
+early=$(awk '{ n += $1 } END { print n + 0 }' "$BT/early.runs")
+earliest=$(awk 'NR == 1 || $2 < m { m = $2 } END { print m }' "$BT/early.runs")
+if [ "$earliest" -ge 0 ]; then
+	earliest="the earliest $earliest ms after due"
+else
+	earliest="the earliest $((-earliest)) ms BEFORE due"
+fi
+figure lateness.early "$early of $((total * BENCH_RUNS)) requests before their due time over $BENCH_RUNS run(s); $earliest" \
+    "0 before due" "$( [ "$early" -eq 0 ] && echo ok || echo miss)"
+# The daemon's CPU from start to the last publish (staging, publishing,
+# permalinks): on a shared machine, what it needs of a CPU to keep up.
+cpu=$(median $(cat "$BT/cpu.runs"))
+figure lateness.cpu "$(calc %.2f "$cpu * 1000 / $total") ms of CPU per post ($cpu s for $total posts, start to the last publish)" \
+    - info
