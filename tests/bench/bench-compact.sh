@@ -46,7 +46,8 @@ fi
 limit_ms=$(calc %.0f "$wd * 1000 / 4")
 
 big_store "$BT/state"
-write_conf "$BT/threadsd.conf" "$BT/state" "$BT/control.sock" "$STORE_METRICS"
+write_conf "$BT/threadsd.conf" "$BT/state" "$BT/control.sock" "$STORE_METRICS" \
+    "$STORE_POLL"
 start_daemon "$BT/threadsd.conf"
 ms=
 stall=

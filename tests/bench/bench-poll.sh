@@ -14,6 +14,10 @@
 #
 #   tests/bench/bench-poll.sh [--smoke] [BUILD_DIR]   (run.sh runs it so)
 #
+# Then one round of ten times the accounts (100,000; not in --smoke,
+# BENCH_POLL_HUGE=0 leaves it out): its time and CPU per account next to
+# the 10,000 round's, which must stay the same (linear growth).
+#
 # Environment, besides run.sh's: BENCH_ACCOUNTS (10000; smoke 200),
 # BENCH_CONNECTIONS ([api] max_connections, 64: the poller uses three
 # quarters of them, and wrk gets as many), BENCH_WRK_SECONDS (5; smoke 1),
@@ -215,3 +219,16 @@ else
 	figure poll.connections "the daemon did not say" - skip
 fi
 figure poll.rss "$(mb "$hwm") MiB peak (VmHWM) over the round" - info
+
+# How a round grows: one round of ten times the accounts.
+[ -z "$BENCH_SMOKE" ] && [ "${BENCH_POLL_HUGE:-1}" != 0 ] || exit 0
+n0=$n
+n=$((n0 * 10))
+_cpu=
+one_run huge
+# one_run left this run's figures in _secs, _cpu and _reqs.
+t_ratio=$(calc %.2f "($_secs / $n) / ($secs / $n0)")
+c_ratio=$(calc %.2f "($_cpu / $n) / ($cpu / $n0)")
+worst=$(awk -v a="$t_ratio" -v b="$c_ratio" 'BEGIN { print a > b ? a : b }')
+figure poll.scale "$n accounts: round $_secs s, CPU $_cpu s ($_reqs requests) = ${t_ratio}x and ${c_ratio}x the $n0 round's per account (round $secs s, CPU $cpu s)" \
+    "<= 1.25x per account (linear)" "$(judge "$worst" '<=' 1.25)"

@@ -6,7 +6,10 @@
 # a restart on a warm page cache; the first start on each store, which
 # creates or checks it, is not counted.  Memory is the peak resident set
 # (VmHWM) after READY=1, a settling second in which the owners' first
-# timers fire, and a `status` request.
+# timers fire, and a `status` request.  Then the same with 100,000
+# accounts, 10,000,000 queued posts and 10,000,000 snapshots (not in
+# --smoke; BENCH_HUGE=0 leaves it out): startup and memory must not grow
+# with the store.
 #
 #   tests/bench/bench-scale.sh [--smoke] [BUILD_DIR]
 BENCH_NAME=bench-scale
@@ -58,7 +61,8 @@ empty_file=$FILE
 
 big_store "$BT/full"
 bench_note "store: $STORE_GEN; $STORE_MB MB"
-write_conf "$BT/full.conf" "$BT/full" "$BT/control.sock" "$STORE_METRICS"
+write_conf "$BT/full.conf" "$BT/full" "$BT/control.sock" "$STORE_METRICS" \
+    "$STORE_POLL"
 measure "$BT/full.conf"
 full_ms=$MS
 full_kb=$KB
@@ -96,4 +100,36 @@ figure scale.anon_full \
     "-" info
 figure scale.file_full \
     "$(mb "$full_file") MiB of mapped files resident (RssFile: store pages and libraries; empty: $(mb "$empty_file"))" \
+    "-" info
+
+# How it grows: ten times the accounts, posts and snapshots.
+[ -z "$BENCH_SMOKE" ] && [ "${BENCH_HUGE:-1}" != 0 ] || exit 0
+rm -rf "$BT/full"
+STORE_ACCOUNTS=${BENCH_HUGE_ACCOUNTS:-100000}
+STORE_POSTS=${BENCH_HUGE_POSTS:-10000000}
+STORE_SNAPSHOTS=${BENCH_HUGE_SNAPSHOTS:-10000000}
+_t0=$(date +%s)
+big_store "$BT/huge"
+bench_note "store: $STORE_GEN; $STORE_MB MB; made or copied in" \
+    "$(( $(date +%s) - _t0 )) s"
+write_conf "$BT/huge.conf" "$BT/huge" "$BT/control.sock" "$STORE_METRICS" \
+    "$STORE_POLL"
+measure "$BT/huge.conf"
+accounts=$(jq -r .accounts "$BT/status")
+scheduled=$(jq -r .posts.scheduled "$BT/status")
+[ "$accounts" = "$STORE_ACCOUNTS" ] && [ "$scheduled" = "$STORE_POSTS" ] ||
+    bench_fail "the daemon sees $accounts accounts, $scheduled posts"
+rm -rf "$BT/huge"
+sizes="$STORE_ACCOUNTS accounts, $STORE_POSTS posts, $STORE_SNAPSHOTS snapshots"
+figure scale.startup_100k \
+    "$(calc %.1f "$MS") ms = $(calc %.2f "$MS / $empty_ms")x empty, $(calc %.2f "$MS / $full_ms")x the 10,000 store ($sizes; $(echo "$STORE_GEN" | sed 's/.*: //'))" \
+    "<= $GOAL_MS ms, <= 2x empty" \
+    "$(both "$MS" "$GOAL_MS" "$(calc %.2f "$MS / $empty_ms")")"
+figure scale.rss_100k \
+    "$(mb "$KB") MiB peak = $(calc %.2f "$KB / $empty_kb")x empty, $(calc %.2f "$KB / $full_kb")x the 10,000 store (store $STORE_MB MB)" \
+    "<= $GOAL_MB MB, <= 2x empty" \
+    "$(both "$KB" $((GOAL_MB * 1024)) "$(calc %.2f "$KB / $empty_kb")")"
+figure scale.anon_100k "$(mb "$ANON") MiB private (RssAnon; 10,000 store: $(mb "$full_anon"))" \
+    "-" info
+figure scale.file_100k "$(mb "$FILE") MiB of mapped files resident (RssFile; 10,000 store: $(mb "$full_file"), empty: $(mb "$empty_file"))" \
     "-" info

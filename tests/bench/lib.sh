@@ -191,14 +191,26 @@ else
 	STORE_SNAPSHOTS=${BENCH_STORE_SNAPSHOTS:-1000000}
 fi
 
+# The large stores' daemons poll once a day: storegen marks every
+# account polled when it runs, so a store younger than half a day has
+# nothing due (write_conf ... $STORE_METRICS "$STORE_POLL").
+STORE_POLL='interval = 1d'
+
 # big_store DIR: copies the large store to DIR, generating it first into
-# BENCH_CACHE (kept between runs, keyed by the sizes and storegen's own
-# checksum, so a change in formats makes a new one).  Sets STORE_MB and
+# BENCH_CACHE (kept between runs, keyed by the sizes, storegen's own
+# checksum, so a change in formats makes a new one, and the half day, so
+# that its accounts are never due: STORE_POLL).  Sets STORE_MB and
 # STORE_GEN (what storegen said when it made it).
 big_store() {
 	_cache=${BENCH_CACHE:-$BENCH_BUILD/bench-cache}
 	_sum=$(cksum < "$STOREGEN" | cut -c1-10 | tr -d ' ')
 	_c=$_cache/store-$STORE_ACCOUNTS-$STORE_POSTS-$STORE_SNAPSHOTS-$_sum
+	_c=$_c-$(date -u +%Y%m%d%p)
+	# Older ones (another half day, another generator) go.
+	for _old in "$_cache"/store-$STORE_ACCOUNTS-$STORE_POSTS-$STORE_SNAPSHOTS-*
+	do
+		[ "$_old" = "$_c" ] || [ ! -d "$_old" ] || rm -rf "$_old"
+	done
 	if [ ! -f "$_c/done" ]; then
 		mkdir -p "$_cache"
 		rm -rf "$_c.tmp"

@@ -70,6 +70,8 @@ echo "  $(git describe --always --dirty 2>/dev/null || echo '?'), build" \
     echo '?') in $BENCH_BUILD"
 echo "  $(nproc) CPUs, $(uname -sr), $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
     "${BENCH_RUNS:-$([ -n "$smoke" ] && echo 3 || echo 5)} runs a figure (medians)"
+# Other work on the machine moves every figure: say how much there was.
+echo "  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 failed=0
@@ -85,6 +87,7 @@ for script in tests/bench/bench-*.sh; do
 	sh "$script" ${smoke:+--smoke} "$BENCH_BUILD" > "$logs/$name.log" 2>&1 ||
 	    rc=$?
 	secs=$(( $(date +%s) - start ))
+	load=$(cut -d' ' -f1 /proc/loadavg)
 	n=$(grep -c '^FIGURE ' "$logs/$name.log" || true)
 	grep '^FIGURE ' "$logs/$name.log" | sed 's/^FIGURE //' >> "$rows" || true
 	if [ "$rc" -ne 0 ]; then
@@ -99,7 +102,7 @@ for script in tests/bench/bench-*.sh; do
 		printf '%s | %s | - | unformatted\n' "$name" \
 		    "no FIGURE line: see $logs/$name.log" >> "$rows"
 	else
-		echo "$n figure(s), ${secs} s"
+		echo "$n figure(s), ${secs} s, load average $load after"
 	fi
 done
 echo
@@ -155,5 +158,6 @@ END {
 	    count["-"], count["unformatted"],
 	    smoke ? (", " count["smoke"] " measured in smoke mode") : ""
 }' "$rows"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 [ "$failed" -eq 0 ]
