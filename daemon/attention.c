@@ -132,12 +132,23 @@ failed_recently(MDB_txn *txn, struct store *st, int64_t now, size_t *ret_n)
 
 int
 attention_list(MDB_txn *txn, struct store *st, const struct config *cfg,
-    const struct status_counts *sc, int64_t now, struct json_object *arr)
+    const struct status_counts *sc, int unsaved_tokens, int64_t now,
+    struct json_object *arr)
 {
 	struct walk w = { .cfg = cfg, .now = now, .arr = arr };
 	size_t n = 0;
 	int r;
 
+	/* First: a stop or a crash now loses these tokens for good. */
+	if (unsaved_tokens > 0)
+		add_item(arr, "token_unsaved", NULL, "%d refreshed token%s "
+		    "held only in memory: the store cannot save %s (is its "
+		    "disk or map full? see 'journalctl -u threadsd'); free "
+		    "space before stopping threadsd, or %s need%s "
+		    "re-authorization", unsaved_tokens, unsaved_tokens == 1 ?
+		    " is" : "s are", unsaved_tokens == 1 ? "it" : "them",
+		    unsaved_tokens == 1 ? "its account" : "their accounts",
+		    unsaved_tokens == 1 ? "s" : "");
 	if ((r = account_foreach(txn, st, account_attention, &w)) < 0)
 		return r;
 	if (sc->posts[POST_FAILED] == 0)

@@ -21,14 +21,15 @@ struct status_counts;
 
 /*
  * Appends to arr one object per thing that needs a person, each
- * {"kind", "account" (username or null), "message"}: an account in any
- * state but active; a token that expires within [tokens] warn_before; an
+ * {"kind", "account" (username or null), "message"}: refreshed tokens
+ * the store could not save (unsaved_tokens, from the token keeper); an
+ * account in any state but active; a token that expires within [tokens] warn_before; an
  * account not polled successfully for ATTENTION_STALE_POLLS intervals;
  * posts that failed within ATTENTION_FAILED_WINDOW (counted when the
  * tally says there are failed posts at all).  0 or -errno.
  */
 int	attention_list(MDB_txn *, struct store *, const struct config *,
-	    const struct status_counts *, int64_t now,
+	    const struct status_counts *, int unsaved_tokens, int64_t now,
 	    struct json_object *arr);
 
 #endif

@@ -78,7 +78,7 @@ req_status(struct req *req)
 	if ((r = status_counts(req->d->store, &sc)) == 0 &&
 	    (r = store_txn_begin(req->d->store, 1, &txn)) == 0) {
 		r = attention_list(txn, req->d->store, req->d->cfg, &sc,
-		    daemon_now(), attention);
+		    tokens_unsaved(req->d->tokens), daemon_now(), attention);
 		mdb_txn_abort(txn);
 	}
 	if (r < 0) {

@@ -176,6 +176,12 @@ unsaved() {
 # until then status shows the kept tokens and no second refresh starts.
 first=$(kept | head -1)
 unsaved 1 || fail "status shows no unsaved token: $(tctl --json status)"
+# ... and says it needs a person: degraded, exit 4, in one reply.
+rc=0; tctl --json status > "$T/st" || rc=$?
+[ "$rc" -eq 4 ] && jq -e '.unsaved_tokens >= 1 and .degraded and
+    any(.attention[]; .kind == "token_unsaved" and
+    (.message | test("held only in memory")))' "$T/st" >/dev/null ||
+    fail "unsaved tokens not flagged (exit $rc): $(cat "$T/st")"
 tctl status | grep -q "^tokens: *[1-4] refreshed tokens\? not saved" ||
     fail "status: $(tctl status)"
 rc=0; tctl refresh "$first" >/dev/null 2>&1 || rc=$?
