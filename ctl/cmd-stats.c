@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -98,7 +99,35 @@ show_metrics(struct ctl *ctl, struct json_object *res)
 int
 cmd_metrics(struct ctl *ctl, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return ctl_call(ctl, "metrics", NULL, show_metrics);
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct json_object *args = NULL;
+	const char *format = NULL;
+	int ch;
+
+	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
+		switch (ch) {
+		case 'f':
+			format = optarg;
+			if (strcmp(format, "openmetrics") != 0 &&
+			    strcmp(format, "prometheus") != 0)
+				return ctl_usage_error(ctl, "--format: '%.64s' "
+				    "is neither openmetrics nor prometheus",
+				    format);
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind]);
+	if (format != NULL) {
+		args = json_object_new_object();
+		json_object_object_add(args, "format",
+		    json_object_new_string(format));
+	}
+	return ctl_call(ctl, "metrics", args, show_metrics);
 }

@@ -130,7 +130,12 @@ static const struct {
 	{ "poll", "example:\n  threadsctl poll alice\n" },
 	{ "show-post", "example:\n  threadsctl show-post 12\n" },
 	{ "metrics",
-	    "example:\n  threadsctl metrics > "
+	    "options:\n"
+	    "  --format F   openmetrics (the default), or prometheus: the "
+	    "Prometheus\n"
+	    "               text format, for node_exporter's textfile "
+	    "collector\n\n"
+	    "example:\n  threadsctl metrics --format prometheus > "
 	    "/var/lib/prometheus/node-exporter/threadsd.prom\n" },
 };
 

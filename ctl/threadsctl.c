@@ -36,7 +36,8 @@ static const struct verb verbs[] = {
 	    "(default --since 30d)" },
 	{ "poll", 1, 1, cmd_poll, "ACCOUNT",
 	    "poll an account's profile, insights and post count now" },
-	{ "metrics", 0, 0, cmd_metrics, "",
+	{ "metrics", 0, VERB_ANY, cmd_metrics,
+	    "[--format openmetrics|prometheus]",
 	    "print every account's numbers as OpenMetrics text" },
 	{ "post", 1, VERB_ANY, cmd_post,
 	    "ACCOUNT --at TIME [--tz ZONE] [--text T | --text-file F] "

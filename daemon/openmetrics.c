@@ -1,11 +1,13 @@
 /*
- * OpenMetrics text for the `metrics` request.  Every family is a gauge:
- * node_exporter's textfile collector reads the Prometheus text format,
- * which has no stateset or info type, so the account state is a gauge
- * with a state label (1 for the state it is in, 0 for the other).  The
- * samples of a family must be contiguous, so the accounts are read into
- * rows first and printed family by family.  An unknown number has no
- * sample at all rather than a 0.
+ * OpenMetrics text for the `metrics` request.  Only the types both it
+ * and the Prometheus text format have are used (gauge, counter,
+ * histogram): node_exporter's textfile collector reads the latter, which
+ * has no stateset or info type, so the account state is a gauge with a
+ * state label (1 for the state it is in, 0 for the other).  The samples
+ * of a family must be contiguous, so the accounts are read into rows
+ * first and printed family by family.  An unknown number has no sample
+ * at all rather than a 0; a counter's every reason is printed, 0 too, so
+ * that its series exist before the first failure.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,6 +16,8 @@
 #include <string.h>
 
 #include "account.h"
+#include "config.h"
+#include "counters.h"
 #include "metrics.h"
 #include "openmetrics.h"
 #include "status.h"
@@ -125,13 +129,92 @@ rows_add(const struct account *a, void *arg)
 }
 
 static void
-family(FILE *f, const char *name, const char *help)
+family_typed(FILE *f, const char *name, const char *type, const char *help)
 {
-	fprintf(f, "# TYPE %s gauge\n# HELP %s %s\n", name, name, help);
+	fprintf(f, "# TYPE %s %s\n# HELP %s %s\n", name, type, name, help);
 }
 
 static void
-render(FILE *f, const struct rows *rs, const struct status_counts *sc)
+family(FILE *f, const char *name, const char *help)
+{
+	family_typed(f, name, "gauge", help);
+}
+
+/*
+ * The failure counters: one family per owner, one sample per reason.
+ * The reasons are graph.c's error classes, a fixed set of five; a
+ * timeout is transient (the network's), as graph.c classifies it.
+ */
+static const struct {
+	const char	*name;		/* the family; samples add _total */
+	const char	*help;
+} failures[COUNTERS_NOPS] = {
+	[COUNTERS_POLL] = { "threadsd_poll_failures", "Polls of an account "
+	    "that failed since threadsd started, by the class of the error "
+	    "(reason: transient = network, timeout or 5xx; throttled; auth = "
+	    "token rejected; not_ready; permanent)." },
+	[COUNTERS_PUBLISH] = { "threadsd_publish_failures", "Publish "
+	    "requests (threads_publish, repost) that failed since threadsd "
+	    "started, by the class of the error (reason as for "
+	    "threadsd_poll_failures); a failed request is retried, so this "
+	    "is not the number of failed posts (threadsd_posts)." },
+	[COUNTERS_REFRESH] = { "threadsd_refresh_failures", "Token "
+	    "refreshes that failed since threadsd started, by the class of "
+	    "the error (reason as for threadsd_poll_failures)." },
+};
+
+/* A float as a label value: "0.05", "1.0", as OpenMetrics writes it. */
+static void
+float_label(char *buf, size_t len, double v)
+{
+	size_t n;
+
+	n = (size_t)snprintf(buf, len, "%g", v);
+	if (strpbrk(buf, ".e") == NULL && n + 3 <= len)
+		memcpy(buf + n, ".0", 3);
+}
+
+static void
+render_counters(FILE *f, enum openmetrics_format fmt)
+{
+	struct counters c;
+	char name[64], le[32];
+	uint64_t cum = 0;
+	size_t i;
+	int k;
+
+	counters_read(&c);
+	for (i = 0; i < COUNTERS_NOPS; i++) {
+		snprintf(name, sizeof(name), "%s%s", failures[i].name,
+		    fmt == OPENMETRICS_PROMETHEUS ? "_total" : "");
+		family_typed(f, name, "counter", failures[i].help);
+		for (k = GRAPH_TRANSIENT; k < COUNTERS_NREASONS; k++)
+			fprintf(f, "%s_total{reason=\"%s\"} %" PRIu64 "\n",
+			    failures[i].name, graph_class_name(k),
+			    c.failed[i][k]);
+	}
+	family_typed(f, "threadsd_publish_lateness_seconds", "histogram",
+	    "Seconds from a post's due time to the answer that showed it "
+	    "published: the publish request's answer or, after an answer "
+	    "was lost, the status read that found the post on Threads; "
+	    "since threadsd started.");
+	for (i = 0; i <= COUNTERS_LATE_NBOUNDS; i++) {
+		cum += c.late[i];
+		if (i < COUNTERS_LATE_NBOUNDS)
+			float_label(le, sizeof(le), counters_late_bounds[i]);
+		else
+			snprintf(le, sizeof(le), "+Inf");
+		fprintf(f, "threadsd_publish_lateness_seconds_bucket{le=\"%s\"} "
+		    "%" PRIu64 "\n", le, cum);
+	}
+	fprintf(f, "threadsd_publish_lateness_seconds_sum %.3f\n"
+	    "threadsd_publish_lateness_seconds_count %" PRIu64 "\n",
+	    c.late_sum, c.late_count);
+}
+
+static void
+render(FILE *f, const struct rows *rs, const struct status_counts *sc,
+    const struct config *cfg, enum openmetrics_format fmt)
 {
 	const struct row *r;
 	size_t i, j;
@@ -176,11 +259,19 @@ render(FILE *f, const struct rows *rs, const struct status_counts *sc)
 	for (i = 0; i < POST_NSTATES; i++)
 		fprintf(f, "threadsd_posts{state=\"%s\"} %" PRIu64 "\n",
 		    post_state_names[i], sc->posts[i]);
-	fprintf(f, "# EOF\n");
+	/* Stale polls (status's rule) are three of these without success. */
+	family(f, "threadsd_poll_interval_seconds", "[poll] interval: how "
+	    "often each account is polled.");
+	fprintf(f, "threadsd_poll_interval_seconds %" PRId64 "\n",
+	    cfg->poll_interval);
+	render_counters(f, fmt);
+	if (fmt == OPENMETRICS_TEXT)
+		fprintf(f, "# EOF\n");
 }
 
 int
-openmetrics_render(struct store *st, char **ret_text, size_t *ret_len)
+openmetrics_render(struct store *st, const struct config *cfg,
+    enum openmetrics_format fmt, char **ret_text, size_t *ret_len)
 {
 	struct rows rs = { .st = st };
 	struct status_counts sc;
@@ -198,7 +289,7 @@ openmetrics_render(struct store *st, char **ret_text, size_t *ret_len)
 	if (r == 0 && (f = open_memstream(&text, &len)) == NULL)
 		r = -errno;
 	if (r == 0) {
-		render(f, &rs, &sc);
+		render(f, &rs, &sc, cfg, fmt);
 		if (fclose(f) != 0) {
 			r = -ENOMEM;
 			free(text);

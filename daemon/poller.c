@@ -50,6 +50,7 @@
 #include "common/duration.h"
 #include "common/timefmt.h"
 #include "config.h"
+#include "counters.h"
 #include "daemon.h"
 #include "forget.h"
 #include "history.h"
@@ -486,6 +487,9 @@ job_report(struct job *j, char *msg, size_t len)
 	    .fbtrace_id = e->fbtrace_id[0] ? e->fbtrace_id : NULL };
 	char in[32];
 
+	if (j->out == OUT_FAILED || j->out == OUT_REAUTH ||
+	    j->out == OUT_REVOKED)
+		counters_failed(COUNTERS_POLL, e->class);
 	switch (j->out) {
 	case OUT_OK:
 		summary(j, msg, len);

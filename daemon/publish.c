@@ -22,6 +22,7 @@
 
 #include "account.h"
 #include "common/duration.h"
+#include "counters.h"
 #include "daemon.h"
 #include "forget.h"
 #include "job.h"
@@ -332,6 +333,7 @@ published_then(struct job *j, int r)
 static void
 published(struct job *j, const char *media_id, int64_t at)
 {
+	counters_published(j->p.due_at);
 	snprintf(j->media, sizeof(j->media), "%s", media_id != NULL ?
 	    media_id : "");
 	j->media_at = at;
@@ -368,6 +370,7 @@ publish_cb(const struct graph_error *e, const char *id, void *arg)
 		published(j, id, 0);
 		return;
 	}
+	counters_failed(COUNTERS_PUBLISH, e->class);
 	if (graph_error_is_quota(e)) {
 		sched_quota_used(j->s, j->p.user_id, j->p.reply_to[0] != '\0',
 		    1);

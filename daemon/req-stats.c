@@ -6,6 +6,7 @@
  * poll itself is the poller's.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,17 +255,39 @@ req_stats_get(struct req *req)
 	req_ok(req, res);
 }
 
+struct metrics_args {
+	const char	*format;
+};
+
+static const struct req_arg metrics_table[] = {
+	{ "format", ARG_STRING, offsetof(struct metrics_args, format), 0 },
+	{ NULL, 0, 0, 0 }
+};
+
 void
 req_metrics(struct req *req)
 {
+	struct metrics_args a = { .format = "openmetrics" };
 	struct json_object *res;
+	enum openmetrics_format fmt;
 	char *text;
 	size_t len;
 	int r;
 
-	if (req_args(req, NULL, NULL) < 0)
+	if (req_args(req, metrics_table, &a) < 0)
 		return;
-	if ((r = openmetrics_render(req->d->store, &text, &len)) < 0) {
+	/* prometheus: for node_exporter's textfile collector. */
+	if (strcmp(a.format, "openmetrics") == 0)
+		fmt = OPENMETRICS_TEXT;
+	else if (strcmp(a.format, "prometheus") == 0)
+		fmt = OPENMETRICS_PROMETHEUS;
+	else {
+		req_fail(req, ERR_INVALID_ARGUMENT, "format: '%.64s' is "
+		    "neither 'openmetrics' nor 'prometheus'", a.format);
+		return;
+	}
+	if ((r = openmetrics_render(req->d->store, req->d->cfg, fmt,
+	    &text, &len)) < 0) {
 		log_error("metrics: cannot read the store: %s", strerror(-r));
 		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
 		    strerror(-r));
@@ -272,7 +295,8 @@ req_metrics(struct req *req)
 	}
 	res = json_object_new_object();
 	json_object_object_add(res, "content_type",
-	    json_object_new_string(OPENMETRICS_CONTENT_TYPE));
+	    json_object_new_string(fmt == OPENMETRICS_TEXT ?
+	    OPENMETRICS_CONTENT_TYPE : OPENMETRICS_PROMETHEUS_CONTENT_TYPE));
 	json_object_object_add(res, "text",
 	    json_object_new_string_len(text, (int)len));
 	free(text);

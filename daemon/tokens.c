@@ -21,6 +21,7 @@
 #include "common/timefmt.h"
 #include "compact.h"
 #include "config.h"
+#include "counters.h"
 #include "daemon.h"
 #include "forget.h"
 #include "graph.h"
@@ -331,6 +332,9 @@ refresh_cb(const struct graph_error *e, struct graph_token *tok, void *arg)
 		tokens_kick(t);
 		return;
 	}
+	if (o.what == OUT_REAUTH || o.what == OUT_REVOKED ||
+	    o.what == OUT_RETRY)
+		counters_failed(COUNTERS_REFRESH, e->class);
 	switch (o.what) {
 	case OUT_DONE:
 		lf.msgid = MSGID_TOKEN_REFRESHED;

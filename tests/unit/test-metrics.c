@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/account.h"
+#include "daemon/config.h"
+#include "daemon/counters.h"
 #include "daemon/metrics.h"
 #include "daemon/openmetrics.h"
 #include "daemon/store.h"
@@ -387,12 +390,14 @@ put_account(const char *id, const char *name, int64_t followers,
 static void
 test_render(void)
 {
+	struct config cfg = { .poll_interval = 900 };
 	char *text;
 	size_t len;
 
 	put_account("777", "we\"ird", 1234, ACCOUNT_ACTIVE);
 	put_account("12", "twelve", ACCOUNT_UNKNOWN, ACCOUNT_REAUTH_REQUIRED);
-	CHECK_INT(openmetrics_render(st, &text, &len), 0);
+	CHECK_INT(openmetrics_render(st, &cfg, OPENMETRICS_TEXT, &text, &len),
+	    0);
 	CHECK(len == strlen(text));
 	CHECK(strstr(text, "# TYPE threadsd_account_followers gauge\n") !=
 	    NULL);
@@ -423,6 +428,70 @@ test_render(void)
 	CHECK(text[len - 1] == '\n');
 	CHECK(strstr(strstr(text, "# TYPE threadsd_account_views ") + 1,
 	    "# TYPE threadsd_account_views ") == NULL);
+	CHECK(strstr(text, "\nthreadsd_poll_interval_seconds 900\n") != NULL);
+	/* Every reason, 0 before the first failure. */
+	CHECK(strstr(text, "\n# TYPE threadsd_poll_failures counter\n") !=
+	    NULL);
+	CHECK(strstr(text, "\nthreadsd_refresh_failures_total"
+	    "{reason=\"not_ready\"} 0\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_publish_lateness_seconds_bucket"
+	    "{le=\"+Inf\"} 0\n") != NULL);
+	free(text);
+}
+
+/* The counters, in both formats: only counters' names differ. */
+static void
+test_counters(void)
+{
+	struct config cfg = { .poll_interval = 60 };
+	char *text;
+	size_t len;
+
+	counters_failed(COUNTERS_POLL, GRAPH_THROTTLED);
+	counters_failed(COUNTERS_POLL, GRAPH_THROTTLED);
+	counters_failed(COUNTERS_PUBLISH, GRAPH_AUTH);
+	counters_failed(COUNTERS_REFRESH, GRAPH_OK);	/* not a failure */
+	counters_failed(COUNTERS_NOPS, GRAPH_AUTH);	/* out of range */
+	counters_published(time(NULL) - 40);	/* 40 s late: <= 60 */
+	counters_published(time(NULL) + 3600);	/* early counts as 0 */
+	CHECK_INT(openmetrics_render(st, &cfg, OPENMETRICS_TEXT, &text, &len),
+	    0);
+	CHECK(strstr(text, "\nthreadsd_poll_failures_total"
+	    "{reason=\"throttled\"} 2\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_poll_failures_total"
+	    "{reason=\"transient\"} 0\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_publish_failures_total"
+	    "{reason=\"auth\"} 1\n") != NULL);
+	CHECK(strstr(text, "{reason=\"ok\"}") == NULL);
+	CHECK(strstr(text, "\nthreadsd_refresh_failures_total"
+	    "{reason=\"auth\"} 0\n") != NULL);
+	CHECK(strstr(text, "\n# TYPE threadsd_publish_lateness_seconds "
+	    "histogram\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_publish_lateness_seconds_bucket"
+	    "{le=\"0.05\"} 1\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_publish_lateness_seconds_bucket"
+	    "{le=\"30.0\"} 1\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_publish_lateness_seconds_bucket"
+	    "{le=\"60.0\"} 2\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_publish_lateness_seconds_bucket"
+	    "{le=\"+Inf\"} 2\n") != NULL);
+	CHECK(strstr(text, "\nthreadsd_publish_lateness_seconds_count 2\n") !=
+	    NULL);
+	CHECK(strstr(text, "\nthreadsd_publish_lateness_seconds_sum 40.") !=
+	    NULL || strstr(text, "\nthreadsd_publish_lateness_seconds_sum 41.")
+	    != NULL);
+	CHECK(len > 6 && strcmp(text + len - 6, "# EOF\n") == 0);
+	free(text);
+	CHECK_INT(openmetrics_render(st, &cfg, OPENMETRICS_PROMETHEUS, &text,
+	    &len), 0);
+	CHECK(strstr(text, "\n# TYPE threadsd_poll_failures_total counter\n"
+	    "# HELP threadsd_poll_failures_total ") != NULL);
+	CHECK(strstr(text, "\nthreadsd_poll_failures_total"
+	    "{reason=\"throttled\"} 2\n") != NULL);
+	CHECK(strstr(text, "# TYPE threadsd_poll_failures counter") == NULL);
+	CHECK(strstr(text, "# EOF") == NULL);
+	CHECK(strstr(text, "\n# TYPE threadsd_account_followers gauge\n") !=
+	    NULL);
 	free(text);
 }
 
@@ -439,6 +508,7 @@ main(void)
 	test_prune();
 	test_label();
 	test_render();
+	test_counters();
 	test_strip();
 	test_prune_account();
 	store_close(st);
