@@ -8,7 +8,8 @@ THREADSD_DEPS="gcc meson ninja-build pkg-config libevent-dev
 libcurl4-openssl-dev libjson-c-dev liblmdb-dev libsystemd-dev libsodium-dev
 libinih-dev libutf8proc-dev scdoc curl jq"
 THREADSD_TEST_DEPS="valgrind clang faketime systemd systemd-container
-debootstrap bash-completion man-db redis-server redis-tools strace"
+debootstrap bash-completion man-db redis-server redis-tools strace
+prometheus prometheus-node-exporter"
 
 threadsd_install_deps() {
 	_missing=
