@@ -105,7 +105,10 @@ struct graph_req {
 	const char		*token;		/* GRAPH_BEARER */
 	const char		*arg1;		/* the path's %s, in order */
 	const char		*arg2;
-	const char		*tail;		/* "&k=v...", after fields */
+	/* A listing's page: &limit= when > 0, &since= when since_set. */
+	int			 limit;
+	int			 since_set;
+	int64_t			 since;
 	const char		*after;		/* a cursor: "&after=" */
 	/* The query of a GET, the form body of a POST (key, value, ...). */
 	const char *const	*kv;

@@ -400,16 +400,14 @@ graph_media_permalink(struct graph *g, const char *token,
 	    (graph_cb)cb, arg);
 }
 
+/* since is always sent, 0 included: recovery asks from a time. */
 struct graph_call *
 graph_threads_since(struct graph *g, const char *token, int64_t since,
     const char *after, graph_threads_cb cb, void *arg)
 {
-	char	tail[64];
-
 	if (since < 0)
 		return NULL;
-	snprintf(tail, sizeof(tail), "&limit=100&since=%" PRId64, since);
-	return graph_send(g, &media_calls[MEDIA_THREADS],
-	    &(struct graph_req){ .token = token, .tail = tail,
+	return graph_send(g, &media_calls[MEDIA_THREADS], &(struct graph_req){
+	    .token = token, .limit = 100, .since_set = 1, .since = since,
 	    .after = after }, (graph_cb)cb, arg);
 }

@@ -352,16 +352,9 @@ struct graph_call *
 graph_threads_page(struct graph *g, const char *token, int64_t since,
     const char *after, graph_page_cb cb, void *arg)
 {
-	char	tail[64];
-
 	if (since < 0)
 		return NULL;
-	if (since > 0)
-		snprintf(tail, sizeof(tail), "&limit=%d&since=%" PRId64,
-		    GRAPH_PAGE_LIMIT, since);
-	else
-		snprintf(tail, sizeof(tail), "&limit=%d", GRAPH_PAGE_LIMIT);
-	return graph_send(g, &user_calls[USER_PAGE],
-	    &(struct graph_req){ .token = token, .tail = tail,
-	    .after = after }, (graph_cb)cb, arg);
+	return graph_send(g, &user_calls[USER_PAGE], &(struct graph_req){
+	    .token = token, .limit = GRAPH_PAGE_LIMIT, .since_set = since > 0,
+	    .since = since, .after = after }, (graph_cb)cb, arg);
 }

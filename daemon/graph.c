@@ -651,12 +651,14 @@ graph_id_ok(const char *s)
 
 /*
  * The path and query of a call: def's path with rq's arguments escaped,
- * then its fields, rq's tail and cursor.  NULL on OOM.
+ * then its fields, and for a listing the page's limit, since and cursor.
+ * NULL on OOM.
  */
 static char *
 graph_path(const struct graph_def *def, const struct graph_req *rq)
 {
-	char	*a1 = NULL, *a2 = NULL, *after = NULL, *path = NULL;
+	char	*a1 = NULL, *a2 = NULL, *after = NULL, *path = NULL, *full;
+	char	 limit[32] = "", since[32] = "";
 	int	 n;
 
 	if ((rq->arg1 != NULL && (a1 = http_escape(rq->arg1)) == NULL) ||
@@ -673,18 +675,17 @@ graph_path(const struct graph_def *def, const struct graph_req *rq)
 		path = NULL;
 		goto out;
 	}
-	if (def->fields != NULL || rq->tail != NULL || after != NULL) {
-		char	*full;
-
-		n = asprintf(&full, "%s%s%s%s%s%s", path,
-		    def->fields == NULL ? "" : strchr(path, '?') != NULL ?
-		    "&fields=" : "?fields=",
-		    def->fields != NULL ? def->fields : "",
-		    rq->tail != NULL ? rq->tail : "",
-		    after != NULL ? "&after=" : "", after != NULL ? after : "");
-		free(path);
-		path = n == -1 ? NULL : full;
-	}
+	if (rq->limit > 0)
+		snprintf(limit, sizeof(limit), "&limit=%d", rq->limit);
+	if (rq->since_set)
+		snprintf(since, sizeof(since), "&since=%" PRId64, rq->since);
+	n = asprintf(&full, "%s%s%s%s%s%s%s", path,
+	    def->fields == NULL ? "" : strchr(path, '?') != NULL ?
+	    "&fields=" : "?fields=", def->fields != NULL ? def->fields : "",
+	    limit, since, after != NULL ? "&after=" : "",
+	    after != NULL ? after : "");
+	free(path);
+	path = n == -1 ? NULL : full;
 out:
 	free(a1);
 	free(a2);
