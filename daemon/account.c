@@ -85,28 +85,50 @@ account_common(const struct account *a)
 	return o;
 }
 
+/*
+ * The record's times and counters, in the order they are written: each
+ * under its field's name, an int or an int64_t, 0 when absent.
+ */
+#define NUMBER(f)	{ #f, offsetof(struct account, f),		\
+	sizeof(((struct account *)0)->f) == sizeof(int) }
+static const struct {
+	const char	*name;
+	size_t		 off;
+	int		 is_int;
+} numbers[] = {
+	NUMBER(added_at),
+	NUMBER(token_issued_at),
+	NUMBER(token_expires_at),
+	NUMBER(last_poll_at),
+	NUMBER(refresh_retry_at),
+	NUMBER(refresh_failures),
+	NUMBER(expiry_warned_at),
+	NUMBER(poll_retry_at),
+	NUMBER(poll_failures),
+	NUMBER(insights_refused),
+	NUMBER(insights_refused_at),
+	NUMBER(media_counted_at),
+	NUMBER(media_newest_at),
+	NUMBER(media_newest_n),
+	NUMBER(revoked_at),
+	NUMBER(forget_warned_at),
+};
+#define NNUMBERS	(sizeof(numbers) / sizeof(numbers[0]))
+
 static struct json_object *
 account_record(const struct account *a)
 {
 	struct json_object *o = account_common(a);
+	const char *p;
+	size_t i;
 
 	record_add_int(o, "v", ACCOUNT_RECORD_VERSION);
-	record_add_int(o, "added_at", a->added_at);
-	record_add_int(o, "token_issued_at", a->token_issued_at);
-	record_add_int(o, "token_expires_at", a->token_expires_at);
-	record_add_int(o, "last_poll_at", a->last_poll_at);
-	record_add_int(o, "refresh_retry_at", a->refresh_retry_at);
-	record_add_int(o, "refresh_failures", a->refresh_failures);
-	record_add_int(o, "expiry_warned_at", a->expiry_warned_at);
-	record_add_int(o, "poll_retry_at", a->poll_retry_at);
-	record_add_int(o, "poll_failures", a->poll_failures);
-	record_add_int(o, "insights_refused", a->insights_refused);
-	record_add_int(o, "insights_refused_at", a->insights_refused_at);
-	record_add_int(o, "media_counted_at", a->media_counted_at);
-	record_add_int(o, "media_newest_at", a->media_newest_at);
-	record_add_int(o, "media_newest_n", a->media_newest_n);
-	record_add_int(o, "revoked_at", a->revoked_at);
-	record_add_int(o, "forget_warned_at", a->forget_warned_at);
+	for (i = 0; i < NNUMBERS; i++) {
+		p = (const char *)a + numbers[i].off;
+		record_add_int(o, numbers[i].name, numbers[i].is_int ?
+		    *(const int *)(const void *)p :
+		    *(const int64_t *)(const void *)p);
+	}
 	return o;
 }
 
@@ -114,11 +136,15 @@ static int
 account_from_record(struct json_object *o, struct account *a)
 {
 	const char *s;
+	char *p;
+	int64_t v;
+	size_t j;
 	int i;
 
 	account_init(a);
 	if ((s = record_get_str(o, "user_id")) == NULL ||
-	    strlen(s) >= sizeof(a->user_id) || record_get_str(o, "username") == NULL)
+	    strlen(s) >= sizeof(a->user_id) ||
+	    record_get_str(o, "username") == NULL)
 		return -EBADMSG;
 	strcpy(a->user_id, s);
 	if (account_set_str(&a->username, record_get_str(o, "username")) < 0 ||
@@ -136,22 +162,14 @@ account_from_record(struct json_object *o, struct account *a)
 	for (i = 0; s != NULL && i < ACCOUNT_NSTATES; i++)
 		if (strcmp(s, state_names[i]) == 0)
 			a->state = i;
-	a->added_at = record_get_int(o, "added_at", 0);
-	a->token_issued_at = record_get_int(o, "token_issued_at", 0);
-	a->token_expires_at = record_get_int(o, "token_expires_at", 0);
-	a->last_poll_at = record_get_int(o, "last_poll_at", 0);
-	a->refresh_retry_at = record_get_int(o, "refresh_retry_at", 0);
-	a->refresh_failures = (int)record_get_int(o, "refresh_failures", 0);
-	a->expiry_warned_at = record_get_int(o, "expiry_warned_at", 0);
-	a->poll_retry_at = record_get_int(o, "poll_retry_at", 0);
-	a->poll_failures = (int)record_get_int(o, "poll_failures", 0);
-	a->insights_refused = (int)record_get_int(o, "insights_refused", 0);
-	a->insights_refused_at = record_get_int(o, "insights_refused_at", 0);
-	a->media_counted_at = record_get_int(o, "media_counted_at", 0);
-	a->media_newest_at = record_get_int(o, "media_newest_at", 0);
-	a->media_newest_n = (int)record_get_int(o, "media_newest_n", 0);
-	a->revoked_at = record_get_int(o, "revoked_at", 0);
-	a->forget_warned_at = record_get_int(o, "forget_warned_at", 0);
+	for (j = 0; j < NNUMBERS; j++) {
+		v = record_get_int(o, numbers[j].name, 0);
+		p = (char *)a + numbers[j].off;
+		if (numbers[j].is_int)
+			*(int *)(void *)p = (int)v;
+		else
+			*(int64_t *)(void *)p = v;
+	}
 	return 0;
 }
 
