@@ -595,6 +595,20 @@ account_foreach(MDB_txn *txn, struct store *st,
 	return rc == MDB_NOTFOUND ? 0 : store_errno(rc);
 }
 
+int
+account_scan(struct store *st, int (*fn)(const struct account *, void *),
+    void *arg)
+{
+	MDB_txn *txn;
+	int r;
+
+	if ((r = store_txn_begin(st, 1, &txn)) < 0)
+		return r;
+	r = account_foreach(txn, st, fn, arg);
+	mdb_txn_abort(txn);
+	return r;
+}
+
 static void
 add_time(struct json_object *o, const char *k, int64_t t)
 {

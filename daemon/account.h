@@ -128,6 +128,9 @@ int		 account_erase(MDB_txn *, struct store *, const char *user_id);
  */
 int		 account_foreach(MDB_txn *, struct store *,
 		    int (*fn)(const struct account *, void *), void *arg);
+/* The same in a read transaction of its own: an owner's scan. */
+int		 account_scan(struct store *,
+		    int (*fn)(const struct account *, void *), void *arg);
 
 /* The wire form (DESIGN.md §3): unknown numbers are null. */
 struct json_object *account_to_json(const struct account *);

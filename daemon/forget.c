@@ -204,7 +204,6 @@ forget_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct forget *f = arg;
 	struct scan *s;
-	MDB_txn *txn;
 	int i, r;
 
 	(void)fd;
@@ -215,11 +214,7 @@ forget_timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	s->now = daemon_now();
 	s->next = s->now + RESCAN;
-	if ((r = store_txn_begin(f->d->store, 1, &txn)) == 0) {
-		r = account_foreach(txn, f->d->store, scan_one, s);
-		mdb_txn_abort(txn);
-	}
-	if (r < 0) {
+	if ((r = account_scan(f->d->store, scan_one, s)) < 0) {
 		log_error("revoked accounts: cannot read accounts: %s",
 		    strerror(-r));
 		s->next = s->now + 60;

@@ -688,7 +688,6 @@ poller_scan(struct poller *p, int64_t now)
 	int64_t ahead = p->d->cfg->poll_interval / 4;
 	struct scan s = { p, now, now + (ahead < LOOKAHEAD ? ahead :
 	    LOOKAHEAD), now + RESCAN, 0 };
-	MDB_txn *txn;
 	int r;
 
 	/* Polls done but not committed would look due. */
@@ -697,11 +696,7 @@ poller_scan(struct poller *p, int64_t now)
 	p->qhead = p->qlen = 0;
 	p->capped = 0;
 	p->last_scan_ms = mono_ms();
-	if ((r = store_txn_begin(p->d->store, 1, &txn)) == 0) {
-		r = account_foreach(txn, p->d->store, scan_one, &s);
-		mdb_txn_abort(txn);
-	}
-	if (r < 0) {
+	if ((r = account_scan(p->d->store, scan_one, &s)) < 0) {
 		log_error("poller: cannot read accounts: %s", strerror(-r));
 		s.next = now + 60;
 	}

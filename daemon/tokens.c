@@ -569,7 +569,6 @@ tokens_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tokens *t = arg;
 	struct scan *s;
-	MDB_txn *txn;
 	int i, r;
 
 	(void)fd;
@@ -581,11 +580,7 @@ tokens_timer_cb(evutil_socket_t fd, short what, void *arg)
 	s->t = t;
 	s->now = daemon_now();
 	s->next = s->now + RESCAN;
-	if ((r = store_txn_begin(t->d->store, 1, &txn)) == 0) {
-		r = account_foreach(txn, t->d->store, scan_one, s);
-		mdb_txn_abort(txn);
-	}
-	if (r < 0) {
+	if ((r = account_scan(t->d->store, scan_one, s)) < 0) {
 		log_error("token keeper: cannot read accounts: %s",
 		    strerror(-r));
 		s->next = s->now + 60;
