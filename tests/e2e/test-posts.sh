@@ -58,7 +58,9 @@ jq -e '.kind == "carousel" and (.warnings | length) == 3' "$T/sched.json" \
 for id in "$t" "$i" "$v" "$c"; do
 	wait_until 20 is_state "$id" published || fail "post $id: $(tctl show-post "$id")"
 done
-published alice > "$T/pub"
+# The prestaged video is left out: on a slow machine (ASan, loaded) the
+# four can take past its due time, and it is checked on its own below.
+published alice | grep -v '"text":"slow video"' > "$T/pub"
 [ "$(wc -l < "$T/pub")" -eq 4 ] || fail "published: $(cat "$T/pub")"
 grep -q '"media_type":"TEXT_POST","text":"plain text https://example.com/a"' \
     "$T/pub" || fail "text post: $(cat "$T/pub")"
@@ -73,7 +75,7 @@ tctl --json show-post "$t" | jq -e 'keys == ["attempts", "due_at", "error",
     "user_id", "username"] and .attempts == 1 and (.media_id | test("^[0-9]+$"))
     and (.permalink | startswith("https://")) and .username == "alice"
     and (.due_at | test("Z$"))' >/dev/null || fail "shape: $(tctl --json show-post "$t")"
-tctl --json queue --state published | jq -e '.posts | length == 4 and (map(.due_at) == (map(.due_at) | sort))' \
+tctl --json queue --state published | jq -e '.posts | map(select(.text != "slow video")) | length == 4 and (map(.due_at) == (map(.due_at) | sort))' \
     >/dev/null || fail "queue: $(tctl --json queue)"
 tctl queue alice --state published | grep -q "^$c  *alice  *published .*carousel" ||
     fail "queue table: $(tctl queue)"
