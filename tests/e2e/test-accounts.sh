@@ -128,7 +128,7 @@ for f in "$T/export.json" "$T/daemon.log" "$T/state/data.mdb" \
 done
 # While a connect waits on Meta (a stalled /me), no command line anywhere
 # holds the token.
-fake_admin POST "/__admin/fault?path=/me&kind=stall&delay_ms=3000&count=1" \
+fake_admin POST "/__admin/fault?path=/me&kind=stall&delay_ms=4000&count=1" \
     >/dev/null
 tctl add-account --token-stdin < "$T/bob.token" >/dev/null &
 ctl_pid=$!

@@ -220,7 +220,7 @@ done
 
 # What the daemon counted, as Prometheus has it from both paths.
 for job in node openmetrics; do
-	wait_until 20 has_series "threadsd_account_followers{job=\"$job\",account=\"alice\"} == 321" ||
+	wait_until 60 has_series "threadsd_account_followers{job=\"$job\",account=\"alice\"} == 321" ||
 	    fail "$job: alice's followers: $(query "threadsd_account_followers{job=\"$job\"}")"
 	has_series "threadsd_poll_failures_total{job=\"$job\",reason=\"throttled\"} >= 1" ||
 	    fail "$job: poll failures: $(query threadsd_poll_failures_total)"
