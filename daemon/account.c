@@ -14,7 +14,6 @@
 
 #include "account.h"
 #include "record.h"
-#include "common/timefmt.h"
 #include "flatrec.h"
 #include "seal.h"
 #include "status.h"
@@ -609,24 +608,16 @@ account_scan(struct store *st, int (*fn)(const struct account *, void *),
 	return r;
 }
 
-static void
-add_time(struct json_object *o, const char *k, int64_t t)
-{
-	char buf[TIMEFMT_LEN];
-
-	record_add_str(o, k, t > 0 ? timefmt_format(t, buf, sizeof(buf)) : NULL);
-}
-
 struct json_object *
 account_to_json(const struct account *a)
 {
 	struct json_object *o = account_common(a);
 
-	add_time(o, "token_expires_at", a->token_expires_at);
-	add_time(o, "last_poll_at", a->last_poll_at);
+	record_add_time(o, "token_expires_at", a->token_expires_at);
+	record_add_time(o, "last_poll_at", a->last_poll_at);
 	if (a->state == ACCOUNT_REVOKED) {
-		add_time(o, "revoked_at", a->revoked_at);
-		add_time(o, "forget_at", account_forget_at(a));
+		record_add_time(o, "revoked_at", a->revoked_at);
+		record_add_time(o, "forget_at", account_forget_at(a));
 	}
 	return o;
 }

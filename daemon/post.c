@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/timefmt.h"
 #include "post.h"
 #include "record.h"
 #include "store.h"
@@ -575,14 +574,6 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 	return r;
 }
 
-static void
-add_time(struct json_object *o, const char *k, int64_t t)
-{
-	char buf[TIMEFMT_LEN];
-
-	add_str(o, k, t > 0 ? timefmt_format(t, buf, sizeof(buf)) : NULL);
-}
-
 struct json_object *
 post_to_json(const struct post *p, const char *username)
 {
@@ -592,7 +583,7 @@ post_to_json(const struct post *p, const char *username)
 	add_str(o, "user_id", p->user_id);
 	add_str(o, "username", username);
 	add_str(o, "state", post_state_names[p->state]);
-	add_time(o, "due_at", p->due_at);
+	record_add_time(o, "due_at", p->due_at);
 	add_str(o, "kind", post_kind_name(p->kind));
 	add_str(o, "text", p->text);
 	/*
@@ -608,6 +599,6 @@ post_to_json(const struct post *p, const char *username)
 	add_str(o, "media_id", p->media_id);
 	add_str(o, "permalink", p->permalink);
 	add_str(o, "error", p->error);
-	add_time(o, "published_at", p->published_at);
+	record_add_time(o, "published_at", p->published_at);
 	return o;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/timefmt.h"
 #include "record.h"
 
 void
@@ -19,6 +20,15 @@ void
 record_add_int(struct json_object *o, const char *key, int64_t v)
 {
 	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+void
+record_add_time(struct json_object *o, const char *key, int64_t t)
+{
+	char buf[TIMEFMT_LEN];
+
+	record_add_str(o, key, t > 0 ? timefmt_format(t, buf, sizeof(buf)) :
+	    NULL);
 }
 
 void

@@ -16,6 +16,9 @@ void		 record_add_str(struct json_object *, const char *key,
 		    const char *v);
 void		 record_add_int(struct json_object *, const char *key,
 		    int64_t v);
+/* A time as the wire shows it (RFC 3339), or null when not after 0. */
+void		 record_add_time(struct json_object *, const char *key,
+		    int64_t t);
 /* A count or a time: null when negative (unknown, unset), never 0. */
 void		 record_add_count(struct json_object *, const char *key,
 		    int64_t v);
