@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,22 +285,12 @@ options_from_record(struct json_object *o, struct post *p)
 	return 0;
 }
 
-struct json_object *
-post_record(const struct post *p)
+static void
+media_record(struct json_object *o, const struct post *p)
 {
-	struct json_object *o, *arr, *m;
+	struct json_object *arr, *m;
 	size_t i;
 
-	o = json_object_new_object();
-	record_add_int(o, "v", POST_RECORD_VERSION);
-	add_id(o, "id", p->id);
-	add_str(o, "user_id", p->user_id);
-	add_str(o, "state", post_state_names[p->state]);
-	add_str(o, "kind", post_kind_name(p->kind));
-	record_add_int(o, "due_at", p->due_at);
-	record_add_int(o, "next_at", p->next_at);
-	record_add_int(o, "created_at", p->created_at);
-	add_str(o, "text", p->text);
 	arr = json_object_new_array();
 	for (i = 0; i < p->nmedia; i++) {
 		m = json_object_new_object();
@@ -309,41 +300,153 @@ post_record(const struct post *p)
 		json_object_array_add(arr, m);
 	}
 	json_object_object_add(o, "media", arr);
-	add_id(o, "reply_to_post", p->reply_to_post);
-	add_str(o, "reply_to", p->reply_to);
-	add_str(o, "reply_control", p->reply_control);
-	add_str(o, "quote", p->quote);
-	add_str(o, "link", p->link);
-	add_str(o, "topic", p->topic);
-	options_record(o, p);
-	arr = json_object_new_array();
-	for (i = 0; i < p->nreplies; i++) {
-		char buf[POST_ID_LEN];
+}
 
+static void
+replies_record(struct json_object *o, const struct post *p)
+{
+	struct json_object *arr;
+	char buf[POST_ID_LEN];
+	size_t i;
+
+	arr = json_object_new_array();
+	for (i = 0; i < p->nreplies; i++)
 		json_object_array_add(arr, json_object_new_string(
 		    post_id_str(p->replies[i], buf)));
-	}
 	json_object_object_add(o, "replies", arr);
-	record_add_int(o, "attempts", p->attempts);
-	record_add_int(o, "tries", p->tries);
-	add_str(o, "container", p->container);
+}
+
+static void
+children_record(struct json_object *o, const struct post *p)
+{
+	struct json_object *arr;
+	size_t i;
+
 	arr = json_object_new_array();
 	for (i = 0; i < p->nchildren; i++)
 		json_object_array_add(arr,
 		    json_object_new_string(p->children[i]));
 	json_object_object_add(o, "children", arr);
-	record_add_int(o, "quota_ok_at", p->quota_ok_at);
-	record_add_int(o, "publish_at", p->publish_at);
-	record_add_int(o, "check", p->check);
-	record_add_int(o, "paused", p->paused);
-	record_add_int(o, "searches", p->searches);
-	record_add_int(o, "remakes", p->remakes);
-	add_str(o, "media_id", p->media_id);
-	record_add_int(o, "media_unknown", p->media_unknown);
-	add_str(o, "permalink", p->permalink);
-	add_str(o, "error", p->error);
-	record_add_int(o, "published_at", p->published_at);
+}
+
+/*
+ * The record's fields after its head (v, id, user_id, state, kind), in
+ * the order they are written, each under its field's name: an int64_t
+ * (F_TIME), an int (F_NUM), a string (F_STR), an id buffer (F_GID), a
+ * queued post's id (F_PID), or a list written by its own function in
+ * its place (F_LIST: media, the options, replies, children), which
+ * post_from_record() reads by hand.
+ */
+enum field_kind { F_TIME, F_NUM, F_STR, F_GID, F_PID, F_LIST };
+
+#define FIELD(f, k)	{ #f, k, offsetof(struct post, f), NULL }
+#define LIST(fn)	{ NULL, F_LIST, 0, fn }
+static const struct field {
+	const char	*key;
+	enum field_kind	 kind;
+	size_t		 off;
+	void		(*list)(struct json_object *, const struct post *);
+} fields[] = {
+	FIELD(due_at, F_TIME),
+	FIELD(next_at, F_TIME),
+	FIELD(created_at, F_TIME),
+	FIELD(text, F_STR),
+	LIST(media_record),
+	FIELD(reply_to_post, F_PID),
+	FIELD(reply_to, F_GID),
+	FIELD(reply_control, F_STR),
+	FIELD(quote, F_GID),
+	FIELD(link, F_STR),
+	FIELD(topic, F_STR),
+	LIST(options_record),
+	LIST(replies_record),
+	FIELD(attempts, F_NUM),
+	FIELD(tries, F_NUM),
+	FIELD(container, F_GID),
+	LIST(children_record),
+	FIELD(quota_ok_at, F_TIME),
+	FIELD(publish_at, F_TIME),
+	FIELD(check, F_NUM),
+	FIELD(paused, F_NUM),
+	FIELD(searches, F_NUM),
+	FIELD(remakes, F_NUM),
+	FIELD(media_id, F_GID),
+	FIELD(media_unknown, F_NUM),
+	FIELD(permalink, F_STR),
+	FIELD(error, F_STR),
+	FIELD(published_at, F_TIME),
+};
+#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+
+struct json_object *
+post_record(const struct post *p)
+{
+	struct json_object *o;
+	const struct field *f;
+	const char *v;
+
+	o = json_object_new_object();
+	record_add_int(o, "v", POST_RECORD_VERSION);
+	add_id(o, "id", p->id);
+	add_str(o, "user_id", p->user_id);
+	add_str(o, "state", post_state_names[p->state]);
+	add_str(o, "kind", post_kind_name(p->kind));
+	for (f = fields; f < fields + NFIELDS; f++) {
+		v = (const char *)p + f->off;
+		switch (f->kind) {
+		case F_TIME:
+			record_add_int(o, f->key,
+			    *(const int64_t *)(const void *)v);
+			break;
+		case F_NUM:
+			record_add_int(o, f->key,
+			    *(const int *)(const void *)v);
+			break;
+		case F_STR:
+			add_str(o, f->key, *(char *const *)(const void *)v);
+			break;
+		case F_GID:
+			add_str(o, f->key, v);
+			break;
+		case F_PID:
+			add_id(o, f->key, *(const uint64_t *)(const void *)v);
+			break;
+		case F_LIST:
+			f->list(o, p);
+			break;
+		}
+	}
 	return o;
+}
+
+/* A field of the table from o into p; -ENOMEM. */
+static int
+field_from_record(struct json_object *o, const struct field *f,
+    struct post *p)
+{
+	char *v = (char *)p + f->off;
+
+	switch (f->kind) {
+	case F_TIME:
+		*(int64_t *)(void *)v = record_get_int(o, f->key, 0);
+		break;
+	case F_NUM:
+		*(int *)(void *)v = (int)record_get_int(o, f->key, 0);
+		break;
+	case F_STR:
+		return post_set_str((char **)(void *)v,
+		    record_get_str(o, f->key));
+	case F_GID:
+		get_id(o, f->key, v);
+		break;
+	case F_PID:
+		*(uint64_t *)(void *)v = post_id_parse(record_get_str(o,
+		    f->key));
+		break;
+	case F_LIST:
+		break;
+	}
+	return 0;
 }
 
 static int
@@ -414,6 +517,7 @@ lists_from_record(struct json_object *o, struct post *p)
 int
 post_from_record(struct json_object *o, struct post *ret)
 {
+	const struct field *f;
 	struct post p;
 	const char *s;
 	int st, r;
@@ -429,33 +533,11 @@ post_from_record(struct json_object *o, struct post *ret)
 	for (p.kind = POST_TEXT; s != NULL && p.kind < POST_REPOST &&
 	    strcmp(s, kind_names[p.kind]) != 0; p.kind++)
 		;
-	p.due_at = record_get_int(o, "due_at", 0);
-	p.next_at = record_get_int(o, "next_at", 0);
-	p.created_at = record_get_int(o, "created_at", 0);
-	p.reply_to_post = post_id_parse(record_get_str(o, "reply_to_post"));
-	get_id(o, "reply_to", p.reply_to);
-	get_id(o, "quote", p.quote);
-	get_id(o, "container", p.container);
-	get_id(o, "media_id", p.media_id);
-	p.attempts = (int)record_get_int(o, "attempts", 0);
-	p.tries = (int)record_get_int(o, "tries", 0);
-	p.quota_ok_at = record_get_int(o, "quota_ok_at", 0);
-	p.publish_at = record_get_int(o, "publish_at", 0);
-	p.check = (int)record_get_int(o, "check", 0);
-	p.paused = (int)record_get_int(o, "paused", 0);
-	p.searches = (int)record_get_int(o, "searches", 0);
-	p.remakes = (int)record_get_int(o, "remakes", 0);
-	p.media_unknown = (int)record_get_int(o, "media_unknown", 0);
-	p.published_at = record_get_int(o, "published_at", 0);
-	if (post_set_str(&p.text, record_get_str(o, "text")) < 0 ||
-	    post_set_str(&p.reply_control, record_get_str(o, "reply_control")) < 0 ||
-	    post_set_str(&p.link, record_get_str(o, "link")) < 0 ||
-	    post_set_str(&p.topic, record_get_str(o, "topic")) < 0 ||
-	    post_set_str(&p.permalink, record_get_str(o, "permalink")) < 0 ||
-	    post_set_str(&p.error, record_get_str(o, "error")) < 0) {
-		post_clear(&p);
-		return -ENOMEM;
-	}
+	for (f = fields; f < fields + NFIELDS; f++)
+		if (field_from_record(o, f, &p) < 0) {
+			post_clear(&p);
+			return -ENOMEM;
+		}
 	if ((r = media_from_record(o, &p)) < 0 ||
 	    (r = lists_from_record(o, &p)) < 0 ||
 	    (r = options_from_record(o, &p)) < 0) {
