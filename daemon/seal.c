@@ -144,27 +144,23 @@ int
 seal_open(const struct seal *sl, const char *user_id, const uint8_t *blob,
     size_t len, struct secret **ret_plain)
 {
-	struct secret *s = NULL;
+	struct secret *s;
 	size_t mlen;
 	int r;
 
 	if ((r = seal_check(sl, user_id, blob, len, &mlen)) < 0)
 		return r;
-	r = -ENOMEM;
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->data = sodium_malloc(mlen + 1)) == NULL)
-		goto out;
+	if ((s = secret_new(mlen)) == NULL)
+		return -ENOMEM;
 	if ((r = seal_decrypt(sl, user_id, blob, len,
-	    (uint8_t *)s->data)) < 0)
-		goto out;
+	    (uint8_t *)s->data)) < 0) {
+		secret_free(s);
+		return r;
+	}
 	s->data[mlen] = '\0';
 	s->len = mlen;
 	*ret_plain = s;
-	s = NULL;
-	r = 0;
-out:
-	secret_free(s);
-	return r;
+	return 0;
 }
 
 int

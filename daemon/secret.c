@@ -80,6 +80,21 @@ secret_cred_path(const char *name, char *buf, size_t size, char *errbuf,
 	return 1;
 }
 
+struct secret *
+secret_new(size_t size)
+{
+	struct secret *s;
+
+	if (size == SIZE_MAX || (s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if ((s->data = sodium_malloc(size + 1)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->data[0] = '\0';
+	return s;
+}
+
 void
 secret_free(struct secret *s)
 {
@@ -138,9 +153,8 @@ secret_read(const char *path, mode_t bad, int flags,
 		goto out;
 	}
 
-	r = -ENOMEM;
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->data = sodium_malloc(SECRET_MAX + 2)) == NULL) {
+	if ((s = secret_new(SECRET_MAX + 1)) == NULL) {
+		r = -ENOMEM;
 		errbuf_set(errbuf, errlen, "%s: out of memory", path);
 		goto out;
 	}

@@ -20,6 +20,12 @@ struct secret {
 };
 
 /* Wipes and frees; accepts NULL. */
+/*
+ * An empty secret with room for size bytes and a NUL (the one place a
+ * secret's buffer is made); NULL when out of memory.  libsodium must be
+ * initialised.
+ */
+struct secret	*secret_new(size_t size);
 void	secret_free(struct secret *);
 
 /*
