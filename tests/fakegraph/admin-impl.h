@@ -41,5 +41,7 @@ void	admin_requests(struct fgreq *);
 void	admin_scope_refusals(struct fgreq *);
 void	admin_post_add(struct fgreq *);
 void	admin_post_list(struct fgreq *);
+void	admin_container(struct fgreq *);
+void	admin_container_list(struct fgreq *);
 
 #endif

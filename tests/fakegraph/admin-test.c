@@ -225,6 +225,71 @@ admin_post_list(struct fgreq *r)
 	reply_json(r, 200, top);
 }
 
+static json_object *
+container_json(const struct fgcontainer *c)
+{
+	json_object	*o;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	json_add_str(o, "id", c->idstr);
+	json_add_str(o, "media_type", mtype_read_name(c->type));
+	json_add_str(o, "text", c->text);
+	json_object_object_add(o, "is_carousel_item",
+	    json_object_new_boolean(c->is_carousel_item));
+	json_add_str(o, "status",
+	    cstatus_name(container_status(c, fgclock_now())));
+	json_add_int(o, "created_at", c->created_at);
+	json_add_int(o, "status_reads", c->status_reads);
+	json_add_int(o, "publish_tries", c->publish_tries);
+	return o;
+}
+
+/*
+ * GET /__admin/container?id=: what a client asked of one container, so
+ * that a test can bound its status reads and publish tries.
+ */
+void
+admin_container(struct fgreq *r)
+{
+	const struct fgcontainer	*c;
+	const char			*id;
+
+	if ((id = req_param(r, "id")) == NULL) {
+		reply_admin_error(r, 400, "id is required");
+		return;
+	}
+	if ((c = container_get(id)) == NULL) {
+		reply_admin_error(r, 404, "no container %.24s", id);
+		return;
+	}
+	reply_json(r, 200, container_json(c));
+}
+
+/* GET /__admin/containers?username=: the same for all of a user's. */
+void
+admin_container_list(struct fgreq *r)
+{
+	const struct fgcontainer	*c;
+	struct fguser			*u;
+	json_object			*top, *arr, *o;
+	size_t				 k;
+
+	if ((u = admin_user(r)) == NULL)
+		return;
+	top = json_object_new_object();
+	if ((arr = json_object_new_array()) == NULL || top == NULL) {
+		json_object_put(top);
+		reply_json(r, 500, NULL);
+		return;
+	}
+	json_object_object_add(top, "containers", arr);
+	for (k = 0; (c = container_nth(k)) != NULL; k++)
+		if (c->owner == u && (o = container_json(c)) != NULL)
+			json_object_array_add(arr, o);
+	reply_json(r, 200, top);
+}
+
 /*
  * GET /__admin/scope_refusals: how many calls were refused (code 10) for
  * a scope their token lacks, since the fake started, and the first few.

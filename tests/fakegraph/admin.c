@@ -36,6 +36,8 @@ static const struct admin_entry admin_table[] = {
 	{ "/__admin/remove_app",   M_POST,	   admin_remove_app },
 	{ "/__admin/clock",	   M_GET | M_POST, admin_clock },
 	{ "/__admin/config",	   M_GET | M_POST, admin_config },
+	{ "/__admin/container",	   M_GET,	   admin_container },
+	{ "/__admin/containers",   M_GET,	   admin_container_list },
 	{ "/__admin/reset",	   M_POST,	   admin_reset },
 	{ "/__admin/fault",	   M_POST,	   admin_fault_add },
 	{ "/__admin/faults",	   M_GET,	   admin_fault_list },
@@ -215,6 +217,10 @@ admin_config(struct fgreq *r)
 		{ "reply_quota", &fgconf.reply_quota },
 		{ "delete_quota", &fgconf.delete_quota },
 		{ "live", &fgconf.live },
+		{ "notready_age", &fgconf.notready_age },
+		{ "notready_percent", &fgconf.notready_percent },
+		{ "items_published", &fgconf.items_published },
+		{ "replies_listed", &fgconf.replies_listed },
 	};
 	json_object	*o;
 	int64_t		 v[sizeof(knobs) / sizeof(knobs[0])];
@@ -223,7 +229,11 @@ admin_config(struct fgreq *r)
 	/* Check them all before changing any. */
 	for (i = 0; i < n; i++)
 		if (admin_int(r, knobs[i].name, *knobs[i].val, 0,
-		    knobs[i].val == &fgconf.live ? 1 : INT64_MAX / 4,
+		    knobs[i].val == &fgconf.live ||
+		    knobs[i].val == &fgconf.items_published ||
+		    knobs[i].val == &fgconf.replies_listed ? 1 :
+		    knobs[i].val == &fgconf.notready_percent ? 100 :
+		    INT64_MAX / 4,
 		    &v[i]) < 0)
 			return;
 	if (r->method == M_POST)

@@ -19,4 +19,8 @@ conf_knobs_default(void)
 	fgconf.reply_quota = 1000;
 	fgconf.delete_quota = 100;
 	fgconf.live = 1;
+	fgconf.notready_age = 0;
+	fgconf.notready_percent = 0;
+	fgconf.items_published = 0;
+	fgconf.replies_listed = 1;
 }

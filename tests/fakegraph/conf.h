@@ -22,6 +22,18 @@ struct fgconf {
 	int64_t		 reply_quota;
 	int64_t		 delete_quota;
 	int64_t		 live;		/* 0: Development mode, testers only */
+	/*
+	 * Fault knobs, off by default; no ordinary test turns them on.  A
+	 * FINISHED container younger than notready_age (seconds, fake
+	 * clock) answers threads_publish with 24/4279009 in notready_percent
+	 * of the tries (100: always), as Meta does right after FINISHED.
+	 */
+	int64_t		 notready_age;
+	int64_t		 notready_percent;
+	/* Carousel items read back PUBLISHED once FINISHED (a lie). */
+	int64_t		 items_published;
+	/* 0: /{user}/threads leaves replies out (Meta does not say). */
+	int64_t		 replies_listed;
 };
 
 extern struct fgconf	fgconf;

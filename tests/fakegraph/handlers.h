@@ -37,7 +37,7 @@ void	insights_media(struct fgreq *);
 void	threads_list(struct fgreq *);
 void	threads_replies(struct fgreq *);
 void	media_node(struct fgreq *, const struct fgmedia *);
-void	container_node(struct fgreq *, const struct fgcontainer *);
+void	container_node(struct fgreq *, struct fgcontainer *);
 
 /* publish.c */
 void	threads_create(struct fgreq *);

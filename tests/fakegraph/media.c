@@ -192,6 +192,19 @@ container_get(const char *id)
 	return htab_get(containers, id);
 }
 
+/* The k-th container made since the start or reset (ids count up). */
+struct fgcontainer *
+container_nth(size_t k)
+{
+	char	id[24];
+
+	if ((int64_t)k >= (next_container - CONTAINER_FIRST) / 2)
+		return NULL;
+	snprintf(id, sizeof(id), "%" PRId64, (int64_t)CONTAINER_FIRST +
+	    2 * (int64_t)k);
+	return htab_get(containers, id);
+}
+
 enum cstatus
 container_status(const struct fgcontainer *c, int64_t now)
 {

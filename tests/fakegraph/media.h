@@ -65,6 +65,9 @@ struct fgcontainer {
 	int64_t			 created_at, ready_at;
 	char			*error_message; /* set: status ERROR */
 	char			 media_id[24];	/* set: PUBLISHED */
+	/* What the client asked of it, for /__admin/container. */
+	int64_t			 status_reads;
+	int64_t			 publish_tries;
 };
 
 struct fgmedia {
@@ -95,6 +98,8 @@ int			 container_new(struct fguser *,
 			    const struct post_spec *, struct fgcontainer **,
 			    size_t, struct fgcontainer **);
 struct fgcontainer	*container_get(const char *);
+/* The k-th container made (0: the first); NULL past the last. */
+struct fgcontainer	*container_nth(size_t);
 enum cstatus		 container_status(const struct fgcontainer *,
 			    int64_t);
 const char		*cstatus_name(enum cstatus);

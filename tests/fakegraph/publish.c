@@ -20,6 +20,7 @@
 #include "attach.h"
 #include "handlers.h"
 #include "media.h"
+#include "rnd.h"
 #include "reply.h"
 #include "scope.h"
 #include "store.h"
@@ -322,6 +323,7 @@ threads_publish(struct fgreq *r)
 		media_not_found(r, id);
 		return;
 	}
+	c->publish_tries++;
 	if (c->is_carousel_item) {
 		bad_param(r, "A carousel item cannot be published on its own.");
 		return;
@@ -331,6 +333,14 @@ threads_publish(struct fgreq *r)
 	case C_EXPIRED:
 		media_not_found(r, id);
 		return;
+	case C_FINISHED:
+		/* Meta's 24/4279009 right after FINISHED (a fault knob). */
+		if (fgclock_now() - c->created_at < fgconf.notready_age &&
+		    rnd_percent((int)fgconf.notready_percent)) {
+			media_not_found(r, id);
+			return;
+		}
+		break;
 	case C_ERROR:
 		bad_param(r, "The media container has status ERROR and "
 		    "cannot be published.");
@@ -339,8 +349,6 @@ threads_publish(struct fgreq *r)
 		bad_param(r, "The media container has already been "
 		    "published.");
 		return;
-	case C_FINISHED:
-		break;
 	}
 	if (quota_check(r, u, c->reply_to_id != NULL) < 0)
 		return;

@@ -59,3 +59,23 @@ rnd_string(char *buf, size_t len, const char *prefix, size_t n)
 	buf[plen + n] = '\0';
 	return 0;
 }
+
+/*
+ * Whether a draw falls in percent of a hundred (100: always, 0: never).
+ * Bytes of 200 or more are drawn again, so each of 0..99 is as likely.
+ */
+int
+rnd_percent(int percent)
+{
+	unsigned char	b;
+
+	if (percent >= 100)
+		return 1;
+	if (percent <= 0)
+		return 0;
+	do
+		if (rnd_byte(&b) < 0)
+			return 0;
+	while (b >= 200);
+	return b % 100 < percent;
+}

@@ -7,5 +7,6 @@
 #include <stddef.h>
 
 int	rnd_string(char *, size_t, const char *, size_t);
+int	rnd_percent(int);
 
 #endif

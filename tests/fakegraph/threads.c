@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "conf.h"
 #include "fgreq.h"
 #include "handlers.h"
 #include "media.h"
@@ -176,7 +177,8 @@ static int
 listed(const struct fgmedia *m, int64_t since, int64_t until, int replies)
 {
 	return !m->deleted && m->timestamp >= since && m->timestamp <= until &&
-	    (!replies || m->reply_to_id != NULL);
+	    (replies ? m->reply_to_id != NULL : m->reply_to_id == NULL ||
+	    fgconf.replies_listed);
 }
 
 static void	list_posts(struct fgreq *, int replies);
@@ -294,9 +296,12 @@ media_node(struct fgreq *r, const struct fgmedia *m)
 	reply_json(r, 200, media_to_json(m, f));
 }
 
-/* GET /{container-id}?fields=id,status,error_message (6.2) */
+/*
+ * GET /{container-id}?fields=id,status,error_message (6.2).  With
+ * items_published, a FINISHED carousel item says PUBLISHED (a fault).
+ */
 void
-container_node(struct fgreq *r, const struct fgcontainer *c)
+container_node(struct fgreq *r, struct fgcontainer *c)
 {
 	static const char *const fields[] = { "id", "status",
 	    "error_message", NULL };
@@ -306,7 +311,10 @@ container_node(struct fgreq *r, const struct fgcontainer *c)
 
 	if (req_fields(r, fields, 0x03, &f) < 0)
 		return;
+	c->status_reads++;
 	s = container_status(c, fgclock_now());
+	if (s == C_FINISHED && c->is_carousel_item && fgconf.items_published)
+		s = C_PUBLISHED;
 	if ((o = json_object_new_object()) != NULL) {
 		if (f & 0x02)
 			json_add_str(o, "status", cstatus_name(s));

@@ -58,7 +58,7 @@ user_node(struct fgreq *r, struct fguser *u)
 void
 node_get(struct fgreq *r)
 {
-	const struct fgcontainer	*c;
+	struct fgcontainer		*c;
 	const struct fgmedia		*m;
 	const char			*id = r->segv[0];
 
