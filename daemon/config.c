@@ -109,6 +109,9 @@ static const struct key keys[] = {
 	    1, HOUR },
 	{ "scheduler", "quota_retry", KEY_DURATION, F(sched_quota_retry),
 	    1, DAY },
+	/* Down to 1s so that end-to-end tests need not wait. */
+	{ "scheduler", "container_timeout", KEY_DURATION,
+	    F(sched_container_timeout), 1, 23 * HOUR },
 	{ NULL, NULL, 0, 0, 0, 0 }
 };
 
@@ -688,6 +691,7 @@ config_new(void)
 	cfg->sched_max_attempts = 5;
 	cfg->sched_retry_delay = 30;
 	cfg->sched_quota_retry = 15 * MINUTE;
+	cfg->sched_container_timeout = 15 * MINUTE;
 	cfg->base_url = strdup("https://graph.threads.net");
 	cfg->auth_url = strdup("https://threads.net/oauth/authorize");
 	cfg->store_path = strdup("/var/lib/threadsd");

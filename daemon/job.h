@@ -158,6 +158,7 @@ int64_t		 sched_backoff(const struct sched *, int tries);
 /* Retry policy and timings from the configuration. */
 int		 sched_max_attempts(const struct sched *);
 int64_t		 sched_quota_retry(const struct sched *);
+int64_t		 sched_container_timeout(const struct sched *);
 /*
  * Holds the job until its post's due time, then calls step_publish():
  * one timer for all, so that the publishes of one second leave together.
@@ -214,6 +215,11 @@ void		 step_restage(struct job *, const char *why);
 void		 step_remake(struct job *, const struct graph_error *e,
 		    const char *why);
 void		 step_defer_quota(struct job *, const char *what);
+/*
+ * When to read an IN_PROGRESS container again: POLL_INTERVAL doubling up
+ * to POLL_CAP from the post's staged_at, never past container_timeout.
+ */
+int64_t		 step_poll_at(const struct job *);
 
 #define QUOTA_LEAD	2	/* check the quota this long before due */
 #define QUOTA_FRESH	10	/* trust a quota read this long */
@@ -226,7 +232,17 @@ void		 step_defer_quota(struct job *, const char *what);
  * due time.
  */
 #define PUBLISH_LEAD	1
-#define POLL_INTERVAL	2	/* container status while IN_PROGRESS */
+#define POLL_INTERVAL	2	/* container status while IN_PROGRESS: */
+#define POLL_CAP	60	/* ... doubling up to this */
+/*
+ * Meta's 24/4279009 to the publish of a FINISHED container ("media not
+ * found", seconds after FINISHED): not published, so no attempt spent;
+ * again after NOTREADY_DELAY doubling up to NOTREADY_CAP, and a new
+ * container after NOTREADY_MAX such answers.
+ */
+#define NOTREADY_DELAY	5
+#define NOTREADY_CAP	30
+#define NOTREADY_MAX	3
 #define CHECK_DELAY	1	/* an unknown outcome: look again after */
 #define PAUSE_RECHECK	3600	/* paused account: look again after */
 #define PARENT_RECHECK	60	/* a reply waiting for its parent */

@@ -103,6 +103,9 @@ struct post {
 	int		 paused;	/* its account needs re-auth */
 	int		 searches;	/* searches of /me/threads */
 	int		 remakes;	/* containers made again (Meta) */
+	int64_t		 staged_at;	/* its container(s) made then; 0 */
+	int		 notready;	/* publishes Meta called not ready */
+	int		 stuck;		/* containers IN_PROGRESS too long */
 	char		 media_id[GRAPH_ID_LEN];	/* "": unknown */
 	int		 media_unknown;	/* published, id not found */
 	char		*permalink;

@@ -316,6 +316,22 @@ published_then(struct job *j, int r)
 		job_end(j);
 		return;
 	}
+	if (j->media[0] == '\0' && j->p.reply_to[0] != '\0') {
+		/*
+		 * Meta lists replies under /me/replies, which needs
+		 * threads_read_replies: not one of the scopes threadsd asks
+		 * for.  Exactly once comes first: never published again.
+		 */
+		job_log(j, LOG_WARNING, MSGID_POST_PUBLISHED, NULL, "post %"
+		    PRIu64 " of '%s', a reply, was published (Meta says so) "
+		    "but its media id was not found in /me/threads, and "
+		    "/me/replies needs the threads_read_replies permission, "
+		    "which threadsd does not ask for; it is marked published "
+		    "with an unknown media id and will not be published "
+		    "again", j->p.id, j->username);
+		job_end(j);
+		return;
+	}
 	if (j->media[0] == '\0') {
 		job_log(j, LOG_WARNING, MSGID_POST_PUBLISHED, NULL, "post %"
 		    PRIu64 " of '%s' was published (its container says so) "
@@ -356,11 +372,73 @@ publish_unknown(struct job *j, const struct graph_error *e)
 	job_end(j);
 }
 
+/*
+ * Not ready (24/4279009) although its status said FINISHED: refused, so
+ * not published and no attempt spent.  Back to ready after a backoff; a
+ * new container after NOTREADY_MAX such answers.
+ */
+struct notready {
+	int64_t		 at;
+	const char	*error;
+};
+
+static int
+notready_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
+{
+	struct notready *nr = arg;
+
+	(void)txn;
+	(void)st;
+	if (p->attempts > 0)
+		p->attempts--;
+	p->notready++;
+	p->check = 0;
+	if (post_set_str(&p->error, nr->error) < 0)
+		return -ENOMEM;
+	if (p->notready < NOTREADY_MAX) {
+		p->state = POST_READY;
+		p->quota_ok_at = 0;
+		p->next_at = nr->at;
+	}
+	return 0;
+}
+
+static void
+publish_not_ready(struct job *j, const struct graph_error *e)
+{
+	struct notready nr = { .error = e->message };
+	int n = j->p.notready + 1, i;
+	int64_t wait = NOTREADY_DELAY;
+	char why[400], in[32];
+
+	for (i = 1; i < n && wait < NOTREADY_CAP; i++)
+		wait *= 2;
+	if (wait > NOTREADY_CAP)
+		wait = NOTREADY_CAP;
+	nr.at = sched_now() + wait;
+	if (job_commit(j, notready_fn, &nr) < 0) {
+		job_end(j);
+		return;
+	}
+	if (n >= NOTREADY_MAX) {
+		snprintf(why, sizeof(why), "Meta answered %d publishes of its "
+		    "FINISHED container with 'not ready' (%d/%d: %s)", n,
+		    e->code, e->subcode, e->message);
+		step_remake(j, e, why);
+		return;
+	}
+	job_log(j, LOG_NOTICE, NULL, e, "post %" PRIu64 " of '%s': Meta says "
+	    "its container is not ready to publish (%s); not published, no "
+	    "attempt spent; publishing again in %s (%d of %d before a new "
+	    "container)", j->p.id, j->username, e->message,
+	    duration_format(wait, in, sizeof(in)), n, NOTREADY_MAX);
+	job_end(j);
+}
+
 static void
 publish_cb(const struct graph_error *e, const char *id, void *arg)
 {
 	struct job *j = arg;
-	struct change c = { .tries = j->p.tries, .error = e->message };
 	char what[300];
 
 	j->call = NULL;
@@ -381,14 +459,7 @@ publish_cb(const struct graph_error *e, const char *id, void *arg)
 	}
 	switch (e->class) {
 	case GRAPH_NOT_READY:
-		/* Code 24: the container is not publishable yet. */
-		c.state = POST_STAGED;
-		c.next_at = sched_now() + POLL_INTERVAL;
-		if (job_commit(j, change_fn, &c) == 0)
-			job_log(j, LOG_INFO, NULL, e, "post %" PRIu64 ": the "
-			    "container is not ready (%s); polling it again",
-			    j->p.id, e->message);
-		job_end(j);
+		publish_not_ready(j, e);
 		return;
 	case GRAPH_THROTTLED:
 		/* Refused, so not published: the same container later. */
@@ -516,7 +587,7 @@ check_cb(const struct graph_error *e, const struct graph_container *c,
 		step_publish(j);
 		return;
 	case GRAPH_CONTAINER_IN_PROGRESS:
-		step_wait(j, sched_now() + POLL_INTERVAL);
+		step_wait(j, step_poll_at(j));
 		return;
 	case GRAPH_CONTAINER_ERROR:
 	case GRAPH_CONTAINER_EXPIRED:

@@ -544,7 +544,7 @@ retry_txn(MDB_txn *txn, void *arg)
 	account_clear(&a);
 	p->state = POST_SCHEDULED;
 	p->attempts = p->tries = p->searches = 0;
-	p->remakes = 0;
+	p->remakes = p->stuck = 0;
 	p->check = p->paused = p->media_unknown = 0;
 	p->quota_ok_at = 0;
 	p->container[0] = '\0';

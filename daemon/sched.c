@@ -65,6 +65,12 @@ sched_quota_retry(const struct sched *s)
 }
 
 int64_t
+sched_container_timeout(const struct sched *s)
+{
+	return s->d->cfg->sched_container_timeout;
+}
+
+int64_t
 sched_backoff(const struct sched *s, int tries)
 {
 	int64_t d = s->d->cfg->sched_retry_delay;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/duration.h"
 #include "common/timefmt.h"
 #include "daemon.h"
 #include "job.h"
@@ -60,6 +61,8 @@ staged_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	p->state = POST_STAGED;
 	p->tries = 0;
 	p->next_at = sched_now();
+	p->staged_at = p->next_at;
+	p->notready = 0;
 	p->container[0] = '\0';
 	p->nchildren = 0;
 	if (p->kind == POST_CAROUSEL) {
@@ -156,6 +159,8 @@ carousel_made_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	strcpy(p->container, arg);
 	p->tries = 0;
 	p->next_at = sched_now();
+	p->staged_at = p->next_at;	/* the carousel's own time */
+	p->notready = 0;
 	return 0;
 }
 
@@ -306,6 +311,8 @@ restage_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	p->container[0] = '\0';
 	p->nchildren = 0;
 	p->check = 0;
+	p->staged_at = 0;
+	p->notready = 0;
 	p->next_at = sched_now();
 	return 0;
 }
@@ -379,6 +386,85 @@ ready_then(struct job *j, int r)
 	job_run(j);
 }
 
+int64_t
+step_poll_at(const struct job *j)
+{
+	int64_t now = sched_now(), since, wait, limit;
+
+	if (j->p.staged_at == 0 || j->p.staged_at > now)
+		return now + POLL_INTERVAL;
+	/* Each wait as long as the time waited so far: a doubling. */
+	since = now - j->p.staged_at;
+	wait = since < POLL_INTERVAL ? POLL_INTERVAL : since > POLL_CAP ?
+	    POLL_CAP : since;
+	/* The last read at the timeout itself, which then gives up. */
+	limit = j->p.staged_at + sched_container_timeout(j->s);
+	if (now + wait > limit)
+		wait = limit > now ? limit - now : 1;
+	return now + wait;
+}
+
+/* Read again later; a record from before staged_at starts its clock. */
+static int
+poll_wait_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
+{
+	(void)txn;
+	(void)st;
+	if (p->staged_at == 0)
+		p->staged_at = sched_now();
+	p->next_at = ((struct job *)arg)->wait_at;
+	return 0;
+}
+
+static int
+stuck_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
+{
+	restage_fn(txn, st, p, arg);
+	p->stuck++;
+	p->tries = 0;
+	return 0;
+}
+
+/*
+ * IN_PROGRESS: read again with restraint, and after container_timeout
+ * give that container up.  It was never published (Meta says it is not
+ * even ready), so new containers are safe: once, then the post fails.
+ */
+static void
+poll_in_progress(struct job *j)
+{
+	int64_t now = sched_now(), limit = sched_container_timeout(j->s);
+	char why[400], in[32], id[GRAPH_ID_LEN];
+	int item = j->p.container[0] == '\0';
+
+	if (j->p.staged_at == 0 || now - j->p.staged_at < limit) {
+		j->wait_at = step_poll_at(j);
+		job_commit_then(j, poll_wait_fn, j, end_then);
+		return;
+	}
+	duration_format(limit, in, sizeof(in));
+	if (j->p.stuck == 0) {
+		/* The commit drops the ids from the job's copy. */
+		strcpy(id, item ? j->p.children[j->child] : j->p.container);
+		if (job_commit(j, stuck_fn, NULL) == 0)
+			log_with(LOG_WARNING, &(struct log_fields){
+			    .account = j->username, .user_id = j->p.user_id,
+			    .post_id = j->idstr }, "post %" PRIu64 " of '%s': "
+			    "%s %s stayed IN_PROGRESS for %s "
+			    "([scheduler] container_timeout); nothing was "
+			    "published, giving it up and creating new "
+			    "containers (once)", j->p.id, j->username,
+			    item ? "the carousel item" : "its container", id,
+			    in);
+		job_end(j);
+		return;
+	}
+	snprintf(why, sizeof(why), "Meta did not finish processing its "
+	    "media: its container stayed IN_PROGRESS for %s "
+	    "([scheduler] container_timeout), and so did a new one", in);
+	step_fail(j, NULL, why, FAIL_CONTENT);
+}
+
 static void
 poll_cb(const struct graph_error *e, const struct graph_container *c,
     void *arg)
@@ -400,7 +486,7 @@ poll_cb(const struct graph_error *e, const struct graph_container *c,
 	}
 	switch (c->state) {
 	case GRAPH_CONTAINER_IN_PROGRESS:
-		step_wait(j, sched_now() + POLL_INTERVAL);
+		poll_in_progress(j);
 		return;
 	case GRAPH_CONTAINER_ERROR:
 		snprintf(why, sizeof(why), "Meta could not process %s (%s)",

@@ -92,6 +92,7 @@ check_defaults(const struct config *cfg)
 	CHECK(cfg->sched_timezone == NULL);
 	CHECK_INT(cfg->sched_retry_delay, 30);
 	CHECK_INT(cfg->sched_quota_retry, 15 * 60);
+	CHECK_INT(cfg->sched_container_timeout, 15 * 60);
 }
 
 static void
@@ -379,6 +380,8 @@ test_value_errors(void)
 	    "'0s' is out of range (1s..1h)");
 	key_fail("scheduler", "quota_retry", "2d",
 	    "'2d' is out of range (1s..1d)");
+	key_fail("scheduler", "container_timeout", "0s",
+	    "'0s' is out of range (1s..23h)");
 
 	key_fail("api", "max_connections", "0",
 	    "'0' is out of range (1..1024)");
@@ -776,7 +779,7 @@ test_sample(const char *path)
 		}
 	}
 	/* Every key in the table, once. */
-	CHECK_INT(uncommented, 24);
+	CHECK_INT(uncommented, 25);
 	cfg = NULL;
 	if (config_load_string(path, text, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "uncommented sample: %s\n", err);
