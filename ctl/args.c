@@ -22,14 +22,22 @@ const char *const ctl_post_states[] = {
 	"published", "failed", "cancelled", NULL
 };
 
+/* "WHAT: 'S' WHY": EXIT_USAGE. */
+static int
+args_refuse(struct ctl *ctl, const char *what, const char *s,
+    const char *why)
+{
+	return ctl_usage_error(ctl, "%s: '%.64s' %s", what, s, why);
+}
+
 int
 ctl_check_post_id(struct ctl *ctl, const char *what, const char *s)
 {
 	size_t n = strspn(s, "0123456789");
 
 	if (n == 0 || n > 20 || s[n] != '\0' || strspn(s, "0") == n)
-		return ctl_usage_error(ctl, "%s: '%.64s' is not a post id (a "
-		    "number, as 'threadsctl queue' shows)", what, s);
+		return args_refuse(ctl, what, s, "is not a post id (a number, "
+		    "as 'threadsctl queue' shows)");
 	return 0;
 }
 
@@ -41,9 +49,8 @@ ctl_check_state(struct ctl *ctl, const char *what, const char *s)
 	for (i = 0; ctl_post_states[i] != NULL; i++)
 		if (strcmp(ctl_post_states[i], s) == 0)
 			return 0;
-	return ctl_usage_error(ctl, "%s: '%.64s' is not a state (scheduled, "
-	    "staging, staged, ready, publishing, published, failed or "
-	    "cancelled)", what, s);
+	return args_refuse(ctl, what, s, "is not a state (scheduled, staging, "
+	    "staged, ready, publishing, published, failed or cancelled)");
 }
 
 int
@@ -77,9 +84,9 @@ ctl_check_time(struct ctl *ctl, const char *what, const char *s)
 	if (timefmt_parse(s, (int64_t)time(NULL), &t) == 0 ||
 	    tz_parse_local(s, &local) == 0)
 		return 0;
-	return ctl_usage_error(ctl, "%s: '%.64s' is not a time: give ISO "
-	    "8601 with an offset (2026-11-23T09:00:00+01:00), a local time "
-	    "(2026-11-23 09:00, with --tz ZONE), 'now' or '+10m'", what, s);
+	return args_refuse(ctl, what, s, "is not a time: give ISO 8601 with "
+	    "an offset (2026-11-23T09:00:00+01:00), a local time "
+	    "(2026-11-23 09:00, with --tz ZONE), 'now' or '+10m'");
 }
 
 int
@@ -90,8 +97,8 @@ ctl_check_since(struct ctl *ctl, const char *what, const char *s)
 	if (duration_parse(s, &v) == 0 ||
 	    timefmt_parse(s, (int64_t)time(NULL), &v) == 0)
 		return 0;
-	return ctl_usage_error(ctl, "%s: '%.64s' is neither a duration "
-	    "(30d, 12h, 2w) nor a time (2026-11-01T00:00:00Z)", what, s);
+	return args_refuse(ctl, what, s, "is neither a duration (30d, 12h, "
+	    "2w) nor a time (2026-11-01T00:00:00Z)");
 }
 
 int
@@ -103,8 +110,8 @@ ctl_check_count(struct ctl *ctl, const char *what, const char *s,
 
 	n = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || n < 0 || n > 1000000)
-		return ctl_usage_error(ctl, "%s: '%.64s' is not a count (0 "
-		    "to 1000000)", what, s);
+		return args_refuse(ctl, what, s, "is not a count (0 to "
+		    "1000000)");
 	*ret_n = n;
 	return 0;
 }
