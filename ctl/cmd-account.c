@@ -14,15 +14,6 @@
 
 #define TOKEN_MAX	8192
 
-static struct json_object *
-args_account(const char *account)
-{
-	struct json_object *a = json_object_new_object();
-
-	json_object_object_add(a, "account", json_object_new_string(account));
-	return a;
-}
-
 /* Reads one line (the token or the redirect URL) from f, trimmed. */
 static char *
 read_line(FILE *f, size_t max)
@@ -46,12 +37,6 @@ read_line(FILE *f, size_t max)
 	    buf[len - 1] == ' '))
 		buf[--len] = '\0';
 	return buf;
-}
-
-static void
-show_added(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->added(res);
 }
 
 static void
@@ -104,12 +89,10 @@ add_interactive(struct ctl *ctl)
 		free(line);
 		return ctl_usage_error(ctl, "no URL given");
 	}
-	args = json_object_new_object();
-	json_object_object_add(args, "redirect_url",
-	    json_object_new_string(line));
+	args = ctl_args("redirect_url", line);
 	explicit_bzero(line, strlen(line));
 	free(line);
-	return ctl_call(ctl, "account.add", args, show_added);
+	return ctl_call_print(ctl, "account.add", args, ctl->out->added);
 }
 
 int
@@ -125,7 +108,7 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 	const char *redirect = NULL, *code = NULL;
 	struct json_object *args;
 	char *token;
-	int ch, print = 0, from_stdin = 0, r;
+	int ch, print = 0, from_stdin = 0;
 
 	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
 		switch (ch) {
@@ -145,9 +128,8 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc)
-		return ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind]);
+	if (ctl_operands(ctl, argc, argv, 0, NULL) != 0)
+		return EXIT_USAGE;
 	if (print + (redirect != NULL) + (code != NULL) + from_stdin > 1)
 		return ctl_usage_error(ctl, "add-account takes at most one of "
 		    "--print-url, --redirect-url, --code, --token-stdin");
@@ -167,16 +149,13 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 			    "standard input", redirect != NULL ?
 			    "--redirect-url" : "--code");
 		}
-		json_object_object_add(args, redirect ? "redirect_url" :
-		    "code", json_object_new_string(token));
+		ctl_add_str(args, redirect ? "redirect_url" : "code", token);
 		explicit_bzero(token, strlen(token));
 		free(token);
 	} else if (redirect != NULL)
-		json_object_object_add(args, "redirect_url",
-		    json_object_new_string(redirect));
+		ctl_add_str(args, "redirect_url", redirect);
 	else if (code != NULL)
-		json_object_object_add(args, "code",
-		    json_object_new_string(code));
+		ctl_add_str(args, "code", code);
 	else {
 		if (isatty(STDIN_FILENO))
 			fprintf(stderr, "Paste the long-lived token and press "
@@ -189,19 +168,11 @@ cmd_add_account(struct ctl *ctl, int argc, char **argv)
 			    "standard input (one line, at most %d bytes)",
 			    TOKEN_MAX);
 		}
-		json_object_object_add(args, "token",
-		    json_object_new_string(token));
+		ctl_add_str(args, "token", token);
 		explicit_bzero(token, strlen(token));
 		free(token);
 	}
-	r = ctl_call(ctl, "account.add", args, show_added);
-	return r;
-}
-
-static void
-show_accounts(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->accounts(res);
+	return ctl_call_print(ctl, "account.add", args, ctl->out->added);
 }
 
 int
@@ -209,21 +180,15 @@ cmd_accounts(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return ctl_call(ctl, "account.list", NULL, show_accounts);
-}
-
-static void
-show_account(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->account(res);
+	return ctl_call_print(ctl, "account.list", NULL, ctl->out->accounts);
 }
 
 int
 cmd_show(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argc;
-	return ctl_call(ctl, "account.show", args_account(argv[1]),
-	    show_account);
+	return ctl_call_print(ctl, "account.show", ctl_args("account",
+	    argv[1]), ctl->out->account);
 }
 
 static void
@@ -246,34 +211,28 @@ cmd_remove_account(struct ctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *account;
-	char answer[16];
-	int ch, yes = 0;
+	int ch, yes = 0, r;
 
 	while ((ch = ctl_getopt(ctl, argc, argv, "y", opts)) != -1) {
 		if (ch != 'y')
 			return EXIT_USAGE;
 		yes = 1;
 	}
-	if (optind == argc)
-		return ctl_usage_error(ctl, "remove-account needs ACCOUNT");
-	if (optind != argc - 1)
-		return ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind + 1]);
+	if (ctl_operands(ctl, argc, argv, 1,
+	    "remove-account needs ACCOUNT") != 0)
+		return EXIT_USAGE;
 	account = argv[optind];
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
 			return ctl_usage_error(ctl, "not on a terminal: pass "
 			    "--yes to remove '%s'", account);
 		}
-		fprintf(stderr, "Remove account '%s' and erase its token, "
-		    "metric history and queued posts? [y/N] ", account);
-		if (fgets(answer, sizeof(answer), stdin) == NULL ||
-		    (answer[0] != 'y' && answer[0] != 'Y')) {
-			fprintf(stderr, "not removed\n");
-			return EXIT_REFUSED;
-		}
+		if ((r = ctl_confirm("not removed", "Remove account '%s' and "
+		    "erase its token, metric history and queued posts?",
+		    account)) != 0)
+			return r;
 	}
-	return ctl_call(ctl, "account.remove", args_account(account),
+	return ctl_call(ctl, "account.remove", ctl_args("account", account),
 	    show_removed);
 }
 
@@ -289,17 +248,8 @@ int
 cmd_export(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argc;
-	return ctl_call(ctl, "account.export", args_account(argv[1]),
+	return ctl_call(ctl, "account.export", ctl_args("account", argv[1]),
 	    show_export);
-}
-
-static void
-show_refreshed(struct ctl *ctl, struct json_object *res)
-{
-	struct json_object *msg;
-
-	json_object_object_get_ex(res, "message", &msg);
-	ctl->out->done(res, json_object_get_string(msg));
 }
 
 int
@@ -308,6 +258,6 @@ cmd_refresh(struct ctl *ctl, int argc, char **argv)
 	(void)argc;
 	if (isatty(STDERR_FILENO) && !ctl->json)
 		fprintf(stderr, "refreshing the token of '%s'...\n", argv[1]);
-	return ctl_call(ctl, "account.refresh", args_account(argv[1]),
-	    show_refreshed);
+	return ctl_call(ctl, "account.refresh", ctl_args("account", argv[1]),
+	    ctl_show_message);
 }

@@ -57,19 +57,6 @@ read_text_file(const char *path)
 	return buf;
 }
 
-static void
-add_str(struct json_object *o, const char *k, const char *v)
-{
-	if (v != NULL)
-		json_object_object_add(o, k, json_object_new_string(v));
-}
-
-static void
-show_scheduled(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->scheduled(res);
-}
-
 /* Every post option; edit leaves out what post.edit cannot change. */
 static const struct option post_opts[] = {
 	{ "at", required_argument, NULL, 'a' },
@@ -129,7 +116,7 @@ read_thread(struct ctl *ctl, const char *path, struct json_object *args)
 			last--;
 		*last = '\0';
 		if (n++ == 0)
-			add_str(args, "text", start);
+			ctl_add_str(args, "text", start);
 		else
 			json_object_array_add(then,
 			    json_object_new_string(start));
@@ -189,15 +176,15 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 		case 'a':
 			if (ctl_check_time(ctl, "--at", optarg) != 0)
 				goto out;
-			add_str(args, "at", optarg);
+			ctl_add_str(args, "at", optarg);
 			break;
 		case 'z':
 			if (ctl_check_zone(ctl, "--tz", optarg) != 0)
 				goto out;
-			add_str(args, "tz", optarg);
+			ctl_add_str(args, "tz", optarg);
 			break;
 		case 't':
-			add_str(args, "text", optarg);
+			ctl_add_str(args, "text", optarg);
 			break;
 		case 'T':
 			text_file = optarg;
@@ -210,7 +197,7 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 				goto out;
 			}
 			item = json_object_new_object();
-			add_str(item, "url", optarg);
+			ctl_add_str(item, "url", optarg);
 			json_object_object_add(item, "index",
 			    json_object_new_int(nmedia++));
 			json_object_array_add(ch == 'i' ? images : videos,
@@ -223,7 +210,7 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 				    "--image or --video it describes");
 				goto out;
 			}
-			add_str(item, "alt", optarg);
+			ctl_add_str(item, "alt", optarg);
 			break;
 		case 'r':
 			if (edit) {
@@ -232,19 +219,19 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 				    "again");
 				goto out;
 			}
-			add_str(args, "reply_to", optarg);
+			ctl_add_str(args, "reply_to", optarg);
 			break;
 		case 'c':
-			add_str(args, "reply_control", optarg);
+			ctl_add_str(args, "reply_control", optarg);
 			break;
 		case 'q':
-			add_str(args, "quote", optarg);
+			ctl_add_str(args, "quote", optarg);
 			break;
 		case 'l':
-			add_str(args, "link", optarg);
+			ctl_add_str(args, "link", optarg);
 			break;
 		case 'o':
-			add_str(args, "topic", optarg);
+			ctl_add_str(args, "topic", optarg);
 			break;
 		case 'g':
 			ghost = 1;
@@ -264,10 +251,10 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 			attachment_file = optarg;
 			break;
 		case 'L':
-			add_str(args, "attachment_link", optarg);
+			ctl_add_str(args, "attachment_link", optarg);
 			break;
 		case 'G':
-			add_str(args, "gif", optarg);
+			ctl_add_str(args, "gif", optarg);
 			break;
 		case 'N':
 		case 'H':
@@ -309,8 +296,8 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 	    (attachment = read_text_file(attachment_file)) == NULL) ||
 	    (thread != NULL && read_thread(ctl, thread, args) != 0))
 		goto out;
-	add_str(args, "text", text);
-	add_str(args, "attachment", attachment);
+	ctl_add_str(args, "text", text);
+	ctl_add_str(args, "attachment", attachment);
 	add_true(args, "ghost", ghost);
 	add_true(args, "spoiler_media", spoiler_media);
 	add_list(args, "images", images);
@@ -334,30 +321,23 @@ out:
 int
 cmd_post(struct ctl *ctl, int argc, char **argv)
 {
+	const char *missing = "post needs ACCOUNT and --at TIME";
 	struct json_object *args = json_object_new_object();
 
 	if (post_options(ctl, argc, argv, args, 0) != 0)
 		goto bad;
-	if (optind == argc || !json_object_object_get_ex(args, "at", NULL)) {
-		ctl_usage_error(ctl, "post needs ACCOUNT and --at TIME");
+	if (!json_object_object_get_ex(args, "at", NULL)) {
+		ctl_usage_error(ctl, "%s", missing);
 		goto bad;
 	}
-	if (optind != argc - 1) {
-		ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind + 1]);
+	if (ctl_operands(ctl, argc, argv, 1, missing) != 0)
 		goto bad;
-	}
-	add_str(args, "account", argv[optind]);
-	return ctl_call(ctl, "post.schedule", args, show_scheduled);
+	ctl_add_str(args, "account", argv[optind]);
+	return ctl_call_print(ctl, "post.schedule", args,
+	    ctl->out->scheduled);
 bad:
 	json_object_put(args);
 	return EXIT_USAGE;
-}
-
-static void
-show_edited(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->post(res);
 }
 
 int
@@ -367,19 +347,11 @@ cmd_edit(struct ctl *ctl, int argc, char **argv)
 
 	if (post_options(ctl, argc, argv, args, 1) != 0)
 		goto bad;
-	if (optind == argc) {
-		ctl_usage_error(ctl, "edit needs ID");
+	if (ctl_operands(ctl, argc, argv, 1, "edit needs ID") != 0 ||
+	    ctl_check_post_id(ctl, "ID", argv[optind]) != 0)
 		goto bad;
-	}
-	if (optind != argc - 1) {
-		ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind + 1]);
-		goto bad;
-	}
-	if (ctl_check_post_id(ctl, "ID", argv[optind]) != 0)
-		goto bad;
-	add_str(args, "id", argv[optind]);
-	return ctl_call(ctl, "post.edit", args, show_edited);
+	ctl_add_str(args, "id", argv[optind]);
+	return ctl_call_print(ctl, "post.edit", args, ctl->out->post);
 bad:
 	json_object_put(args);
 	return EXIT_USAGE;
@@ -393,6 +365,7 @@ cmd_repost(struct ctl *ctl, int argc, char **argv)
 		{ "tz", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *missing = "repost needs ACCOUNT, MEDIA_ID and --at TIME";
 	const char *at = NULL, *tz = NULL;
 	struct json_object *args;
 	int ch;
@@ -413,24 +386,65 @@ cmd_repost(struct ctl *ctl, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind + 2 > argc || at == NULL)
-		return ctl_usage_error(ctl, "repost needs ACCOUNT, MEDIA_ID and "
-		    "--at TIME");
-	if (optind + 2 != argc)
-		return ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind + 2]);
-	args = json_object_new_object();
-	add_str(args, "account", argv[optind]);
-	add_str(args, "repost", argv[optind + 1]);
-	add_str(args, "at", at);
-	add_str(args, "tz", tz);
-	return ctl_call(ctl, "post.schedule", args, show_scheduled);
+	if (at == NULL)
+		return ctl_usage_error(ctl, "%s", missing);
+	if (ctl_operands(ctl, argc, argv, 2, missing) != 0)
+		return EXIT_USAGE;
+	args = ctl_args("account", argv[optind]);
+	ctl_add_str(args, "repost", argv[optind + 1]);
+	ctl_add_str(args, "at", at);
+	ctl_add_str(args, "tz", tz);
+	return ctl_call_print(ctl, "post.schedule", args,
+	    ctl->out->scheduled);
 }
 
-static void
-show_posts(struct ctl *ctl, struct json_object *res)
+/*
+ * What queue and calendar share: whose posts (ACCOUNT or --account,
+ * else every account's) and the zone their times are shown in (--tz).
+ */
+struct view {
+	const char	*account;
+	const char	*tz;
+};
+
+/*
+ * ctl_getopt() that takes the view's options ('A', 'z') itself: the
+ * next other option, -1 at the end, or '?' once the problem is said.
+ */
+static int
+view_getopt(struct ctl *ctl, int argc, char **argv,
+    const struct option *opts, struct view *v)
 {
-	ctl->out->posts(res);
+	int ch;
+
+	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) == 'A' ||
+	    ch == 'z') {
+		if (ch == 'z' && ctl_check_zone(ctl, "--tz", optarg) != 0)
+			return '?';
+		*(ch == 'A' ? &v->account : &v->tz) = optarg;
+	}
+	return ch;
+}
+
+/*
+ * The request's arguments after the options: {"account"} from the
+ * operand, unless --account gave it; NULL once the problem is said.
+ */
+static struct json_object *
+view_args(struct ctl *ctl, int argc, char **argv, struct view *v)
+{
+	if (optind < argc - 1) {
+		ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + 1]);
+		return NULL;
+	}
+	if (optind == argc - 1 && v->account != NULL) {
+		ctl_usage_error(ctl, "give ACCOUNT or --account, not both");
+		return NULL;
+	}
+	if (optind == argc - 1)
+		v->account = argv[optind];
+	return ctl_args("account", v->account);
 }
 
 int
@@ -445,13 +459,13 @@ cmd_queue(struct ctl *ctl, int argc, char **argv)
 		{ "tz", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct view v = { NULL, NULL };
 	struct json_object *args;
-	const char *state = NULL, *account = NULL, *from = NULL;
-	const char *until = NULL, *tz = NULL;
+	const char *state = NULL, *from = NULL, *until = NULL;
 	long limit = -1;
 	int ch;
 
-	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
+	while ((ch = view_getopt(ctl, argc, argv, opts, &v)) != -1) {
 		switch (ch) {
 		case 's':
 			state = optarg;
@@ -463,9 +477,6 @@ cmd_queue(struct ctl *ctl, int argc, char **argv)
 			    &limit) != 0)
 				return EXIT_USAGE;
 			break;
-		case 'A':
-			account = optarg;
-			break;
 		case 'f':
 		case 'u':
 			if (ctl_check_time(ctl, ch == 'f' ? "--from" :
@@ -473,48 +484,20 @@ cmd_queue(struct ctl *ctl, int argc, char **argv)
 				return EXIT_USAGE;
 			*(ch == 'f' ? &from : &until) = optarg;
 			break;
-		case 'z':
-			tz = optarg;
-			if (ctl_check_zone(ctl, "--tz", tz) != 0)
-				return EXIT_USAGE;
-			break;
 		default:
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc - 1)
-		return ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind + 1]);
-	if (optind == argc - 1 && account != NULL)
-		return ctl_usage_error(ctl, "give ACCOUNT or --account, not "
-		    "both");
-	args = json_object_new_object();
-	if (optind == argc - 1)
-		account = argv[optind];
-	add_str(args, "account", account);
-	add_str(args, "state", state);
-	add_str(args, "from", from);
-	add_str(args, "until", until);
-	add_str(args, "tz", tz);
+	if ((args = view_args(ctl, argc, argv, &v)) == NULL)
+		return EXIT_USAGE;
+	ctl_add_str(args, "state", state);
+	ctl_add_str(args, "from", from);
+	ctl_add_str(args, "until", until);
+	ctl_add_str(args, "tz", v.tz);
 	if (limit >= 0)
 		json_object_object_add(args, "limit",
 		    json_object_new_int64(limit));
-	return ctl_call(ctl, "post.list", args, show_posts);
-}
-
-static struct json_object *
-args_id(const char *id)
-{
-	struct json_object *a = json_object_new_object();
-
-	add_str(a, "id", id);
-	return a;
-}
-
-static void
-show_post(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->post(res);
+	return ctl_call_print(ctl, "post.list", args, ctl->out->posts);
 }
 
 int
@@ -523,7 +506,8 @@ cmd_show_post(struct ctl *ctl, int argc, char **argv)
 	(void)argc;
 	if (ctl_check_post_id(ctl, "ID", argv[1]) != 0)
 		return EXIT_USAGE;
-	return ctl_call(ctl, "post.show", args_id(argv[1]), show_post);
+	return ctl_call_print(ctl, "post.show", ctl_args("id", argv[1]),
+	    ctl->out->post);
 }
 
 static void
@@ -564,7 +548,6 @@ cmd_cancel(struct ctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct json_object *args;
-	char answer[16];
 	int ch, yes = 0, r;
 
 	while ((ch = ctl_getopt(ctl, argc, argv, "y", opts)) != -1) {
@@ -572,34 +555,26 @@ cmd_cancel(struct ctl *ctl, int argc, char **argv)
 			return EXIT_USAGE;
 		yes = 1;
 	}
-	if (optind == argc)
-		return ctl_usage_error(ctl, "cancel needs ID");
-	if (optind != argc - 1)
-		return ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind + 1]);
-	if (ctl_check_post_id(ctl, "ID", argv[optind]) != 0)
+	if (ctl_operands(ctl, argc, argv, 1, "cancel needs ID") != 0 ||
+	    ctl_check_post_id(ctl, "ID", argv[optind]) != 0)
 		return EXIT_USAGE;
 	/* On a terminal, ask before taking queued replies along. */
 	if (!yes && isatty(STDIN_FILENO)) {
-		args = args_id(argv[optind]);
+		args = ctl_args("id", argv[optind]);
 		json_object_object_add(args, "dry_run",
 		    json_object_new_boolean(1));
 		if ((r = ctl_call(ctl, "post.cancel", args, count_would)) != 0)
 			return r;
 		if (would_cancel > 1) {
-			fprintf(stderr, "Post %s has %d queued repl%s. Cancel "
-			    "%s too? [y/N] ", argv[optind], would_cancel - 1,
-			    would_cancel == 2 ? "y" : "ies",
-			    would_cancel == 2 ? "it" : "them");
-			if (fgets(answer, sizeof(answer), stdin) == NULL ||
-			    (answer[0] != 'y' && answer[0] != 'Y')) {
-				fprintf(stderr, "nothing cancelled\n");
-				return EXIT_REFUSED;
-			}
+			if ((r = ctl_confirm("nothing cancelled", "Post %s has "
+			    "%d queued repl%s. Cancel %s too?", argv[optind],
+			    would_cancel - 1, would_cancel == 2 ? "y" : "ies",
+			    would_cancel == 2 ? "it" : "them")) != 0)
+				return r;
 			yes = 1;
 		}
 	}
-	args = args_id(argv[optind]);
+	args = ctl_args("id", argv[optind]);
 	if (yes)
 		json_object_object_add(args, "replies",
 		    json_object_new_boolean(1));
@@ -612,13 +587,8 @@ cmd_retry(struct ctl *ctl, int argc, char **argv)
 	(void)argc;
 	if (ctl_check_post_id(ctl, "ID", argv[1]) != 0)
 		return EXIT_USAGE;
-	return ctl_call(ctl, "post.retry", args_id(argv[1]), show_post);
-}
-
-static void
-show_calendar(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->calendar(res);
+	return ctl_call_print(ctl, "post.retry", ctl_args("id", argv[1]),
+	    ctl->out->post);
 }
 
 int
@@ -631,16 +601,13 @@ cmd_calendar(struct ctl *ctl, int argc, char **argv)
 		{ "tz", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct view v = { NULL, NULL };
 	struct json_object *args;
-	const char *account = NULL, *tz = NULL;
 	long days = -1, n;
 	int ch;
 
-	while ((ch = ctl_getopt(ctl, argc, argv, "", opts)) != -1) {
+	while ((ch = view_getopt(ctl, argc, argv, opts, &v)) != -1) {
 		switch (ch) {
-		case 'A':
-			account = optarg;
-			break;
 		case 'd':
 		case 'w':
 			if (ctl_check_count(ctl, ch == 'd' ? "--days" :
@@ -648,26 +615,16 @@ cmd_calendar(struct ctl *ctl, int argc, char **argv)
 				return EXIT_USAGE;
 			days = ch == 'd' ? n : n * 7;
 			break;
-		case 'z':
-			tz = optarg;
-			if (ctl_check_zone(ctl, "--tz", tz) != 0)
-				return EXIT_USAGE;
-			break;
 		default:
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc - 1)
-		return ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind + 1]);
-	if (optind == argc - 1 && account != NULL)
-		return ctl_usage_error(ctl, "give ACCOUNT or --account, not "
-		    "both");
-	args = json_object_new_object();
-	add_str(args, "account", optind == argc - 1 ? argv[optind] : account);
-	add_str(args, "tz", tz);
+	if ((args = view_args(ctl, argc, argv, &v)) == NULL)
+		return EXIT_USAGE;
+	ctl_add_str(args, "tz", v.tz);
 	if (days >= 0)
 		json_object_object_add(args, "days",
 		    json_object_new_int64(days));
-	return ctl_call(ctl, "post.calendar", args, show_calendar);
+	return ctl_call_print(ctl, "post.calendar", args,
+	    ctl->out->calendar);
 }

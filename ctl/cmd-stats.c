@@ -11,12 +11,6 @@
 #include "client.h"
 #include "ctl.h"
 
-static void
-show_stats(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->stats(res);
-}
-
 int
 cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
@@ -53,47 +47,21 @@ cmd_stats(struct ctl *ctl, int argc, char **argv)
 		}
 	}
 	output_stats_options(metric, as_csv);
-	if (optind == argc)
-		return ctl_usage_error(ctl, "stats needs ACCOUNT");
-	if (optind != argc - 1)
-		return ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind + 1]);
-	args = json_object_new_object();
-	json_object_object_add(args, "account",
-	    json_object_new_string(argv[optind]));
-	if (since != NULL)
-		json_object_object_add(args, "since",
-		    json_object_new_string(since));
-	return ctl_call(ctl, "stats.get", args, show_stats);
-}
-
-static void
-show_polled(struct ctl *ctl, struct json_object *res)
-{
-	struct json_object *msg;
-
-	json_object_object_get_ex(res, "message", &msg);
-	ctl->out->done(res, json_object_get_string(msg));
+	if (ctl_operands(ctl, argc, argv, 1, "stats needs ACCOUNT") != 0)
+		return EXIT_USAGE;
+	args = ctl_args("account", argv[optind]);
+	ctl_add_str(args, "since", since);
+	return ctl_call_print(ctl, "stats.get", args, ctl->out->stats);
 }
 
 int
 cmd_poll(struct ctl *ctl, int argc, char **argv)
 {
-	struct json_object *args;
-
 	(void)argc;
 	if (isatty(STDERR_FILENO) && !ctl->json)
 		fprintf(stderr, "polling '%s'...\n", argv[1]);
-	args = json_object_new_object();
-	json_object_object_add(args, "account",
-	    json_object_new_string(argv[1]));
-	return ctl_call(ctl, "account.poll", args, show_polled);
-}
-
-static void
-show_metrics(struct ctl *ctl, struct json_object *res)
-{
-	ctl->out->metrics(res);
+	return ctl_call(ctl, "account.poll", ctl_args("account", argv[1]),
+	    ctl_show_message);
 }
 
 int
@@ -103,7 +71,6 @@ cmd_metrics(struct ctl *ctl, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct json_object *args = NULL;
 	const char *format = NULL;
 	int ch;
 
@@ -121,13 +88,8 @@ cmd_metrics(struct ctl *ctl, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc)
-		return ctl_usage_error(ctl, "unexpected argument '%s'",
-		    argv[optind]);
-	if (format != NULL) {
-		args = json_object_new_object();
-		json_object_object_add(args, "format",
-		    json_object_new_string(format));
-	}
-	return ctl_call(ctl, "metrics", args, show_metrics);
+	if (ctl_operands(ctl, argc, argv, 0, NULL) != 0)
+		return EXIT_USAGE;
+	return ctl_call_print(ctl, "metrics", format != NULL ?
+	    ctl_args("format", format) : NULL, ctl->out->metrics);
 }

@@ -251,8 +251,65 @@ ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *shortopts,
 }
 
 int
-ctl_call(struct ctl *ctl, const char *cmd, struct json_object *args,
-    void (*show)(struct ctl *, struct json_object *))
+ctl_operands(struct ctl *ctl, int argc, char **argv, int n,
+    const char *missing)
+{
+	if (argc - optind < n)
+		return ctl_usage_error(ctl, "%s", missing);
+	if (argc - optind > n)
+		return ctl_usage_error(ctl, "unexpected argument '%s'",
+		    argv[optind + n]);
+	return 0;
+}
+
+int
+ctl_confirm(const char *no, const char *fmt, ...)
+{
+	char answer[16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " [y/N] ");
+	if (fgets(answer, sizeof(answer), stdin) == NULL ||
+	    (answer[0] != 'y' && answer[0] != 'Y')) {
+		fprintf(stderr, "%s\n", no);
+		return EXIT_REFUSED;
+	}
+	return 0;
+}
+
+void
+ctl_add_str(struct json_object *o, const char *key, const char *value)
+{
+	if (value != NULL)
+		json_object_object_add(o, key, json_object_new_string(value));
+}
+
+struct json_object *
+ctl_args(const char *key, const char *value)
+{
+	struct json_object *o = json_object_new_object();
+
+	ctl_add_str(o, key, value);
+	return o;
+}
+
+void
+ctl_show_message(struct ctl *ctl, struct json_object *result)
+{
+	struct json_object *msg = NULL;
+
+	json_object_object_get_ex(result, "message", &msg);
+	ctl->out->done(result, json_object_get_string(msg));
+}
+
+/* ctl_call() and ctl_call_print(): one of show and print is set. */
+static int
+ctl_send(struct ctl *ctl, const char *cmd, struct json_object *args,
+    void (*show)(struct ctl *, struct json_object *),
+    void (*print)(struct json_object *))
 {
 	struct proto_reply rep;
 	int r;
@@ -268,7 +325,24 @@ ctl_call(struct ctl *ctl, const char *cmd, struct json_object *args,
 		proto_reply_clear(&rep);
 		return r;
 	}
-	show(ctl, rep.result);
+	if (show != NULL)
+		show(ctl, rep.result);
+	else
+		print(rep.result);
 	proto_reply_clear(&rep);
 	return EXIT_OK;
+}
+
+int
+ctl_call(struct ctl *ctl, const char *cmd, struct json_object *args,
+    void (*show)(struct ctl *, struct json_object *))
+{
+	return ctl_send(ctl, cmd, args, show, NULL);
+}
+
+int
+ctl_call_print(struct ctl *ctl, const char *cmd, struct json_object *args,
+    void (*print)(struct json_object *))
+{
+	return ctl_send(ctl, cmd, args, NULL, print);
 }

@@ -43,6 +43,20 @@ void	ctl_usage(const struct ctl *, FILE *);
  */
 int	ctl_call(struct ctl *, const char *cmd, struct json_object *args,
 	    void (*show)(struct ctl *, struct json_object *result));
+/*
+ * ctl_call() for a result the printer shows as it is: print is one of
+ * the printer's hooks (ctl->out->posts).
+ */
+int	ctl_call_print(struct ctl *, const char *cmd,
+	    struct json_object *args,
+	    void (*print)(struct json_object *result));
+/* A show for ctl_call(): the result's "message" says what was done. */
+void	ctl_show_message(struct ctl *, struct json_object *result);
+
+/* The arguments {key: value}; none when value is NULL. */
+struct json_object *ctl_args(const char *key, const char *value);
+/* o[key] = value, unless value is NULL. */
+void	ctl_add_str(struct json_object *, const char *key, const char *value);
 
 /*
  * getopt_long over a verb's arguments that also takes the global options
@@ -59,6 +73,21 @@ int	ctl_getopt(struct ctl *, int argc, char **argv, const char *shortopts,
  * help is, on stderr.  Returns EXIT_USAGE.
  */
 int	ctl_usage_error(struct ctl *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Exactly n operands after the options (from optind): 0, or the usage
+ * error, "missing" when there are fewer (NULL when n is 0), the first
+ * one too many when there are more.
+ */
+int	ctl_operands(struct ctl *, int argc, char **argv, int n,
+	    const char *missing);
+
+/*
+ * Asks on stderr (fmt, then " [y/N] ") and reads the answer from stdin:
+ * 0 when it is yes, else EXIT_REFUSED after printing no.
+ */
+int	ctl_confirm(const char *no, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /*
