@@ -15,55 +15,51 @@
 #include "postargs.h"
 #include "validate.h"
 
-
+/*
+ * The rows post.schedule and post.edit share, in the order they are
+ * checked: the zone and the content, then the options but for what a
+ * post replies to, which post.edit cannot change.
+ */
 #define A(f)	offsetof(struct postargs, f)
+#define CONTENT_ROWS						\
+	{ "tz", ARG_STRING, A(tz), 0 },				\
+	{ "text", ARG_STRING, A(text), 0 },			\
+	{ "images", ARG_ARRAY, A(images), 0 },			\
+	{ "videos", ARG_ARRAY, A(videos), 0 }
+#define OPTION_ROWS						\
+	{ "reply_control", ARG_STRING, A(reply_control), 0 },	\
+	{ "quote", ARG_STRING, A(quote), 0 },			\
+	{ "link", ARG_STRING, A(link), 0 },			\
+	{ "topic", ARG_STRING, A(topic), 0 },			\
+	{ "ghost", ARG_BOOL, A(ghost), 0 },			\
+	{ "poll", ARG_ARRAY, A(poll), 0 },			\
+	{ "spoiler", ARG_ARRAY, A(spoiler), 0 },		\
+	{ "spoiler_media", ARG_BOOL, A(spoiler_media), 0 },	\
+	{ "attachment", ARG_STRING, A(attachment), 0 },		\
+	{ "attachment_link", ARG_STRING, A(attachment_link), 0 }, \
+	{ "gif", ARG_STRING, A(gif), 0 }
+
 const struct req_arg postargs_schedule[] = {
 	{ "account", ARG_STRING, A(account), 1 },
 	{ "at", ARG_STRING, A(at), 1 },
-	{ "tz", ARG_STRING, A(tz), 0 },
-	{ "text", ARG_STRING, A(text), 0 },
-	{ "images", ARG_ARRAY, A(images), 0 },
-	{ "videos", ARG_ARRAY, A(videos), 0 },
+	CONTENT_ROWS,
 	{ "reply_to", ARG_STRING, A(reply_to), 0 },
-	{ "reply_control", ARG_STRING, A(reply_control), 0 },
-	{ "quote", ARG_STRING, A(quote), 0 },
-	{ "link", ARG_STRING, A(link), 0 },
-	{ "topic", ARG_STRING, A(topic), 0 },
-	{ "ghost", ARG_BOOL, A(ghost), 0 },
-	{ "poll", ARG_ARRAY, A(poll), 0 },
-	{ "spoiler", ARG_ARRAY, A(spoiler), 0 },
-	{ "spoiler_media", ARG_BOOL, A(spoiler_media), 0 },
-	{ "attachment", ARG_STRING, A(attachment), 0 },
-	{ "attachment_link", ARG_STRING, A(attachment_link), 0 },
-	{ "gif", ARG_STRING, A(gif), 0 },
+	OPTION_ROWS,
 	{ "repost", ARG_STRING, A(repost), 0 },
 	{ "then_text", ARG_ARRAY, A(then_text), 0 },
 	{ NULL, 0, 0, 0 }
 };
-#undef A
 
 /* What post.edit may change: all but the account and what it replies to. */
-#define A(f)	offsetof(struct postargs, f)
 const struct req_arg postargs_edit[] = {
 	{ "id", ARG_STRING, A(id), 1 },
 	{ "at", ARG_STRING, A(at), 0 },
-	{ "tz", ARG_STRING, A(tz), 0 },
-	{ "text", ARG_STRING, A(text), 0 },
-	{ "images", ARG_ARRAY, A(images), 0 },
-	{ "videos", ARG_ARRAY, A(videos), 0 },
-	{ "reply_control", ARG_STRING, A(reply_control), 0 },
-	{ "quote", ARG_STRING, A(quote), 0 },
-	{ "link", ARG_STRING, A(link), 0 },
-	{ "topic", ARG_STRING, A(topic), 0 },
-	{ "ghost", ARG_BOOL, A(ghost), 0 },
-	{ "poll", ARG_ARRAY, A(poll), 0 },
-	{ "spoiler", ARG_ARRAY, A(spoiler), 0 },
-	{ "spoiler_media", ARG_BOOL, A(spoiler_media), 0 },
-	{ "attachment", ARG_STRING, A(attachment), 0 },
-	{ "attachment_link", ARG_STRING, A(attachment_link), 0 },
-	{ "gif", ARG_STRING, A(gif), 0 },
+	CONTENT_ROWS,
+	OPTION_ROWS,
 	{ NULL, 0, 0, 0 }
 };
+#undef OPTION_ROWS
+#undef CONTENT_ROWS
 #undef A
 
 void
