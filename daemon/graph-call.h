@@ -105,7 +105,10 @@ struct graph_req {
 	const char		*token;		/* GRAPH_BEARER */
 	const char		*arg1;		/* the path's %s, in order */
 	const char		*arg2;
-	/* A listing's page: &limit= when > 0, &since= when since_set. */
+	/*
+	 * A listing's page: &limit= when > 0, &since= when since_set; a
+	 * since before 0 refuses the call.
+	 */
 	int			 limit;
 	int			 since_set;
 	int64_t			 since;

@@ -405,8 +405,6 @@ struct graph_call *
 graph_threads_since(struct graph *g, const char *token, int64_t since,
     const char *after, graph_threads_cb cb, void *arg)
 {
-	if (since < 0)
-		return NULL;
 	return graph_send(g, &media_calls[MEDIA_THREADS], &(struct graph_req){
 	    .token = token, .limit = 100, .since_set = 1, .since = since,
 	    .after = after }, (graph_cb)cb, arg);

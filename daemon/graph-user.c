@@ -352,8 +352,6 @@ struct graph_call *
 graph_threads_page(struct graph *g, const char *token, int64_t since,
     const char *after, graph_page_cb cb, void *arg)
 {
-	if (since < 0)
-		return NULL;
 	return graph_send(g, &user_calls[USER_PAGE], &(struct graph_req){
 	    .token = token, .limit = GRAPH_PAGE_LIMIT, .since_set = since > 0,
 	    .since = since, .after = after }, (graph_cb)cb, arg);

@@ -707,7 +707,8 @@ graph_send(struct graph *g, const struct graph_def *def,
 	int			 get = strcmp(def->method, "GET") == 0, n;
 
 	if (cb == NULL || ((def->flags & GRAPH_BEARER) && rq->token == NULL) ||
-	    ((def->flags & GRAPH_ID) && !graph_id_ok(rq->arg1)))
+	    ((def->flags & GRAPH_ID) && !graph_id_ok(rq->arg1)) ||
+	    rq->since < 0)
 		return NULL;
 	if ((c = graph_call_new(g, def, cb, arg)) == NULL)
 		return NULL;
