@@ -37,26 +37,10 @@ static int
 req_account_lookup(struct req *req, struct account *ret)
 {
 	struct account_args args = { 0 };
-	MDB_txn *txn;
-	int r;
 
 	if (req_args(req, account_arg, &args) < 0)
 		return -EINVAL;
-	if ((r = store_txn_begin(req->d->store, 1, &txn)) < 0) {
-		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
-		    strerror(-r));
-		return r;
-	}
-	account_init(ret);
-	r = account_get(txn, req->d->store, args.account, ret);
-	mdb_txn_abort(txn);
-	if (r == -ENOENT)
-		req_fail(req, ERR_NOT_FOUND, "unknown account '%.128s'",
-		    args.account);
-	else if (r < 0)
-		req_fail(req, ERR_INTERNAL, "cannot read account '%.128s': %s",
-		    args.account, strerror(-r));
-	return r;
+	return req_find_account(req, NULL, args.account, ret);
 }
 
 /* The OAuth flow needs the app's id, secret and redirect URI. */
@@ -433,13 +417,8 @@ refresh_done(void *arg, int ok, const char *message)
 	struct account a;
 	MDB_txn *txn;
 
-	if (!ok) {
-		req_fail(req, ERR_UNAVAILABLE, "%s", message);
+	if ((res = req_owner_result(req, ok, message)) == NULL)
 		return;
-	}
-	res = json_object_new_object();
-	json_object_object_add(res, "message",
-	    json_object_new_string(message));
 	if (store_txn_begin(req->d->store, 1, &txn) == 0) {
 		account_init(&a);
 		if (account_get(txn, req->d->store,

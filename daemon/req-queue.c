@@ -174,6 +174,38 @@ listing_walk(struct listing *l, MDB_txn *txn, struct store *st,
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
 }
 
+/*
+ * Opens a read transaction (*ret_txn) and walks the posts of account
+ * (NULL: every account's) into l: 0 with the walk's result in *ret_walk
+ * and the transaction open, or -1 once req is answered.
+ */
+static int
+listing_open(struct req *req, struct listing *l, const char *account,
+    MDB_txn **ret_txn, int *ret_walk)
+{
+	struct store *st = req->d->store;
+	struct account acct;
+	MDB_txn *txn;
+	int r;
+
+	if ((r = store_txn_begin(st, 1, &txn)) < 0) {
+		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
+		    strerror(-r));
+		return -1;
+	}
+	account_init(&acct);
+	if (account != NULL &&
+	    req_find_account(req, txn, account, &acct) < 0) {
+		mdb_txn_abort(txn);
+		return -1;
+	}
+	*ret_walk = listing_walk(l, txn, st, account != NULL ?
+	    acct.user_id : NULL);
+	account_clear(&acct);
+	*ret_txn = txn;
+	return 0;
+}
+
 void
 req_post_list(struct req *req)
 {
@@ -182,7 +214,6 @@ req_post_list(struct req *req)
 	struct listing l = { NULL, 0, 0, -1, 0, 0 };
 	struct names nc = { .n = 0 };
 	struct json_object *res, *arr;
-	struct account acct;
 	struct post p;
 	MDB_txn *txn;
 	char err[512];
@@ -214,27 +245,8 @@ req_post_list(struct req *req)
 	}
 	if (a.limit <= 0 || a.limit > LIST_MAX)
 		a.limit = a.limit == 0 ? LIST_MAX : LIST_DEFAULT;
-	if ((r = store_txn_begin(st, 1, &txn)) < 0) {
-		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
-		    strerror(-r));
+	if (listing_open(req, &l, a.account, &txn, &r) < 0)
 		return;
-	}
-	account_init(&acct);
-	if (a.account != NULL &&
-	    (r = account_get(txn, st, a.account, &acct)) < 0) {
-		mdb_txn_abort(txn);
-		account_clear(&acct);
-		if (r == -ENOENT)
-			req_fail(req, ERR_NOT_FOUND, "unknown account "
-			    "'%.128s'", a.account);
-		else
-			req_fail(req, ERR_INTERNAL, "cannot read account "
-			    "'%.128s': %s", a.account, strerror(-r));
-		return;
-	}
-	r = listing_walk(&l, txn, st, a.account != NULL ? acct.user_id :
-	    NULL);
-	account_clear(&acct);
 	arr = json_object_new_array();
 	if (r == 0) {
 		/*
@@ -707,7 +719,6 @@ req_post_calendar(struct req *req)
 	struct names nc = { .n = 0 };
 	struct cal c = { NULL, NULL, 0, 0, 0 };
 	struct json_object *res = NULL;
-	struct account acct;
 	struct tzinfo *tz;
 	struct post p;
 	MDB_txn *txn;
@@ -736,29 +747,10 @@ req_post_calendar(struct req *req)
 	/* Due times in UTC, a day wider each side than any offset. */
 	l.from = day0 - 86400;
 	l.until = day0 + (a.days + 1) * 86400;
-	if ((r = store_txn_begin(st, 1, &txn)) < 0) {
+	if (listing_open(req, &l, a.account, &txn, &r) < 0) {
 		tz_free(tz);
-		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
-		    strerror(-r));
 		return;
 	}
-	account_init(&acct);
-	if (a.account != NULL &&
-	    (r = account_get(txn, st, a.account, &acct)) < 0) {
-		mdb_txn_abort(txn);
-		account_clear(&acct);
-		tz_free(tz);
-		if (r == -ENOENT)
-			req_fail(req, ERR_NOT_FOUND, "unknown account "
-			    "'%.128s'", a.account);
-		else
-			req_fail(req, ERR_INTERNAL, "cannot read account "
-			    "'%.128s': %s", a.account, strerror(-r));
-		return;
-	}
-	r = listing_walk(&l, txn, st, a.account != NULL ? acct.user_id :
-	    NULL);
-	account_clear(&acct);
 	for (i = 0; r == 0 && i < l.n; i++) {
 		post_init(&p);
 		if (post_get(txn, st, l.v[i].id, &p) == 0 &&

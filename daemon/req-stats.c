@@ -34,29 +34,6 @@ static const struct {
 	{ "30d", 30 * 86400 },
 };
 
-/* Reads the account called name; answers req itself on failure. */
-static int
-lookup(struct req *req, const char *name, struct account *ret)
-{
-	MDB_txn *txn;
-	int r;
-
-	if ((r = store_txn_begin(req->d->store, 1, &txn)) < 0) {
-		req_fail(req, ERR_INTERNAL, "cannot read the store: %s",
-		    strerror(-r));
-		return r;
-	}
-	account_init(ret);
-	r = account_get(txn, req->d->store, name, ret);
-	mdb_txn_abort(txn);
-	if (r == -ENOENT)
-		req_fail(req, ERR_NOT_FOUND, "unknown account '%.128s'", name);
-	else if (r < 0)
-		req_fail(req, ERR_INTERNAL, "cannot read account '%.128s': %s",
-		    name, strerror(-r));
-	return r;
-}
-
 struct poll_args {
 	const char	*account;
 };
@@ -81,14 +58,10 @@ poll_done(void *arg, int ok, const char *message)
 	struct account a;
 	MDB_txn *txn;
 
-	if (!ok) {
-		req_fail(req, ERR_UNAVAILABLE, "%s", message);
+	if ((res = req_owner_result(req, ok, message)) == NULL) {
 		free(w);
 		return;
 	}
-	res = json_object_new_object();
-	json_object_object_add(res, "message",
-	    json_object_new_string(message));
 	/* By id: the poll may have renamed the account. */
 	if (store_txn_begin(req->d->store, 1, &txn) == 0) {
 		account_init(&a);
@@ -116,7 +89,7 @@ req_account_poll(struct req *req)
 	int r;
 
 	if (req_args(req, poll_table, &args) < 0 ||
-	    lookup(req, args.account, &a) < 0)
+	    req_find_account(req, NULL, args.account, &a) < 0)
 		return;
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		account_clear(&a);
@@ -234,7 +207,7 @@ req_stats_get(struct req *req)
 		    "neither a duration (30d) nor a time", args.since);
 		return;
 	}
-	if (lookup(req, args.account, &a) < 0)
+	if (req_find_account(req, NULL, args.account, &a) < 0)
 		return;
 	res = json_object_new_object();
 	json_object_object_add(res, "account", account_to_json(&a));

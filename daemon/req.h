@@ -15,9 +15,11 @@
 #include <stdint.h>
 
 #include <json-c/json.h>
+#include <lmdb.h>
 
 #include "common/proto.h"
 
+struct account;
 struct daemon;
 struct conn;
 
@@ -48,6 +50,22 @@ struct req_entry {
 void	req_ok(struct req *, struct json_object *result);
 void	req_fail(struct req *, enum proto_err, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * The account called name (an id or a username), read in txn (NULL: in
+ * a read transaction of its own) into *ret: 0, or the error once req is
+ * answered ("unknown account 'NAME'", or the store's failure) and *ret
+ * holds nothing.
+ */
+int	req_find_account(struct req *, MDB_txn *, const char *name,
+	    struct account *ret);
+/*
+ * What an owner said when it finished a request's work (a refresh, a
+ * poll): the result {"message"} to add to, or NULL once req is answered
+ * with the failure (ok 0).
+ */
+struct json_object *req_owner_result(struct req *, int ok,
+	    const char *message);
 
 enum req_arg_type {
 	ARG_STRING,	/* const char * borrowed from the request */
