@@ -179,52 +179,66 @@ account_from_record(struct json_object *o, struct account *a)
  */
 enum field_kind { F_ID, F_STR, F_COUNT, F_TIME, F_NUM, F_STATE };
 
+#define FIELD(k, kind, f)	{ k, sizeof(k) - 1, kind,		\
+	offsetof(struct account, f) }
 static const struct field {
 	const char	*key;
+	size_t		 klen;
 	enum field_kind	 kind;
 	size_t		 off;
 } fields[] = {
-	{ "user_id", F_ID, offsetof(struct account, user_id) },
-	{ "username", F_STR, offsetof(struct account, username) },
-	{ "name", F_STR, offsetof(struct account, name) },
-	{ "profile_picture_url", F_STR, offsetof(struct account,
-	    picture_url) },
-	{ "followers_count", F_COUNT, offsetof(struct account, followers) },
-	{ "following_count", F_COUNT, offsetof(struct account, following) },
-	{ "media_count", F_COUNT, offsetof(struct account, media) },
-	{ "state", F_STATE, offsetof(struct account, state) },
-	{ "added_at", F_TIME, offsetof(struct account, added_at) },
-	{ "token_issued_at", F_TIME, offsetof(struct account,
-	    token_issued_at) },
-	{ "token_expires_at", F_TIME, offsetof(struct account,
-	    token_expires_at) },
-	{ "last_poll_at", F_TIME, offsetof(struct account, last_poll_at) },
-	{ "refresh_retry_at", F_TIME, offsetof(struct account,
-	    refresh_retry_at) },
-	{ "refresh_failures", F_NUM, offsetof(struct account,
-	    refresh_failures) },
-	{ "expiry_warned_at", F_TIME, offsetof(struct account,
-	    expiry_warned_at) },
-	{ "poll_retry_at", F_TIME, offsetof(struct account, poll_retry_at) },
-	{ "poll_failures", F_NUM, offsetof(struct account, poll_failures) },
-	{ "insights_refused", F_NUM, offsetof(struct account,
-	    insights_refused) },
-	{ "insights_refused_at", F_TIME, offsetof(struct account,
-	    insights_refused_at) },
-	{ "media_counted_at", F_TIME, offsetof(struct account,
-	    media_counted_at) },
-	{ "media_newest_at", F_TIME, offsetof(struct account,
-	    media_newest_at) },
-	{ "media_newest_n", F_NUM, offsetof(struct account, media_newest_n) },
-	{ "revoked_at", F_TIME, offsetof(struct account, revoked_at) },
-	{ "forget_warned_at", F_TIME, offsetof(struct account,
-	    forget_warned_at) },
+	FIELD("user_id", F_ID, user_id),
+	FIELD("username", F_STR, username),
+	FIELD("name", F_STR, name),
+	FIELD("profile_picture_url", F_STR, picture_url),
+	FIELD("followers_count", F_COUNT, followers),
+	FIELD("following_count", F_COUNT, following),
+	FIELD("media_count", F_COUNT, media),
+	FIELD("state", F_STATE, state),
+	FIELD("added_at", F_TIME, added_at),
+	FIELD("token_issued_at", F_TIME, token_issued_at),
+	FIELD("token_expires_at", F_TIME, token_expires_at),
+	FIELD("last_poll_at", F_TIME, last_poll_at),
+	FIELD("refresh_retry_at", F_TIME, refresh_retry_at),
+	FIELD("refresh_failures", F_NUM, refresh_failures),
+	FIELD("expiry_warned_at", F_TIME, expiry_warned_at),
+	FIELD("poll_retry_at", F_TIME, poll_retry_at),
+	FIELD("poll_failures", F_NUM, poll_failures),
+	FIELD("insights_refused", F_NUM, insights_refused),
+	FIELD("insights_refused_at", F_TIME, insights_refused_at),
+	FIELD("media_counted_at", F_TIME, media_counted_at),
+	FIELD("media_newest_at", F_TIME, media_newest_at),
+	FIELD("media_newest_n", F_NUM, media_newest_n),
+	FIELD("revoked_at", F_TIME, revoked_at),
+	FIELD("forget_warned_at", F_TIME, forget_warned_at),
 };
+#define NFIELDS		(sizeof(fields) / sizeof(fields[0]))
 
 struct flat {
 	struct account	*a;
 	int		 has_id;
+	size_t		 next;		/* the field expected next */
 };
+
+/*
+ * The field named key: records are written in the order of fields[]
+ * (less "v"), so the one after the last found is tried first.
+ */
+static const struct field *
+flat_lookup(struct flat *fl, const char *key, size_t klen)
+{
+	const struct field *f;
+	size_t i, n;
+
+	for (n = 0, i = fl->next; n < NFIELDS; n++, i = (i + 1) % NFIELDS) {
+		f = &fields[i];
+		if (f->klen == klen && memcmp(f->key, key, klen) == 0) {
+			fl->next = (i + 1) % NFIELDS;
+			return f;
+		}
+	}
+	return NULL;
+}
 
 static int
 flat_field(const char *key, size_t klen, const struct flatrec_val *v,
@@ -235,10 +249,7 @@ flat_field(const char *key, size_t klen, const struct flatrec_val *v,
 	char *base = (char *)fl->a, **sp, *s;
 	int i;
 
-	for (f = fields; f < fields + sizeof(fields) / sizeof(fields[0]); f++)
-		if (strlen(f->key) == klen && memcmp(f->key, key, klen) == 0)
-			break;
-	if (f == fields + sizeof(fields) / sizeof(fields[0]))
+	if ((f = flat_lookup(fl, key, klen)) == NULL)
 		return 0;
 	switch (f->kind) {
 	case F_ID:
@@ -287,7 +298,7 @@ flat_field(const char *key, size_t klen, const struct flatrec_val *v,
 static int
 account_from_val(const MDB_val *v, struct account *a)
 {
-	struct flat fl = { a, 0 };
+	struct flat fl = { a, 0, 0 };
 	struct json_object *o;
 	int r;
 
