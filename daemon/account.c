@@ -4,6 +4,15 @@
  * `secrets` so a listing never touches it.  Keys of the per-account
  * databases (metrics, account_posts) start with the user id and a NUL, so
  * one account's prefix never matches another's ("12" vs "123").
+ *
+ * The due index (account_due) holds, for each account, the times its
+ * owners act on, one key each: kind || be64 time || user id.  The
+ * times are the record's own (a last poll, a token's expiry), never
+ * one computed from the configuration, so a reload changes nothing in
+ * it; an owner turns its configuration into a range of keys to read
+ * (account.h).  account_put() keeps it in step with the record, from
+ * the old record it reads anyway; a store from before the index gets
+ * it built at open (account_due_check()).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -353,6 +362,245 @@ account_get(MDB_txn *txn, struct store *st, const char *key,
 	return account_get_by_id(txn, st, id, ret);
 }
 
+/* The index keys of a record, by kind; time < 0: no key of that kind. */
+struct due_keys {
+	int64_t		 at[ACCOUNT_DUE_NKINDS];
+};
+
+static const char due_kinds[ACCOUNT_DUE_NKINDS] = {
+	ACCOUNT_DUE_POLL_RETRY, ACCOUNT_DUE_POLL_LAST, ACCOUNT_DUE_STALE,
+	ACCOUNT_DUE_EXPIRES, ACCOUNT_DUE_REFRESH_RETRY, ACCOUNT_DUE_ISSUED,
+	ACCOUNT_DUE_STATE, ACCOUNT_DUE_REVOKED,
+};
+
+static void
+due_keys(const struct account *a, struct due_keys *k)
+{
+	size_t i;
+
+	for (i = 0; i < ACCOUNT_DUE_NKINDS; i++)
+		k->at[i] = -1;
+	if (a == NULL)
+		return;
+	if (a->state != ACCOUNT_ACTIVE) {
+		k->at[6] = 0;
+		if (a->state == ACCOUNT_REVOKED && a->revoked_at > 0)
+			k->at[7] = a->revoked_at;
+		return;
+	}
+	if (a->poll_retry_at > 0)
+		k->at[0] = a->poll_retry_at;
+	else
+		k->at[1] = a->last_poll_at > 0 ? a->last_poll_at : 0;
+	k->at[2] = a->last_poll_at > 0 ? a->last_poll_at :
+	    (a->added_at > 0 ? a->added_at : 0);
+	if (a->token_expires_at > 0)
+		k->at[3] = a->token_expires_at;
+	if (a->refresh_retry_at > 0)
+		k->at[4] = a->refresh_retry_at;
+	else
+		k->at[5] = a->token_issued_at > 0 ? a->token_issued_at : 0;
+}
+
+static size_t
+due_key(uint8_t *buf, char kind, int64_t at, const char *user_id)
+{
+	size_t n = strlen(user_id);
+
+	buf[0] = (uint8_t)kind;
+	store_be64(buf + 1, (uint64_t)(at > 0 ? at : 0));
+	memcpy(buf + 9, user_id, n);
+	return 9 + n;
+}
+
+/* Replaces the keys of old (NULL: none) by those of new (NULL: none). */
+static int
+due_update(MDB_txn *txn, struct store *st, const char *user_id,
+    const struct account *old, const struct account *new)
+{
+	struct due_keys ko, kn;
+	uint8_t buf[9 + GRAPH_ID_LEN];
+	MDB_val k, v = { 0, NULL };
+	size_t i;
+	int rc;
+
+	due_keys(old, &ko);
+	due_keys(new, &kn);
+	for (i = 0; i < ACCOUNT_DUE_NKINDS; i++) {
+		if (ko.at[i] == kn.at[i])
+			continue;
+		if (ko.at[i] >= 0) {
+			k.mv_size = due_key(buf, due_kinds[i], ko.at[i],
+			    user_id);
+			k.mv_data = buf;
+			rc = mdb_del(txn, st->account_due, &k, NULL);
+			if (rc != 0 && rc != MDB_NOTFOUND)
+				return store_errno(rc);
+		}
+		if (kn.at[i] >= 0) {
+			k.mv_size = due_key(buf, due_kinds[i], kn.at[i],
+			    user_id);
+			k.mv_data = buf;
+			if ((rc = mdb_put(txn, st->account_due, &k, &v, 0)) != 0)
+				return store_errno(rc);
+		}
+	}
+	return 0;
+}
+
+int
+account_due_each(MDB_txn *txn, struct store *st, char kind, int64_t until,
+    int (*fn)(const char *user_id, int64_t at, void *), void *arg,
+    int64_t *ret_next)
+{
+	uint8_t buf[9];
+	char id[GRAPH_ID_LEN];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int64_t at;
+	int rc, r = 0;
+
+	*ret_next = INT64_MAX;
+	if ((rc = mdb_cursor_open(txn, st->account_due, &cur)) != 0)
+		return store_errno(rc);
+	buf[0] = (uint8_t)kind;
+	store_be64(buf + 1, 0);
+	k.mv_size = sizeof(buf);
+	k.mv_data = buf;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < 10 || k.mv_size >= 9 + sizeof(id) ||
+		    ((const uint8_t *)k.mv_data)[0] != (uint8_t)kind)
+			break;
+		at = (int64_t)store_get_be64((const uint8_t *)k.mv_data + 1);
+		if (at > until) {
+			*ret_next = at;
+			break;
+		}
+		memcpy(id, (const uint8_t *)k.mv_data + 9, k.mv_size - 9);
+		id[k.mv_size - 9] = '\0';
+		if ((r = fn(id, at, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (r != 0)
+		return r;
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+struct due_ids {
+	struct account_due_range *range;
+	char		(*ids)[GRAPH_ID_LEN];
+	size_t		 n;
+	size_t		 cap;
+};
+
+static int
+due_take(const char *user_id, int64_t at, void *arg)
+{
+	struct due_ids *di = arg;
+	char (*nids)[GRAPH_ID_LEN];
+	size_t cap;
+	int w = 1;
+
+	if (di->range->want != NULL &&
+	    (w = di->range->want(user_id, at, di->range->arg)) <= 0)
+		return w < 0;	/* < 0: stop here */
+	if (di->n == di->cap) {
+		cap = di->cap < 64 ? 64 : di->cap * 2;
+		if ((nids = realloc(di->ids, cap * sizeof(*nids))) == NULL)
+			return -ENOMEM;
+		di->ids = nids;
+		di->cap = cap;
+	}
+	snprintf(di->ids[di->n++], GRAPH_ID_LEN, "%s", user_id);
+	return 0;
+}
+
+static int
+due_id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int
+account_due_read(MDB_txn *txn, struct store *st,
+    struct account_due_range *ranges, size_t nranges,
+    int (*fn)(const struct account *, void *), void *arg)
+{
+	struct due_ids di = { NULL, NULL, 0, 0 };
+	struct account a;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < nranges && r >= 0; i++) {
+		di.range = &ranges[i];
+		r = account_due_each(txn, st, ranges[i].kind, ranges[i].until,
+		    due_take, &di, &ranges[i].next);
+	}
+	if (r >= 0 && di.n > 0)
+		qsort(di.ids, di.n, sizeof(*di.ids), due_id_cmp);
+	for (i = 0, r = r < 0 ? r : 0; i < di.n && r == 0; i++) {
+		if (i > 0 && strcmp(di.ids[i], di.ids[i - 1]) == 0)
+			continue;
+		if (account_get_by_id(txn, st, di.ids[i], &a) < 0)
+			continue;	/* gone, or damaged: skipped */
+		r = fn(&a, arg);
+		account_clear(&a);
+	}
+	free(di.ids);
+	return r;
+}
+
+static int
+due_build_one(MDB_txn *txn, struct store *st, const MDB_val *k,
+    const MDB_val *v)
+{
+	struct account a;
+	int r;
+
+	if (account_from_val(v, &a) < 0 || k->mv_size != strlen(a.user_id) ||
+	    memcmp(k->mv_data, a.user_id, k->mv_size) != 0) {
+		account_clear(&a);
+		return 0;	/* a damaged record is nobody's due */
+	}
+	r = due_update(txn, st, a.user_id, NULL, &a);
+	account_clear(&a);
+	return r;
+}
+
+static int
+due_build_txn(MDB_txn *txn, void *arg)
+{
+	struct store *st = arg;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint64_t built;
+	int rc, r = 0;
+
+	if ((r = store_meta_get_u64(txn, st, "account_due", &built)) < 0 ||
+	    built != 0)
+		return r < 0 ? r : 0;
+	if ((rc = mdb_drop(txn, st->account_due, 0)) != 0 ||
+	    (rc = mdb_cursor_open(txn, st->accounts, &cur)) != 0)
+		return store_errno(rc);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && r == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		r = due_build_one(txn, st, &k, &v);
+	mdb_cursor_close(cur);
+	if (r < 0)
+		return r;
+	if (rc != MDB_NOTFOUND)
+		return store_errno(rc);
+	return store_meta_put_u64(txn, st, "account_due", 1);
+}
+
+int
+account_due_check(struct store *st)
+{
+	return store_write(st, due_build_txn, st);
+}
+
 /*
  * Removes username from the index only while it still names user_id: a
  * name another account has taken since is not ours to delete.
@@ -381,18 +629,21 @@ account_put(MDB_txn *txn, struct store *st, const struct account *a)
 	struct account old;
 	struct json_object *o;
 	MDB_val k, v;
-	int r;
+	int found, r;
 
 	/* A renamed account leaves no stale name behind. */
 	account_init(&old);
 	r = account_get_by_id(txn, st, a->user_id, &old);
-	if (r == 0 && strcmp(old.username, a->username) != 0 &&
-	    (r = name_del(txn, st, old.username, a->user_id)) < 0) {
-		account_clear(&old);
-		return r;
-	}
-	account_clear(&old);
 	if (r < 0 && r != -ENOENT)
+		return r;
+	found = r == 0;
+	r = 0;
+	if (found && strcmp(old.username, a->username) != 0)
+		r = name_del(txn, st, old.username, a->user_id);
+	if (r == 0)
+		r = due_update(txn, st, a->user_id, found ? &old : NULL, a);
+	account_clear(&old);
+	if (r < 0)
 		return r;
 
 	o = account_record(a);
@@ -564,7 +815,8 @@ account_erase(MDB_txn *txn, struct store *st, const char *user_id)
 	memcpy(prefix, user_id, plen);	/* the id and its NUL */
 	if ((r = account_get_by_id(txn, st, user_id, &a)) < 0)
 		return r;
-	r = name_del(txn, st, a.username, user_id);
+	if ((r = name_del(txn, st, a.username, user_id)) == 0)
+		r = due_update(txn, st, user_id, &a, NULL);
 	account_clear(&a);
 	if (r < 0)
 		return r;

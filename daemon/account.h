@@ -132,6 +132,58 @@ int		 account_foreach(MDB_txn *, struct store *,
 int		 account_scan(struct store *,
 		    int (*fn)(const struct account *, void *), void *arg);
 
+/*
+ * The due index: for each account, one key for each of these that
+ * applies, under the record's own time (0 for none yet), so that an
+ * owner reads the accounts it may have to act on by now, not every
+ * record.  An owner turns what it needs into a range: the poller's next
+ * slot is at least half an interval after ACCOUNT_DUE_POLL_LAST, a
+ * refresh at least refresh_after after ACCOUNT_DUE_ISSUED, and so on.
+ */
+#define ACCOUNT_DUE_POLL_RETRY		'r'	/* active: poll_retry_at */
+#define ACCOUNT_DUE_POLL_LAST		'l'	/* active, no retry: last poll */
+#define ACCOUNT_DUE_STALE		's'	/* active: last poll, or added */
+#define ACCOUNT_DUE_EXPIRES		'x'	/* active: token_expires_at */
+#define ACCOUNT_DUE_REFRESH_RETRY	'f'	/* active: refresh_retry_at */
+#define ACCOUNT_DUE_ISSUED		'i'	/* active, no retry: issued */
+#define ACCOUNT_DUE_STATE		'a'	/* not active: 0 */
+#define ACCOUNT_DUE_REVOKED		'v'	/* revoked: revoked_at */
+#define ACCOUNT_DUE_NKINDS		8
+
+/*
+ * Calls fn(user_id, time) for each key of kind with a time <= until, in
+ * time order, until fn returns non-zero (returned).  *ret_next: the
+ * first time past until (INT64_MAX: none).
+ */
+int		 account_due_each(MDB_txn *, struct store *, char kind,
+		    int64_t until, int (*fn)(const char *, int64_t, void *),
+		    void *arg, int64_t *ret_next);
+/*
+ * What an owner reads of the index: the keys of kind up to until, each
+ * taken when want (NULL: every one) says > 0, skipped at 0; < 0 ends
+ * the range there.  next is set to the first time past until.
+ */
+struct account_due_range {
+	char		 kind;
+	int64_t		 until;
+	int		(*want)(const char *user_id, int64_t at, void *arg);
+	void		*arg;
+	int64_t		 next;		/* out */
+};
+/*
+ * Reads the accounts the ranges take, each once, in user id order (as
+ * account_foreach()), calling fn as account_foreach() does.  A record
+ * gone or damaged since is skipped.
+ */
+int		 account_due_read(MDB_txn *, struct store *,
+		    struct account_due_range *, size_t nranges,
+		    int (*fn)(const struct account *, void *), void *arg);
+/*
+ * Builds the due index when the store has none yet (one written before
+ * it existed): once, in a write transaction of its own.
+ */
+int		 account_due_check(struct store *);
+
 /* The wire form (DESIGN.md §3): unknown numbers are null. */
 struct json_object *account_to_json(const struct account *);
 

@@ -1,8 +1,8 @@
 /*
  * What needs a person.  Everything here is read in the caller's
- * transaction: one pass over the accounts (a handful), and, only when the
- * per-state tally says some post failed, a bounded walk back from the
- * newest post.  Each item says what to do about it, so that the first
+ * transaction: the accounts the due index points at (a handful), and,
+ * only when the per-state tally says some post failed, a bounded walk
+ * back from the newest post.  Each item says what to do about it, so that the first
  * command an operator types points at the next one.
  */
 #include <errno.h>
@@ -136,6 +136,17 @@ attention_list(MDB_txn *txn, struct store *st, const struct config *cfg,
     struct json_object *arr)
 {
 	struct walk w = { .cfg = cfg, .now = now, .arr = arr };
+	/*
+	 * From the due index, not every record: the accounts not active,
+	 * the tokens expiring within warn_before, the polls gone stale.
+	 */
+	struct account_due_range rg[] = {
+		{ ACCOUNT_DUE_STATE, INT64_MAX, NULL, NULL, 0 },
+		{ ACCOUNT_DUE_EXPIRES, now + cfg->tokens_warn_before - 1,
+		    NULL, NULL, 0 },
+		{ ACCOUNT_DUE_STALE, now - ATTENTION_STALE_POLLS *
+		    cfg->poll_interval - 1, NULL, NULL, 0 },
+	};
 	size_t n = 0;
 	int r;
 
@@ -149,7 +160,7 @@ attention_list(MDB_txn *txn, struct store *st, const struct config *cfg,
 		    " is" : "s are", unsaved_tokens == 1 ? "it" : "them",
 		    unsaved_tokens == 1 ? "its account" : "their accounts",
 		    unsaved_tokens == 1 ? "s" : "");
-	if ((r = account_foreach(txn, st, account_attention, &w)) < 0)
+	if ((r = account_due_read(txn, st, rg, 3, account_attention, &w)) < 0)
 		return r;
 	if (sc->posts[POST_FAILED] == 0)
 		return 0;

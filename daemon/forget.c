@@ -1,9 +1,10 @@
 /*
  * The forgetter.  Like the token keeper it keeps nothing in memory: the
  * revocation time and the warning are in the account records, so each
- * wake-up scans them, warns or erases what is due, and re-arms one timer
- * on the earliest next thing (at least hourly, so a clock that jumped or
- * a reload that shortened the delay is noticed).
+ * wake-up reads those the due index says may be due (by revocation
+ * time), warns or erases what is due, and re-arms one timer on the
+ * earliest next thing (at least hourly, so a clock that jumped or a
+ * reload that shortened the delay is noticed).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "account.h"
 #include "common/timefmt.h"
+#include "config.h"
 #include "daemon.h"
 #include "erase.h"
 #include "forget.h"
@@ -96,6 +98,31 @@ scan_one(const struct account *a, void *arg)
 			s->next = at;
 	}
 	return 0;
+}
+
+/*
+ * The revoked accounts whose notice or erasure may be due, from the due
+ * index (by revocation time), not every record.
+ */
+static int
+scan_index(struct forget *f, struct scan *s)
+{
+	struct store *st = f->d->store;
+	int64_t after = f->d->cfg->accounts_forget_revoked_after;
+	struct account_due_range rg = { ACCOUNT_DUE_REVOKED,
+	    s->now + WARN_AHEAD - after, NULL, NULL, 0 };
+	MDB_txn *txn;
+	int r;
+
+	if (after <= 0)
+		return 0;	/* never forgotten */
+	if ((r = store_txn_begin(st, 1, &txn)) < 0)
+		return r;
+	r = account_due_read(txn, st, &rg, 1, scan_one, s);
+	mdb_txn_abort(txn);
+	if (rg.next != INT64_MAX && rg.next + after - WARN_AHEAD < s->next)
+		s->next = rg.next + after - WARN_AHEAD;
+	return r;
 }
 
 struct mark {
@@ -214,7 +241,7 @@ forget_timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	s->now = daemon_now();
 	s->next = s->now + RESCAN;
-	if ((r = account_scan(f->d->store, scan_one, s)) < 0) {
+	if ((r = scan_index(f, s)) < 0) {
 		log_error("revoked accounts: cannot read accounts: %s",
 		    strerror(-r));
 		s->next = s->now + 60;

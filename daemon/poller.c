@@ -4,12 +4,13 @@
  * it holds in memory only the polls in flight, the finished ones not
  * yet committed, and the ids found due by its last scan.
  *
- * The timer scans the accounts when the queue of due ones is empty and
- * something is due (or was kicked), and drives history pruning a step at
- * a time (history.c).  A scan queues, in due order, what falls due
- * within the next LOOKAHEAD seconds (a quarter of the interval at most),
- * so that with thousands of accounts spread over the interval the
- * accounts are read once a minute, not every second.  At most
+ * The timer scans the due index (account.h: no record is read) when the
+ * queue of due ones is empty and something is due (or was kicked), and
+ * drives history pruning a step at a time (history.c).  A scan queues,
+ * in due order, what falls due within the next LOOKAHEAD seconds (a
+ * quarter of the interval at most), so that with thousands of accounts
+ * spread over the interval the index is read once a minute, not every
+ * second.  At most
  * poller_max() polls run at once; each one that ends frees a slot for
  * the next in the queue at once.  Finished polls are committed together,
  * up to FLUSH_BATCH in one transaction, from their own deferred event at
@@ -649,29 +650,73 @@ struct scan {
 	int		 overdue;
 };
 
+/* One account found in the due index: queued if due by s->until. */
 static int
-scan_one(const struct account *a, void *arg)
+scan_one(struct scan *s, const char *user_id, int64_t due)
 {
-	struct scan *s = arg;
 	struct poller *p = s->p;
 	struct due *q;
-	int64_t due;
 
-	if (a->state != ACCOUNT_ACTIVE || job_find(p, a->user_id) != NULL)
+	if (job_find(p, user_id) != NULL)
 		return 0;
-	if ((due = poll_due(p, a)) > s->until) {
+	if (due > s->until) {
 		if (due < s->next)
 			s->next = due;
-	} else if (p->qlen < QUEUE_MAX) {
-		q = &p->queue[p->qlen++];
-		q->at = due;
-		memcpy(q->user_id, a->user_id, GRAPH_ID_LEN);
-		s->overdue += due <= s->now;
-	} else {
+		return 0;
+	}
+	if (p->qlen == QUEUE_MAX) {
 		s->next = s->now;	/* look again once these are done */
 		p->capped = 1;
+		return 1;
 	}
+	q = &p->queue[p->qlen++];
+	q->at = due;
+	snprintf(q->user_id, sizeof(q->user_id), "%s", user_id);
+	s->overdue += due <= s->now;
 	return 0;
+}
+
+static int
+scan_retry(const char *user_id, int64_t at, void *arg)
+{
+	return scan_one(arg, user_id, at);
+}
+
+static int
+scan_last(const char *user_id, int64_t last, void *arg)
+{
+	struct scan *s = arg;
+
+	return scan_one(s, user_id, last <= 0 ? 0 : poller_next_slot(user_id,
+	    last, s->p->d->cfg->poll_interval));
+}
+
+/*
+ * The due index, not the records: retries by their time, the others by
+ * their last poll, of which the next slot is at least half an interval
+ * later (poller_next_slot()).
+ */
+static int
+scan_index(struct scan *s)
+{
+	struct store *st = s->p->d->store;
+	int64_t half = s->p->d->cfg->poll_interval / 2, next;
+	MDB_txn *txn;
+	int r;
+
+	if ((r = store_txn_begin(st, 1, &txn)) < 0)
+		return r;
+	r = account_due_each(txn, st, ACCOUNT_DUE_POLL_RETRY, s->until,
+	    scan_retry, s, &next);
+	if (r == 0 && next < s->next)
+		s->next = next;
+	if (r == 0)
+		r = account_due_each(txn, st, ACCOUNT_DUE_POLL_LAST,
+		    s->until - half, scan_last, s, &next);
+	if (r == 0 && next != INT64_MAX && next + half < s->next)
+		s->next = next + half;
+	mdb_txn_abort(txn);
+	return r < 0 ? r : 0;
 }
 
 static int
@@ -696,7 +741,7 @@ poller_scan(struct poller *p, int64_t now)
 	p->qhead = p->qlen = 0;
 	p->capped = 0;
 	p->last_scan_ms = mono_ms();
-	if ((r = account_scan(p->d->store, scan_one, &s)) < 0) {
+	if ((r = scan_index(&s)) < 0) {
 		log_error("poller: cannot read accounts: %s", strerror(-r));
 		s.next = now + 60;
 	}

@@ -277,6 +277,10 @@ run_open(struct daemon *d)
 	if ((r = store_open(d->cfg->store_path, d->cfg->store_map_size,
 	    &d->store, err, sizeof(err))) < 0)
 		fatal("%s", err);
+	/* A store from before the due index: built once, here. */
+	if ((r = account_due_check(d->store)) < 0)
+		fatal("cannot index the accounts in %s: %s",
+		    d->cfg->store_path, strerror(-r));
 	open_secrets(d);
 	if ((d->base = event_base_new()) == NULL)
 		fatal("cannot create the event loop");

@@ -27,6 +27,7 @@ static const struct {
 	{ "posts", offsetof(struct store, posts) },
 	{ "due", offsetof(struct store, due) },
 	{ "account_posts", offsetof(struct store, account_posts) },
+	{ "account_due", offsetof(struct store, account_due) },
 };
 #define STORE_NDBS	(sizeof(store_dbs) / sizeof(store_dbs[0]))
 

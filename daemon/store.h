@@ -29,6 +29,7 @@ struct store {
 	MDB_dbi		 posts;		/* be64 post id -> post record */
 	MDB_dbi		 due;		/* be64 time || be64 post id -> "" */
 	MDB_dbi		 account_posts;	/* user id || be64 post id -> "" */
+	MDB_dbi		 account_due;	/* kind || be64 time || user id -> "" */
 };
 
 /*

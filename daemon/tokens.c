@@ -2,9 +2,10 @@
  * The token keeper.  Everything it needs is in the account records
  * (issue and expiry times, retry time, failure count, last warning), so
  * it holds nothing in memory but the refreshes in flight: each wake-up
- * scans the accounts, starts what is due, and re-arms the one timer on
- * the earliest next thing.  A scan of 10,000 records costs milliseconds
- * and happens at most once per refresh or warning, plus once an hour.
+ * reads the accounts the due index says it may act on (account.h),
+ * starts what is due, and re-arms the one timer on the earliest next
+ * thing.  It happens at most once per refresh or warning, plus once an
+ * hour, and reads no record it cannot act on.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -437,6 +438,7 @@ struct scan {
 	int		 nwarn;
 	struct account	 expired[16];
 	int		 nexpired;
+	int		 nwant;		/* refreshes the index gave */
 };
 
 static void
@@ -493,6 +495,75 @@ scan_one(const struct account *a, void *arg)
 	if (a->token_expires_at > 0)
 		scan_min(s, a->token_expires_at);
 	return 0;
+}
+
+/*
+ * A refresh due by its issue time (the index gives it: no record read
+ * for one that is not), while there is room to start it; the rest wait
+ * for the next scan, which the end of a refresh starts.  So a scan
+ * reads what it can act on, not every due account again.
+ */
+static int
+want_issued(const char *user_id, int64_t issued, void *arg)
+{
+	struct scan *s = arg;
+	struct tokens *t = s->t;
+	int64_t age = refresh_age(t), span = age / 10 < 3600 ? age / 10 : 3600;
+	int64_t due = issued + age + backoff_spread(user_id, span);
+
+	if (find_inflight(t, user_id) != NULL)
+		return 0;
+	if (due > s->now) {
+		scan_min(s, due);
+		return 0;
+	}
+	if (t->ninflight + s->nwant >= MAX_IN_FLIGHT) {
+		scan_min(s, s->now + 1);	/* after these */
+		return -1;
+	}
+	s->nwant++;
+	return 1;
+}
+
+static int
+want_other(const char *user_id, int64_t at, void *arg)
+{
+	struct scan *s = arg;
+
+	(void)at;
+	return find_inflight(s->t, user_id) == NULL;
+}
+
+/*
+ * The accounts the keeper may act on by now, from the due index: the
+ * tokens that expire within warn_before (or have: a warning or an
+ * expiry), the retries that are due, and the refreshes that are.
+ */
+static int
+scan_index(struct scan *s)
+{
+	struct tokens *t = s->t;
+	struct store *st = t->d->store;
+	int64_t warn = t->d->cfg->tokens_warn_before, age = refresh_age(t);
+	struct account_due_range rg[] = {
+		{ ACCOUNT_DUE_EXPIRES, s->now + warn, want_other, s, 0 },
+		{ ACCOUNT_DUE_REFRESH_RETRY, s->now, want_other, s, 0 },
+		{ ACCOUNT_DUE_ISSUED, s->now - age, want_issued, s, 0 },
+	};
+	MDB_txn *txn;
+	int r;
+
+	if ((r = store_txn_begin(st, 1, &txn)) < 0)
+		return r;
+	r = account_due_read(txn, st, rg, 3, scan_one, s);
+	mdb_txn_abort(txn);
+	if (rg[0].next != INT64_MAX)
+		scan_min(s, rg[0].next - warn);
+	if (rg[1].next != INT64_MAX)
+		scan_min(s, rg[1].next);
+	if (rg[2].next != INT64_MAX)
+		scan_min(s, rg[2].next + age);
+	return r;
 }
 
 struct mark {
@@ -580,7 +651,7 @@ tokens_timer_cb(evutil_socket_t fd, short what, void *arg)
 	s->t = t;
 	s->now = daemon_now();
 	s->next = s->now + RESCAN;
-	if ((r = account_scan(t->d->store, scan_one, s)) < 0) {
+	if ((r = scan_index(s)) < 0) {
 		log_error("token keeper: cannot read accounts: %s",
 		    strerror(-r));
 		s->next = s->now + 60;

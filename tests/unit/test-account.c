@@ -2,7 +2,8 @@
  * account.c: records round-trip with unknown counts kept unknown, the
  * username index follows renames, tokens are sealed to their account, and
  * erasing an account takes all of its data and none of another's (even
- * one whose id starts with the same digits).
+ * one whose id starts with the same digits), and the due index follows
+ * the record, goes with it, and is built for a store without it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -107,6 +108,15 @@ count_cb(const struct account *a, void *arg)
 	return 0;
 }
 
+static int
+due_cb(const char *user_id, int64_t at, void *arg)
+{
+	(void)at;
+	CHECK_STR(user_id, "1234");
+	(*(int *)arg)++;
+	return 0;
+}
+
 int
 main(void)
 {
@@ -117,6 +127,7 @@ main(void)
 	struct account a;
 	MDB_txn *txn;
 	uint64_t n;
+	int64_t at;
 	int cnt = 0;
 
 	CHECK(mkdtemp(dir) != NULL);
@@ -208,11 +219,66 @@ main(void)
 	CHECK_INT(account_erase(txn, st, "999"), -ENOENT);
 	mdb_txn_abort(txn);
 
+	/*
+	 * The due index: a key for each time an owner acts on, following
+	 * the record (a poll moves it) and gone with the account; a store
+	 * without it gets it built, the same.
+	 */
+	CHECK_INT((long long)count(st->account_due), 4);
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	cnt = 0;
+	CHECK_INT(account_due_each(txn, st, ACCOUNT_DUE_EXPIRES, 1999,
+	    due_cb, &cnt, &at), 0);
+	CHECK_INT(cnt, 0);
+	CHECK_INT(at, 2000);
+	CHECK_INT(account_due_each(txn, st, ACCOUNT_DUE_EXPIRES, 2000,
+	    due_cb, &cnt, &at), 0);
+	CHECK_INT(cnt, 1);
+	CHECK_INT(at, INT64_MAX);
+	CHECK_INT(account_due_each(txn, st, ACCOUNT_DUE_POLL_LAST, 0,
+	    due_cb, &cnt, &at), 0);
+	CHECK_INT(cnt, 2);
+	CHECK_INT(account_get(txn, st, "bob", &a), 0);
+	mdb_txn_abort(txn);
+	a.last_poll_at = 5000;
+	a.state = ACCOUNT_REVOKED;
+	a.revoked_at = 6000;
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(account_put(txn, st, &a), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+	/* Not active: the state and the revocation only. */
+	CHECK_INT((long long)count(st->account_due), 2);
+	a.state = ACCOUNT_ACTIVE;
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(account_put(txn, st, &a), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+	account_clear(&a);
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	cnt = 0;
+	CHECK_INT(account_due_each(txn, st, ACCOUNT_DUE_POLL_LAST, 4999,
+	    due_cb, &cnt, &at), 0);
+	CHECK_INT(cnt, 0);
+	CHECK_INT(at, 5000);
+	mdb_txn_abort(txn);
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(mdb_drop(txn, st->account_due, 0), 0);
+	CHECK_INT(store_meta_put_u64(txn, st, "account_due", 0), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+	CHECK_INT(account_due_check(st), 0);
+	CHECK_INT((long long)count(st->account_due), 4);
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	cnt = 0;
+	CHECK_INT(account_due_each(txn, st, ACCOUNT_DUE_POLL_LAST, 5000,
+	    due_cb, &cnt, &at), 0);
+	CHECK_INT(cnt, 1);
+	mdb_txn_abort(txn);
+
 	/* Compaction keeps what is live and the store usable. */
 	CHECK_INT(store_compact(st, err, sizeof(err)), 0);
 	CHECK_INT((long long)count(st->accounts), 1);
 	CHECK_INT(put_account("555", "carol"), 0);
 	CHECK_INT((long long)count(st->accounts), 2);
+	CHECK_INT((long long)count(st->account_due), 8);
 
 	seal_free(seal);
 	store_close(st);
