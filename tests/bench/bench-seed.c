@@ -116,6 +116,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "bench-seed: %s\n", err);
 		return 1;
 	}
+	/* Indexed from the start (empty), as the daemon's own stores are. */
+	if ((r = account_due_check(st)) < 0) {
+		fprintf(stderr, "bench-seed: %s\n", strerror(-r));
+		return 1;
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	curl = curl_easy_init();
 	tokout = fdopen(3, "w");

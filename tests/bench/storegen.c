@@ -234,6 +234,9 @@ main(int argc, char *argv[])
 		fprintf(stderr, "storegen: %s\n", err);
 		return 1;
 	}
+	/* Indexed from the start (empty), as the daemon's own stores are. */
+	if ((r = account_due_check(g.st)) < 0)
+		die("account_due_check", r);
 	if ((r = secret_token_key(NULL, argv[1], key, &generated, err,
 	    sizeof(err))) < 0) {
 		fprintf(stderr, "storegen: %s\n", err);
