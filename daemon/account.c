@@ -15,6 +15,7 @@
  * it built at open (account_due_check()).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,21 +124,140 @@ static const struct {
 };
 #define NNUMBERS	(sizeof(numbers) / sizeof(numbers[0]))
 
-static struct json_object *
-account_record(const struct account *a)
+/*
+ * The record as json-c writes it (JSON_C_TO_STRING_PLAIN, members in
+ * the order account_common() and numbers[] give them), written straight
+ * into a buffer: building the object and printing it was most of the
+ * cost of a poll's commit.  test-account checks that json-c writes
+ * these bytes again from what it reads of them.
+ */
+struct wbuf {
+	char		*p;
+	size_t		 len;
+	size_t		 cap;
+	int		 nomem;
+	char		 stack[1024];
+};
+
+static void
+wbuf_add(struct wbuf *w, const char *s, size_t n)
 {
-	struct json_object *o = account_common(a);
+	size_t cap;
+	char *np;
+
+	if (w->nomem)
+		return;
+	if (w->len + n > w->cap) {
+		for (cap = w->cap * 2; cap < w->len + n; cap *= 2)
+			;
+		if ((np = malloc(cap)) == NULL) {
+			w->nomem = 1;
+			return;
+		}
+		memcpy(np, w->p, w->len);
+		if (w->p != w->stack)
+			free(w->p);
+		w->p = np;
+		w->cap = cap;
+	}
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
+}
+
+/* "key": as json-c writes a key or a string (json_escape_str()). */
+static void
+wbuf_str(struct wbuf *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+	char esc[6];
+	unsigned char c;
+
+	wbuf_add(w, "\"", 1);
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (c >= 0x20 && c != '"' && c != '\\' && c != '/')
+			continue;
+		wbuf_add(w, run, (size_t)(s - run));
+		run = s + 1;
+		esc[0] = '\\';
+		switch (c) {
+		case '\b': esc[1] = 'b'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '"': case '\\': case '/': esc[1] = (char)c; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			wbuf_add(w, esc, 6);
+			continue;
+		}
+		wbuf_add(w, esc, 2);
+	}
+	wbuf_add(w, run, (size_t)(s - run));
+	wbuf_add(w, "\"", 1);
+}
+
+static void
+wbuf_member(struct wbuf *w, const char *key)
+{
+	wbuf_add(w, w->len > 1 ? "," : "", w->len > 1);
+	wbuf_str(w, key);
+	wbuf_add(w, ":", 1);
+}
+
+static void
+wbuf_str_member(struct wbuf *w, const char *key, const char *v)
+{
+	wbuf_member(w, key);
+	if (v != NULL)
+		wbuf_str(w, v);
+	else
+		wbuf_add(w, "null", 4);
+}
+
+static void
+wbuf_int_member(struct wbuf *w, const char *key, int64_t v, int null_if_neg)
+{
+	char num[24];
+
+	wbuf_member(w, key);
+	if (null_if_neg && v < 0)
+		wbuf_add(w, "null", 4);
+	else
+		wbuf_add(w, num, (size_t)snprintf(num, sizeof(num), "%" PRId64,
+		    v));
+}
+
+static void
+account_record(const struct account *a, struct wbuf *w)
+{
 	const char *p;
 	size_t i;
 
-	record_add_int(o, "v", ACCOUNT_RECORD_VERSION);
+	w->p = w->stack;
+	w->len = 0;
+	w->cap = sizeof(w->stack);
+	w->nomem = 0;
+	wbuf_add(w, "{", 1);
+	wbuf_str_member(w, "user_id", a->user_id);
+	wbuf_str_member(w, "username", a->username);
+	wbuf_str_member(w, "name", a->name);
+	wbuf_str_member(w, "profile_picture_url", a->picture_url);
+	wbuf_int_member(w, "followers_count", a->followers, 1);
+	wbuf_int_member(w, "following_count", a->following, 1);
+	wbuf_int_member(w, "media_count", a->media, 1);
+	wbuf_str_member(w, "state", account_state_name(a->state));
+	wbuf_int_member(w, "v", ACCOUNT_RECORD_VERSION, 0);
 	for (i = 0; i < NNUMBERS; i++) {
 		p = (const char *)a + numbers[i].off;
-		record_add_int(o, numbers[i].name, numbers[i].is_int ?
+		wbuf_int_member(w, numbers[i].name, numbers[i].is_int ?
 		    *(const int *)(const void *)p :
-		    *(const int64_t *)(const void *)p);
+		    *(const int64_t *)(const void *)p, 0);
 	}
-	return o;
+	wbuf_add(w, "}", 1);
 }
 
 static int
@@ -627,7 +747,7 @@ int
 account_put(MDB_txn *txn, struct store *st, const struct account *a)
 {
 	struct account old;
-	struct json_object *o;
+	struct wbuf w;
 	MDB_val k, v;
 	int found, r;
 
@@ -646,10 +766,15 @@ account_put(MDB_txn *txn, struct store *st, const struct account *a)
 	if (r < 0)
 		return r;
 
-	o = account_record(a);
-	r = store_put_json(txn, st->accounts, a->user_id, strlen(a->user_id),
-	    o);
-	json_object_put(o);
+	account_record(a, &w);
+	k.mv_size = strlen(a->user_id);
+	k.mv_data = (void *)a->user_id;
+	v.mv_size = w.len;
+	v.mv_data = w.p;
+	r = w.nomem ? -ENOMEM : store_errno(mdb_put(txn, st->accounts, &k, &v,
+	    0));
+	if (w.p != w.stack)
+		free(w.p);
 	if (r < 0)
 		return r;
 	k.mv_size = strlen(a->username);

@@ -162,6 +162,45 @@ main(void)
 	CHECK_INT(account_get(txn, st, "carol", &a), -ENOENT);
 	CHECK_INT(account_get(txn, st, "", &a), -ENOENT);
 
+	/*
+	 * The record is written as json-c writes it: json-c reads it and
+	 * writes the same bytes, escapes and all.
+	 */
+	mdb_txn_abort(txn);
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(account_get(txn, st, "bob", &a), 0);
+	account_set_str(&a.name, "a \"quoted\" /slash\\ \n\t\x01\x1f \xc3\xa9\x7f");
+	a.followers = ACCOUNT_UNKNOWN;
+	a.poll_failures = 3;
+	a.last_poll_at = -5;
+	CHECK_INT(account_put(txn, st, &a), 0);
+	account_clear(&a);
+	{
+		MDB_val rk = { 4, "1234" }, rv;
+		char *raw;
+
+		CHECK_INT(mdb_get(txn, st->accounts, &rk, &rv), 0);
+		CHECK((raw = strndup(rv.mv_data, rv.mv_size)) != NULL);
+		CHECK((o = json_tokener_parse(raw)) != NULL);
+		CHECK_STR(json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN), raw);
+		json_object_put(o);
+		free(raw);
+	}
+	CHECK_INT(account_get(txn, st, "bob", &a), 0);
+	CHECK_STR(a.name, "a \"quoted\" /slash\\ \n\t\x01\x1f \xc3\xa9\x7f");
+	CHECK_INT(a.followers, ACCOUNT_UNKNOWN);
+	CHECK_INT(a.poll_failures, 3);
+	CHECK_INT(a.last_poll_at, -5);
+	a.followers = 120;
+	a.last_poll_at = 0;
+	a.poll_failures = 0;
+	account_set_str(&a.name, "Name of someone");
+	CHECK_INT(account_put(txn, st, &a), 0);
+	account_clear(&a);
+	CHECK_INT(store_txn_commit(txn), 0);
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+
 	/* Tokens open only for their own account. */
 	CHECK_INT(account_token_get(txn, st, seal, "123", &tok), 0);
 	CHECK_STR(tok->data, "THtoken-of-someone");
