@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -43,10 +45,23 @@
 #define HTTP_BODY_KEEP		(64 * 1024)	/* a pooled call keeps this */
 #define HTTP_BEARER_PREFIX	"Authorization: Bearer "
 
+/*
+ * A socket curl watches, or one of the connections it keeps between
+ * transfers.  curl drops a socket when its transfer ends (CURL_POLL_REMOVE)
+ * and asks for it again when the next transfer reuses the connection: two
+ * epoll_ctl() calls and an event freed and made again per request.  A
+ * socket we opened for curl (http_open_cb()) is kept instead, watched for
+ * reading, until curl closes it (http_close_cb()); one curl did not get
+ * from us (the resolver's, say) is dropped when curl drops it, as before.
+ */
 struct http_sock {
 	TAILQ_ENTRY(http_sock)	 entry;
+	struct http		*http;
 	curl_socket_t		 fd;
 	struct event		*ev;
+	short			 kind;		/* what ev watches, 0: none */
+	int			 ours;		/* opened by http_open_cb() */
+	int			 idle;		/* curl does not watch it now */
 };
 
 struct http_call {
@@ -98,12 +113,34 @@ http_sock_free(struct http *h, struct http_sock *hs)
 	free(hs);
 }
 
+static struct http_sock *
+http_sock_find(struct http *h, curl_socket_t fd)
+{
+	struct http_sock	*hs;
+
+	TAILQ_FOREACH(hs, &h->socks, entry)
+		if (hs->fd == fd)
+			return hs;
+	return NULL;
+}
+
 static void
 http_event_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct http	*h = arg;
-	int		 action = 0, running;
+	struct http_sock	*hs = arg;
+	struct http		*h = hs->http;
+	int			 action = 0, running;
 
+	if (hs->idle) {
+		/*
+		 * The peer closed a kept connection (or said something
+		 * unasked): stop watching, or this fires until curl next
+		 * looks at its connections, finds it dead and closes it.
+		 */
+		event_del(hs->ev);
+		hs->kind = 0;
+		return;
+	}
 	if (what & EV_READ)
 		action |= CURL_CSELECT_IN;
 	if (what & EV_WRITE)
@@ -140,33 +177,86 @@ http_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp,
 
 	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
-		if (hs != NULL)
+		if (hs == NULL)
+			return 0;
+		if (!hs->ours) {
 			http_sock_free(h, hs);
-		return 0;
+			return 0;
+		}
+		/* Kept, watched for reading only: see struct http_sock. */
+		hs->idle = 1;
+		what = CURL_POLL_IN;
+	} else if (hs == NULL) {
+		/* New to curl, or a kept connection it reuses. */
+		if ((hs = http_sock_find(h, s)) == NULL) {
+			if ((hs = calloc(1, sizeof(*hs))) == NULL)
+				return -1;
+			hs->http = h;
+			hs->fd = s;
+			TAILQ_INSERT_TAIL(&h->socks, hs, entry);
+		}
+		hs->idle = 0;
+		curl_multi_assign(h->multi, s, hs);
 	}
 	kind = EV_PERSIST;
 	if (what & CURL_POLL_IN)
 		kind |= EV_READ;
 	if (what & CURL_POLL_OUT)
 		kind |= EV_WRITE;
-	if (hs == NULL) {
-		if ((hs = calloc(1, sizeof(*hs))) == NULL)
-			return -1;
-		hs->fd = s;
-		TAILQ_INSERT_TAIL(&h->socks, hs, entry);
+	if (hs->kind == kind)
+		return 0;
+	if (hs->ev == NULL) {
 		if ((hs->ev = event_new(h->base, s, kind, http_event_cb,
-		    h)) == NULL) {
+		    hs)) == NULL) {
 			http_sock_free(h, hs);
 			return -1;
 		}
-		curl_multi_assign(h->multi, s, hs);
 	} else {
 		event_del(hs->ev);
-		event_assign(hs->ev, h->base, s, kind, http_event_cb, h);
+		event_assign(hs->ev, h->base, s, kind, http_event_cb, hs);
 	}
+	hs->kind = 0;
 	if (event_add(hs->ev, NULL) == -1)
 		return -1;
+	hs->kind = kind;
 	return 0;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION: a connection's socket, known as ours. */
+static curl_socket_t
+http_open_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	struct http		*h = clientp;
+	struct http_sock	*hs;
+	curl_socket_t		 s;
+
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if ((hs = calloc(1, sizeof(*hs))) == NULL)
+		return CURL_SOCKET_BAD;
+	if ((s = socket(addr->family, addr->socktype | SOCK_CLOEXEC,
+	    addr->protocol)) == CURL_SOCKET_BAD) {
+		free(hs);
+		return CURL_SOCKET_BAD;
+	}
+	hs->http = h;
+	hs->fd = s;
+	hs->ours = 1;
+	hs->idle = 1;		/* until curl asks */
+	TAILQ_INSERT_TAIL(&h->socks, hs, entry);
+	return s;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION: curl is done with a connection. */
+static int
+http_close_cb(void *clientp, curl_socket_t s)
+{
+	struct http		*h = clientp;
+	struct http_sock	*hs;
+
+	if ((hs = http_sock_find(h, s)) != NULL)
+		http_sock_free(h, hs);
+	return close(s);
 }
 
 /* CURLMOPT_TIMERFUNCTION: curl wants http_timer_cb() in ms, or never. */
@@ -428,7 +518,10 @@ http_free(struct http *h)
 		TAILQ_REMOVE(&h->idle, c, entry);
 		http_call_free(c);
 	}
-	/* Closing cached connections may call http_sock_cb() for each. */
+	/*
+	 * Closing cached connections may call http_sock_cb() and
+	 * http_close_cb() for each.
+	 */
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
 	while ((hs = TAILQ_FIRST(&h->socks)) != NULL)
@@ -535,6 +628,11 @@ http_setup(struct http_call *c, const struct http_request *req)
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	/* No CURLOPT_ACCEPT_ENCODING: no Accept-Encoding, no decoding. */
 	curl_easy_setopt(e, CURLOPT_USERAGENT, HTTP_USER_AGENT);
+	/* Each connection keeps these; a reset drops only the handle's. */
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, http_open_cb);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, c->http);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, http_close_cb);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, c->http);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
 	/* Known lengths fail early too; the write callback catches the rest. */
