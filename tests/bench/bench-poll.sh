@@ -120,11 +120,16 @@ CONF
 	[ "$_failed" -eq 0 ] || bench_fail "$_failed polls failed: $_line"
 	[ "$_reqs" -ge $((3 * n)) ] ||
 	    bench_fail "only $_reqs requests for $n accounts"
-	"$THREADSCTL" -s "$_d/control.sock" metrics |
-	    grep -c '^threadsd_account_last_poll_timestamp_seconds' \
-	    > "$_d/polled" || true
-	[ "$(cat "$_d/polled")" -eq "$n" ] ||
-	    bench_fail "$(cat "$_d/polled") of $n accounts show a poll"
+	# Every account shows its poll; past 20,000 accounts the metrics
+	# reply outgrows the protocol's 64 MiB, and the round's own count
+	# and the fake's requests (above) are the check.
+	if [ "$n" -le 20000 ]; then
+		"$THREADSCTL" -s "$_d/control.sock" metrics |
+		    grep -c '^threadsd_account_last_poll_timestamp_seconds' \
+		    > "$_d/polled" || true
+		[ "$(cat "$_d/polled")" -eq "$n" ] ||
+		    bench_fail "$(cat "$_d/polled") of $n accounts show a poll"
+	fi
 	kill -TERM "$DAEMON_PID"
 	wait "$DAEMON_PID" || bench_fail "threadsd exited with status $?"
 	DAEMON_PID=
