@@ -234,6 +234,6 @@ one_run huge
 # one_run left this run's figures in _secs, _cpu and _reqs.
 t_ratio=$(calc %.2f "($_secs / $n) / ($secs / $n0)")
 c_ratio=$(calc %.2f "($_cpu / $n) / ($cpu / $n0)")
-worst=$(awk -v a="$t_ratio" -v b="$c_ratio" 'BEGIN { print a > b ? a : b }')
+worst=$(awk -v a="$t_ratio" -v b="$c_ratio" 'BEGIN { print (a > b ? a : b) }')
 figure poll.scale "$n accounts: round $_secs s, CPU $_cpu s ($_reqs requests) = ${t_ratio}x and ${c_ratio}x the $n0 round's per account (round $secs s, CPU $cpu s)" \
     "<= 1.25x per account (linear)" "$(judge "$worst" '<=' 1.25)"
