@@ -16,8 +16,13 @@
 struct reader {
 	const char	*p;
 	const char	*end;
+	int		 depth;		/* levels of arrays and objects left */
 	char		 buf[FLATREC_STR_MAX];
 };
+
+typedef int member_fn(const char *, size_t, const struct flatrec_val *,
+    void *);
+typedef int element_fn(size_t, const struct flatrec_val *, void *);
 
 static void
 skip_ws(struct reader *r)
@@ -171,9 +176,14 @@ integer(struct reader *r, int64_t *ret)
 	return 0;
 }
 
+static int	object(struct reader *, member_fn *, void *);
+static int	array(struct reader *, element_fn *, void *);
+
 static int
 value(struct reader *r, struct flatrec_val *v)
 {
+	int e;
+
 	memset(v, 0, sizeof(*v));
 	if (r->p == r->end)
 		return -ENOTSUP;
@@ -190,48 +200,118 @@ value(struct reader *r, struct flatrec_val *v)
 		r->p += 4;
 		return 0;
 	}
+	if ((*r->p == '[' || *r->p == '{') && r->depth > 0) {
+		/* Checked whole now, read by the caller later if at all. */
+		v->type = *r->p == '[' ? FLATREC_ARRAY : FLATREC_OBJECT;
+		v->s = r->p;
+		r->depth--;
+		e = v->type == FLATREC_ARRAY ? array(r, NULL, NULL) :
+		    object(r, NULL, NULL);
+		r->depth++;
+		v->len = (size_t)(r->p - v->s);
+		return e;
+	}
 	return -ENOTSUP;
 }
 
-int
-flatrec_each(const char *buf, size_t len,
-    int (*fn)(const char *, size_t, const struct flatrec_val *, void *),
-    void *arg)
+/* The object at r->p ('{'); fn (NULL: none) on each member, in order. */
+static int
+object(struct reader *r, member_fn *fn, void *arg)
 {
-	struct reader r;
 	struct flatrec_val v;
 	const char *key;
 	size_t klen;
 	int e;
 
+	if (r->p == r->end || *r->p++ != '{')
+		return -ENOTSUP;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+		return 0;
+	}
+	for (;;) {
+		if (r->p == r->end || *r->p != '"' ||
+		    string(r, 0, &key, &klen) < 0)
+			return -ENOTSUP;
+		skip_ws(r);
+		if (r->p == r->end || *r->p++ != ':')
+			return -ENOTSUP;
+		skip_ws(r);
+		if ((e = value(r, &v)) < 0)
+			return e;
+		skip_ws(r);
+		if (r->p == r->end || (*r->p != ',' && *r->p != '}'))
+			return -ENOTSUP;
+		if (fn != NULL && (e = fn(key, klen, &v, arg)) != 0)
+			return e;
+		if (*r->p++ == '}')
+			return 0;
+		skip_ws(r);
+	}
+}
+
+/* The array at r->p ('['); fn (NULL: none) on each element. */
+static int
+array(struct reader *r, element_fn *fn, void *arg)
+{
+	struct flatrec_val v;
+	size_t i;
+	int e;
+
+	if (r->p == r->end || *r->p++ != '[')
+		return -ENOTSUP;
+	skip_ws(r);
+	if (r->p < r->end && *r->p == ']') {
+		r->p++;
+		return 0;
+	}
+	for (i = 0;; i++) {
+		if ((e = value(r, &v)) < 0)
+			return e;
+		skip_ws(r);
+		if (r->p == r->end || (*r->p != ',' && *r->p != ']'))
+			return -ENOTSUP;
+		if (fn != NULL && (e = fn(i, &v, arg)) != 0)
+			return e;
+		if (*r->p++ == ']')
+			return 0;
+		skip_ws(r);
+	}
+}
+
+/* The whole of buf is one object (or array), white space around it. */
+static int
+whole(const char *buf, size_t len, int depth, member_fn *mfn,
+    element_fn *efn, void *arg)
+{
+	struct reader r;
+	int e;
+
 	r.p = buf;
 	r.end = buf + len;
+	r.depth = depth;
 	skip_ws(&r);
-	if (r.p == r.end || *r.p++ != '{')
-		return -ENOTSUP;
-	skip_ws(&r);
-	if (r.p < r.end && *r.p == '}')
-		r.p++;
-	else
-		for (;;) {
-			if (r.p == r.end || *r.p != '"' ||
-			    (e = string(&r, 0, &key, &klen)) < 0)
-				return -ENOTSUP;
-			skip_ws(&r);
-			if (r.p == r.end || *r.p++ != ':')
-				return -ENOTSUP;
-			skip_ws(&r);
-			if ((e = value(&r, &v)) < 0)
-				return e;
-			skip_ws(&r);
-			if (r.p == r.end || (*r.p != ',' && *r.p != '}'))
-				return -ENOTSUP;
-			if ((e = fn(key, klen, &v, arg)) != 0)
-				return e;
-			if (*r.p++ == '}')
-				break;
-			skip_ws(&r);
-		}
+	if ((e = efn != NULL ? array(&r, efn, arg) : object(&r, mfn, arg)) != 0)
+		return e;
 	skip_ws(&r);
 	return r.p == r.end ? 0 : -ENOTSUP;
+}
+
+int
+flatrec_each(const char *buf, size_t len, member_fn *fn, void *arg)
+{
+	return whole(buf, len, 0, fn, NULL, arg);
+}
+
+int
+flatrec_object(const char *buf, size_t len, member_fn *fn, void *arg)
+{
+	return whole(buf, len, FLATREC_DEPTH_MAX, fn, NULL, arg);
+}
+
+int
+flatrec_array(const char *buf, size_t len, element_fn *fn, void *arg)
+{
+	return whole(buf, len, FLATREC_DEPTH_MAX, NULL, fn, arg);
 }

@@ -9,6 +9,12 @@
  * strings past FLATREC_STR_MAX once unescaped), is -ENOTSUP: the caller
  * then reads the record with json-c, so no record means anything else
  * than it did.
+ *
+ * flatrec_object() reads records with arrays and objects in them (the
+ * post records) by the same rules: a nested value is checked whole and
+ * handed to the callback as its text, for flatrec_object() or
+ * flatrec_array() to read in turn, or for nothing (a key the caller does
+ * not know).
  */
 #ifndef THREADSD_FLATREC_H
 #define THREADSD_FLATREC_H
@@ -17,17 +23,22 @@
 #include <stdint.h>
 
 #define FLATREC_STR_MAX	4096
+#define FLATREC_DEPTH_MAX	4	/* arrays and objects in one another */
 
 enum flatrec_type {
 	FLATREC_NULL,
 	FLATREC_INT,
 	FLATREC_STR,
+	FLATREC_ARRAY,		/* flatrec_object() and flatrec_array() only */
+	FLATREC_OBJECT,
 };
 
 struct flatrec_val {
 	enum flatrec_type	 type;
 	int64_t			 i;	/* FLATREC_INT */
-	const char		*s;	/* FLATREC_STR: unescaped, not NUL-ended */
+	const char		*s;	/* FLATREC_STR: unescaped, not NUL-ended;
+					   ARRAY, OBJECT: its text, brackets
+					   included */
 	size_t			 len;
 };
 
@@ -39,5 +50,12 @@ struct flatrec_val {
 int	flatrec_each(const char *buf, size_t len,
 	    int (*fn)(const char *, size_t, const struct flatrec_val *, void *),
 	    void *arg);
+/* The same, with arrays and objects (FLATREC_DEPTH_MAX deep) as values. */
+int	flatrec_object(const char *buf, size_t len,
+	    int (*fn)(const char *, size_t, const struct flatrec_val *, void *),
+	    void *arg);
+/* Calls fn(index, value, arg) for each element of the array in buf. */
+int	flatrec_array(const char *buf, size_t len,
+	    int (*fn)(size_t, const struct flatrec_val *, void *), void *arg);
 
 #endif
