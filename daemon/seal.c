@@ -27,6 +27,7 @@ _Static_assert(SECRET_KEY_LEN == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
 
 struct seal {
 	uint8_t		*key;		/* sodium_malloc'd, read-only */
+	struct secret_pool *pool;	/* for what seal_open() opens */
 };
 
 struct seal *
@@ -42,6 +43,11 @@ seal_new(const uint8_t key[SECRET_KEY_LEN])
 		free(sl);
 		return NULL;
 	}
+	if ((sl->pool = secret_pool_new()) == NULL) {
+		sodium_free(sl->key);
+		free(sl);
+		return NULL;
+	}
 	memcpy(sl->key, key, SECRET_KEY_LEN);
 	/* A stray write faults instead of changing the key; best effort. */
 	sodium_mprotect_readonly(sl->key);
@@ -54,6 +60,7 @@ seal_free(struct seal *sl)
 	if (sl == NULL)
 		return;
 	sodium_free(sl->key);		/* makes it writable and zeroes it */
+	secret_pool_free(sl->pool);	/* or the last token held frees it */
 	free(sl);
 }
 
@@ -150,7 +157,8 @@ seal_open(const struct seal *sl, const char *user_id, const uint8_t *blob,
 
 	if ((r = seal_check(sl, user_id, blob, len, &mlen)) < 0)
 		return r;
-	if ((s = secret_new(mlen)) == NULL)
+	/* A slot of the pool: the token a job holds until it is done. */
+	if ((s = secret_pool_take(sl->pool, mlen)) == NULL)
 		return -ENOMEM;
 	if ((r = seal_decrypt(sl, user_id, blob, len,
 	    (uint8_t *)s->data)) < 0) {

@@ -80,6 +80,132 @@ secret_cred_path(const char *name, char *buf, size_t size, char *errbuf,
 	return 1;
 }
 
+/*
+ * The pool (secret.h): chunks of SECRET_SLOTS slots of SECRET_SLOT bytes,
+ * each chunk one sodium_malloc(), so locked and left out of core dumps
+ * like any secret, behind guard pages of its own.  A slot is wiped whole
+ * when it is given back; an empty chunk is kept as the spare while
+ * another has room, else freed (sodium_free zeroes it).  The loop's
+ * alone: no lock.
+ */
+#define SECRET_SLOT	512
+#define SECRET_SLOTS	128	/* a chunk: 64 KiB, locked */
+#define SECRET_WORDS	(SECRET_SLOTS / 64)
+
+struct secret_chunk {
+	struct secret_pool	*pool;
+	struct secret_chunk	*next;
+	char			*mem;		/* sodium_malloc'd */
+	uint64_t		 used[SECRET_WORDS];	/* a bit a slot */
+	size_t			 nused;
+};
+
+struct secret_pool {
+	struct secret_chunk	*chunks;
+	size_t			 nused;		/* slots held, all chunks */
+	int			 orphaned;	/* freed while slots were held */
+};
+
+struct secret_pool *
+secret_pool_new(void)
+{
+	if (sodium_init() < 0)
+		return NULL;
+	return calloc(1, sizeof(struct secret_pool));
+}
+
+static void
+secret_chunk_free(struct secret_pool *pool, struct secret_chunk *c)
+{
+	struct secret_chunk **pp;
+
+	for (pp = &pool->chunks; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	sodium_free(c->mem);		/* zeroes it first */
+	free(c);
+}
+
+static void
+secret_pool_destroy(struct secret_pool *pool)
+{
+	while (pool->chunks != NULL)
+		secret_chunk_free(pool, pool->chunks);
+	free(pool);
+}
+
+void
+secret_pool_free(struct secret_pool *pool)
+{
+	if (pool == NULL)
+		return;
+	if (pool->nused > 0)
+		pool->orphaned = 1;	/* the last secret_free() ends it */
+	else
+		secret_pool_destroy(pool);
+}
+
+/* A free slot, in a new chunk if need be; NULL: no memory. */
+static char *
+secret_slot_get(struct secret_pool *pool, struct secret_chunk **ret_chunk)
+{
+	struct secret_chunk *c;
+	size_t w;
+	int b;
+
+	for (c = pool->chunks; c != NULL; c = c->next)
+		if (c->nused < SECRET_SLOTS)
+			break;
+	if (c == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return NULL;
+		if ((c->mem = sodium_malloc(SECRET_SLOTS * SECRET_SLOT)) ==
+		    NULL) {
+			free(c);
+			return NULL;
+		}
+		c->pool = pool;
+		c->next = pool->chunks;
+		pool->chunks = c;
+	}
+	for (w = 0; c->used[w] == UINT64_MAX; w++)
+		;
+	b = __builtin_ctzll(~c->used[w]);
+	c->used[w] |= UINT64_C(1) << b;
+	c->nused++;
+	pool->nused++;
+	*ret_chunk = c;
+	return c->mem + (w * 64 + (size_t)b) * SECRET_SLOT;
+}
+
+static void
+secret_slot_put(struct secret_chunk *c, char *slot)
+{
+	struct secret_pool *pool = c->pool;
+	struct secret_chunk *o;
+	size_t i = (size_t)(slot - c->mem) / SECRET_SLOT;
+
+	sodium_memzero(slot, SECRET_SLOT);
+	c->used[i / 64] &= ~(UINT64_C(1) << (i % 64));
+	c->nused--;
+	pool->nused--;
+	if (pool->orphaned) {
+		if (pool->nused == 0)
+			secret_pool_destroy(pool);
+		return;
+	}
+	if (c->nused > 0)
+		return;
+	/* One empty chunk is the spare: a second one goes. */
+	for (o = pool->chunks; o != NULL; o = o->next)
+		if (o != c && o->nused == 0) {
+			secret_chunk_free(pool, c);
+			return;
+		}
+}
+
 struct secret *
 secret_new(size_t size)
 {
@@ -95,12 +221,32 @@ secret_new(size_t size)
 	return s;
 }
 
+struct secret *
+secret_pool_take(struct secret_pool *pool, size_t size)
+{
+	struct secret *s;
+
+	if (pool == NULL || pool->orphaned || size >= SECRET_SLOT)
+		return secret_new(size);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if ((s->data = secret_slot_get(pool, &s->chunk)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->data[0] = '\0';
+	return s;
+}
+
 void
 secret_free(struct secret *s)
 {
 	if (s == NULL)
 		return;
-	sodium_free(s->data);		/* zeroes the pages first */
+	if (s->chunk != NULL)
+		secret_slot_put(s->chunk, s->data);
+	else
+		sodium_free(s->data);	/* zeroes the pages first */
 	free(s);
 }
 

@@ -14,19 +14,40 @@
 
 #define SECRET_KEY_LEN	32
 
+struct secret_chunk;
+
 struct secret {
-	char	*data;		/* sodium_malloc'd, NUL-terminated */
-	size_t	 len;
+	char			*data;		/* sodium_malloc'd, NUL-terminated */
+	size_t			 len;
+	struct secret_chunk	*chunk;		/* its pool's; NULL: its own */
 };
 
-/* Wipes and frees; accepts NULL. */
 /*
- * An empty secret with room for size bytes and a NUL (the one place a
- * secret's buffer is made); NULL when out of memory.  libsodium must be
- * initialised.
+ * An empty secret with room for size bytes and a NUL, in its own
+ * sodium_malloc'd buffer (the one place such a buffer is made); NULL
+ * when out of memory.  libsodium must be initialised.
  */
 struct secret	*secret_new(size_t size);
+/* Wipes and frees (or gives its slot back); accepts NULL. */
 void	secret_free(struct secret *);
+
+/*
+ * Slots for the tokens that jobs hold while they wait (seal_open()): one
+ * sodium_malloc() each costs two guard pages, five system calls and, on
+ * free, TLB shootdowns on every CPU.  A pool's slots live in chunks that
+ * are each one sodium_malloc'd, locked, MADV_DONTDUMP region, and a slot
+ * is wiped whole when given back, so a token is kept as it was: never
+ * swapped, never in a core dump, wiped after use.  A secret that does
+ * not fit a slot gets its own sodium_malloc().  secret_pool_free() while
+ * slots are held: the pool goes with the last of them.
+ */
+struct secret_pool;
+
+struct secret_pool	*secret_pool_new(void);
+void			 secret_pool_free(struct secret_pool *);
+/* secret_new(), in a slot of pool when it fits (pool may be NULL). */
+struct secret		*secret_pool_take(struct secret_pool *pool,
+			    size_t size);
 
 /*
  * Reads a secret file: refuses one that is group/world readable or not a

@@ -2,13 +2,16 @@
  * secret.c: the type, mode and size checks on secret files, one trailing
  * newline dropped, the credential taken before the file, the token key's
  * two forms and its creation on first start, and messages that name the
- * file but never show what is in it.
+ * file but never show what is in it; the pool's slots (what seal_open()
+ * hands out): wiped when given back, in locked memory left out of core
+ * dumps, a pool that outlives its freeing until its last slot goes.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -444,6 +447,110 @@ rm_rf(const char *path)
 	CHECK(system(cmd) == 0);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN	1
+#endif
+#endif
+#ifndef ASAN
+#define ASAN	0
+#endif
+
+/* The VmFlags of the mapping that holds p, from /proc/self/smaps. */
+static int
+vm_flags(const void *p, char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	unsigned long lo, hi, at = (unsigned long)(uintptr_t)p;
+	int in = 0, found = 0;
+
+	if (f == NULL)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in = at >= lo && at < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			snprintf(buf, size, "%s", line + 8);
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found ? 0 : -1;
+}
+
+static void
+test_pool(void)
+{
+	struct secret_pool *pool;
+	struct secret *a, *b, *c, *big, *many[300];
+	struct rlimit rl;
+	char flags[512], *was;
+	size_t i;
+
+	CHECK((pool = secret_pool_new()) != NULL);
+	a = secret_pool_take(pool, 200);
+	b = secret_pool_take(pool, 200);
+	CHECK(a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		return;
+	CHECK(a->chunk != NULL && a->chunk == b->chunk);
+	CHECK(a->len == 0 && a->data[0] == '\0');
+	memset(a->data, 'T', 200);
+	memset(b->data, 'U', 200);
+
+	/*
+	 * Locked and not dumped: the chunk is one sodium_malloc().  (ASan
+	 * makes mlock() a no-op, and a small RLIMIT_MEMLOCK refuses it.)
+	 */
+	CHECK_INT(vm_flags(a->data, flags, sizeof(flags)), 0);
+	CHECK(strstr(flags, " dd") != NULL);
+	if (!ASAN && getrlimit(RLIMIT_MEMLOCK, &rl) == 0 &&
+	    rl.rlim_cur >= (rlim_t)1 << 20)
+		CHECK(strstr(flags, " lo") != NULL);
+
+	/* Given back: wiped (b keeps the chunk mapped), then reused. */
+	was = a->data;
+	secret_free(a);
+	for (i = 0; i < 201 && was[i] == 0; i++)
+		;
+	CHECK_INT(i, 201);
+	c = secret_pool_take(pool, 10);
+	CHECK(c != NULL && c->data == was && c->data[0] == '\0');
+	for (i = 0; i < 200 && b->data[i] == 'U'; i++)
+		;
+	CHECK_INT(i, 200);
+
+	/* Too long for a slot: its own allocation. */
+	CHECK((big = secret_pool_take(pool, 5000)) != NULL);
+	CHECK(big->chunk == NULL && big->data[0] == '\0');
+	secret_free(big);
+	CHECK((big = secret_pool_take(NULL, 10)) != NULL);
+	CHECK(big->chunk == NULL);
+	secret_free(big);
+
+	/* Past a chunk: more chunks, every slot apart. */
+	for (i = 0; i < 300; i++) {
+		CHECK((many[i] = secret_pool_take(pool, 100)) != NULL);
+		memset(many[i]->data, 'x', 100);
+	}
+	CHECK(many[0]->chunk != many[299]->chunk);
+	for (i = 1; i < 300; i++)
+		CHECK(many[i]->data != many[i - 1]->data);
+	for (i = 0; i < 300; i++)
+		secret_free(many[i]);
+
+	/* Freed while b and c are held: they stay good, the last frees it. */
+	secret_pool_free(pool);
+	CHECK(b->data[0] == 'U');
+	secret_free(c);
+	secret_free(b);
+	secret_pool_free(NULL);
+}
+
 int
 main(void)
 {
@@ -456,6 +563,7 @@ main(void)
 	test_load();
 	test_key_forms();
 	test_key_sources();
+	test_pool();
 	rm_rf(dir);
 	return check_status();
 }
