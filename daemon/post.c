@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flatrec.h"
 #include "post.h"
 #include "record.h"
 #include "store.h"
@@ -551,6 +552,401 @@ post_from_record(struct json_object *o, struct post *ret)
 	return 0;
 }
 
+/*
+ * The record for the flat reader (flatrec.h): the fields of the table
+ * above, and the head, the lists and the options, which post_from_record()
+ * reads by hand, here by the same rules (a value of another type is the
+ * default; a kind it does not know is a repost).  Whatever
+ * post_from_record() would refuse, a key given twice (json-c keeps the
+ * last) and a list element of another kind than post_record() writes
+ * are -ENOTSUP: json-c decides those.
+ */
+enum flat_kind {
+	FL_ID, FL_USER, FL_STATE, FL_KIND, FL_FLAG, FL_STR, FL_GID,
+	FL_MEDIA, FL_REPLIES, FL_CHILDREN, FL_POLL, FL_SPOILERS,
+};
+
+#define FL(k, kind, m)	{ k, kind, offsetof(struct post, m) }
+
+static const struct flat_field {
+	const char	*key;
+	enum flat_kind	 kind;
+	size_t		 off;
+} flat_fields[] = {
+	FL("id", FL_ID, id),
+	FL("user_id", FL_USER, user_id),
+	FL("state", FL_STATE, state),
+	FL("kind", FL_KIND, kind),
+	FL("media", FL_MEDIA, media),
+	FL("ghost", FL_FLAG, ghost),
+	FL("poll", FL_POLL, poll),
+	FL("spoilers", FL_SPOILERS, spoilers),
+	FL("spoiler_media", FL_FLAG, spoiler_media),
+	FL("attachment", FL_STR, attachment),
+	FL("attachment_link", FL_STR, attachment_link),
+	FL("gif", FL_STR, gif),
+	FL("repost_of", FL_GID, repost_of),
+	FL("replies", FL_REPLIES, replies),
+	FL("children", FL_CHILDREN, children),
+};
+
+#undef FL
+
+#define NFLAT_FIELDS	(sizeof(flat_fields) / sizeof(flat_fields[0]))
+
+_Static_assert(NFLAT_FIELDS + NFIELDS <= 64, "flat_post.seen is 64 bits");
+
+struct flat_post {
+	struct post	*p;
+	uint64_t	 seen;		/* flat_fields, then fields, met */
+	int		 user_ok;
+	int		 state;		/* -1: none */
+};
+
+struct flat_media {
+	struct post_media m;
+	int		 type_ok;
+	unsigned	 seen;
+};
+
+struct flat_spoiler {
+	int64_t		 off;
+	int64_t		 len;
+	unsigned	 seen;
+};
+
+static int
+flat_is(const struct flatrec_val *v, const char *s)
+{
+	return v->type == FLATREC_STR && v->len == strlen(s) &&
+	    memcmp(v->s, s, v->len) == 0;
+}
+
+/* post_id_parse() of a value: 0 unless a string of digits. */
+static uint64_t
+flat_id(const struct flatrec_val *v)
+{
+	char buf[POST_ID_LEN];
+
+	if (v->type != FLATREC_STR || v->len >= sizeof(buf))
+		return 0;
+	memcpy(buf, v->s, v->len);
+	buf[v->len] = '\0';
+	return post_id_parse(buf);
+}
+
+/* A string into *dst (NULL for another type).  0 or -ENOMEM. */
+static int
+flat_str(const struct flatrec_val *v, char **dst)
+{
+	char *s = NULL;
+
+	if (v->type == FLATREC_STR && (s = strndup(v->s, v->len)) == NULL)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int
+flat_media_member(const char *k, size_t kl, const struct flatrec_val *v,
+    void *arg)
+{
+	struct flat_media *fm = arg;
+	unsigned bit;
+
+	if (kl == 4 && memcmp(k, "type", 4) == 0)
+		bit = 1;
+	else if (kl == 3 && memcmp(k, "url", 3) == 0)
+		bit = 2;
+	else if (kl == 3 && memcmp(k, "alt", 3) == 0)
+		bit = 4;
+	else
+		return 0;
+	if (fm->seen & bit)
+		return -ENOTSUP;
+	fm->seen |= bit;
+	if (bit == 1) {
+		fm->type_ok = v->type == FLATREC_STR;
+		fm->m.video = flat_is(v, "video");
+		return 0;
+	}
+	if (v->type != FLATREC_STR && bit == 2)
+		return -ENOTSUP;	/* refused: json-c says so */
+	return flat_str(v, bit == 2 ? &fm->m.url : &fm->m.alt);
+}
+
+static int
+flat_media(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+	struct flat_media fm;
+	int r;
+
+	if (i >= POST_MAX_MEDIA || v->type != FLATREC_OBJECT)
+		return -ENOTSUP;
+	memset(&fm, 0, sizeof(fm));
+	r = flatrec_object(v->s, v->len, flat_media_member, &fm);
+	if (r == 0 && (!fm.type_ok || fm.m.url == NULL))
+		r = -ENOTSUP;
+	if (r != 0) {
+		free(fm.m.url);
+		free(fm.m.alt);
+		return r;
+	}
+	p->media[i] = fm.m;
+	p->nmedia = i + 1;
+	return 0;
+}
+
+static int
+flat_reply(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+	uint64_t id;
+
+	(void)i;
+	if (v->type == FLATREC_NULL)
+		return 0;	/* json-c's string of it is NULL: skipped */
+	if (v->type != FLATREC_STR)
+		return -ENOTSUP;
+	if ((id = flat_id(v)) == 0)
+		return 0;
+	return post_add_reply(p, id);
+}
+
+static int
+flat_child(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+
+	if (i >= POST_MAX_MEDIA || v->type != FLATREC_STR ||
+	    v->len >= GRAPH_ID_LEN)
+		return -ENOTSUP;
+	memcpy(p->children[i], v->s, v->len);
+	p->children[i][v->len] = '\0';
+	p->nchildren = i + 1;
+	return 0;
+}
+
+static int
+flat_option(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+	int r;
+
+	if (i >= POST_POLL_MAX || v->type != FLATREC_STR)
+		return -ENOTSUP;
+	if ((r = flat_str(v, &p->poll[i])) < 0)
+		return r;
+	p->npoll = i + 1;
+	return 0;
+}
+
+static int
+flat_spoiler_member(const char *k, size_t kl, const struct flatrec_val *v,
+    void *arg)
+{
+	struct flat_spoiler *fs = arg;
+	unsigned bit;
+
+	if (kl == 6 && memcmp(k, "offset", 6) == 0)
+		bit = 1;
+	else if (kl == 6 && memcmp(k, "length", 6) == 0)
+		bit = 2;
+	else
+		return 0;
+	if (fs->seen & bit)
+		return -ENOTSUP;
+	fs->seen |= bit;
+	*(bit == 1 ? &fs->off : &fs->len) = v->type == FLATREC_INT ? v->i : 0;
+	return 0;
+}
+
+static int
+flat_spoiler(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+	struct flat_spoiler fs = { 0, 0, 0 };
+	int r;
+
+	if (i >= POST_SPOILER_MAX || v->type != FLATREC_OBJECT)
+		return -ENOTSUP;
+	if ((r = flatrec_object(v->s, v->len, flat_spoiler_member, &fs)) != 0)
+		return r;
+	if (fs.off < 0 || fs.len < 1 || fs.off > UINT32_MAX ||
+	    fs.len > UINT32_MAX)
+		return -ENOTSUP;
+	p->spoilers[i].offset = (uint32_t)fs.off;
+	p->spoilers[i].length = (uint32_t)fs.len;
+	p->nspoilers = i + 1;
+	return 0;
+}
+
+static int
+flat_list(const struct flatrec_val *v,
+    int (*fn)(size_t, const struct flatrec_val *, void *), struct post *p)
+{
+	if (v->type != FLATREC_ARRAY)
+		return 0;	/* not a list: none, as json-c reads it */
+	return flatrec_array(v->s, v->len, fn, p);
+}
+
+/* A field of the table above, from the flat reader. */
+static int
+flat_plain(const struct field *f, const struct flatrec_val *v,
+    struct post *p)
+{
+	char *base = (char *)p + f->off;
+	int is_int = v->type == FLATREC_INT;
+
+	switch (f->kind) {
+	case F_TIME:
+		*(int64_t *)(void *)base = is_int ? v->i : 0;
+		break;
+	case F_NUM:
+		*(int *)(void *)base = is_int ? (int)v->i : 0;
+		break;
+	case F_STR:
+		return flat_str(v, (char **)(void *)base);
+	case F_GID:
+		if (v->type == FLATREC_STR && v->len < GRAPH_ID_LEN) {
+			memcpy(base, v->s, v->len);
+			base[v->len] = '\0';
+		}
+		break;
+	case F_PID:
+		*(uint64_t *)(void *)base = flat_id(v);
+		break;
+	case F_LIST:
+		break;
+	}
+	return 0;
+}
+
+static int
+flat_member(const char *key, size_t klen, const struct flatrec_val *v,
+    void *arg)
+{
+	struct flat_post *fp = arg;
+	const struct flat_field *f;
+	char *base = (char *)fp->p;
+	size_t i, j;
+
+	for (i = 0; i < NFLAT_FIELDS; i++)
+		if (strlen(flat_fields[i].key) == klen &&
+		    memcmp(flat_fields[i].key, key, klen) == 0)
+			break;
+	if (i == NFLAT_FIELDS)
+		for (j = 0; j < NFIELDS; j++, i++)
+			if (fields[j].key != NULL &&
+			    strlen(fields[j].key) == klen &&
+			    memcmp(fields[j].key, key, klen) == 0)
+				break;
+	if (i == NFLAT_FIELDS + NFIELDS)
+		return 0;
+	if (fp->seen & (UINT64_C(1) << i))
+		return -ENOTSUP;
+	fp->seen |= UINT64_C(1) << i;
+	if (i >= NFLAT_FIELDS)
+		return flat_plain(&fields[i - NFLAT_FIELDS], v, fp->p);
+	f = &flat_fields[i];
+	switch (f->kind) {
+	case FL_ID:
+		fp->p->id = flat_id(v);
+		return 0;
+	case FL_USER:
+		fp->user_ok = v->type == FLATREC_STR && v->len < GRAPH_ID_LEN;
+		if (fp->user_ok) {
+			memcpy(fp->p->user_id, v->s, v->len);
+			fp->p->user_id[v->len] = '\0';
+		}
+		return 0;
+	case FL_STATE:
+		fp->state = -1;
+		for (j = 0; j < POST_NSTATES; j++)
+			if (flat_is(v, post_state_names[j]))
+				fp->state = (int)j;
+		return 0;
+	case FL_KIND:
+		/* As post_from_record(): a name it does not know is a repost. */
+		if (v->type != FLATREC_STR)
+			fp->p->kind = POST_TEXT;
+		else
+			for (fp->p->kind = POST_TEXT; fp->p->kind < POST_REPOST &&
+			    !flat_is(v, kind_names[fp->p->kind]); fp->p->kind++)
+				;
+		return 0;
+	case FL_FLAG:
+		*(int *)(void *)(base + f->off) = v->type == FLATREC_INT &&
+		    v->i != 0;
+		return 0;
+	case FL_STR:
+		return flat_str(v, (char **)(void *)(base + f->off));
+	case FL_GID:
+		if (v->type == FLATREC_STR && v->len < GRAPH_ID_LEN) {
+			memcpy(base + f->off, v->s, v->len);
+			base[f->off + v->len] = '\0';
+		}
+		return 0;
+	case FL_MEDIA:
+		return flat_list(v, flat_media, fp->p);
+	case FL_REPLIES:
+		return flat_list(v, flat_reply, fp->p);
+	case FL_CHILDREN:
+		return flat_list(v, flat_child, fp->p);
+	case FL_POLL:
+		return flat_list(v, flat_option, fp->p);
+	case FL_SPOILERS:
+		return flat_list(v, flat_spoiler, fp->p);
+	}
+	return 0;
+}
+
+int
+post_from_flat(const char *buf, size_t len, struct post *ret)
+{
+	struct flat_post fp;
+	struct post p;
+	int r;
+
+	post_init(&p);
+	fp.p = &p;
+	fp.seen = 0;
+	fp.user_ok = 0;
+	fp.state = -1;
+	r = flatrec_object(buf, len, flat_member, &fp);
+	if (r == 0 && (p.id == 0 || !fp.user_ok || fp.state < 0))
+		r = -ENOTSUP;	/* refused: json-c says why */
+	if (r != 0) {
+		post_clear(&p);
+		return r;
+	}
+	p.state = (enum post_state)fp.state;
+	*ret = p;
+	return 0;
+}
+
+/*
+ * A record as stored: the flat reader, which builds no tree (each
+ * transition reads its post, and so do the scans), or json-c for
+ * whatever it leaves to it.
+ */
+static int
+post_from_val(const MDB_val *v, struct post *ret)
+{
+	struct json_object *o;
+	int r;
+
+	if ((r = post_from_flat(v->mv_data, v->mv_size, ret)) != -ENOTSUP)
+		return r;
+	if ((r = store_json_from_val(v, &o)) < 0)
+		return r;
+	r = post_from_record(o, ret);
+	json_object_put(o);
+	return r;
+}
+
 static void
 post_key(uint64_t id, uint8_t key[8])
 {
@@ -560,16 +956,14 @@ post_key(uint64_t id, uint8_t key[8])
 int
 post_get(MDB_txn *txn, struct store *st, uint64_t id, struct post *ret)
 {
-	struct json_object *o;
 	uint8_t key[8];
-	int r;
+	MDB_val k = { sizeof(key), key }, v;
+	int rc;
 
 	post_key(id, key);
-	if ((r = store_get_json(txn, st->posts, key, sizeof(key), &o)) < 0)
-		return r;
-	r = post_from_record(o, ret);
-	json_object_put(o);
-	return r;
+	if ((rc = mdb_get(txn, st->posts, &k, &v)) != 0)
+		return store_errno(rc);
+	return post_from_val(&v, ret);
 }
 
 static int
@@ -617,13 +1011,69 @@ account_posts_put(MDB_txn *txn, struct store *st, const struct post *p)
 	return store_errno(mdb_put(txn, st->account_posts, &k, &v, 0));
 }
 
+/* What post_put() needs of the stored record: its `due` key and tally. */
+struct post_was {
+	int64_t		 next_at;
+	int		 state;		/* -1: none */
+	unsigned	 seen;
+};
+
+static int
+was_member(const char *k, size_t kl, const struct flatrec_val *v, void *arg)
+{
+	struct post_was *w = arg;
+	int i;
+
+	if (kl == 7 && memcmp(k, "next_at", 7) == 0) {
+		if (w->seen & 1)
+			return -ENOTSUP;	/* json-c keeps the last */
+		w->seen |= 1;
+		w->next_at = v->type == FLATREC_INT ? v->i : 0;
+	} else if (kl == 5 && memcmp(k, "state", 5) == 0) {
+		if (w->seen & 2)
+			return -ENOTSUP;
+		w->seen |= 2;
+		w->state = -1;
+		for (i = 0; i < POST_NSTATES; i++)
+			if (flat_is(v, post_state_names[i]))
+				w->state = i;
+	}
+	return 0;
+}
+
+/* Without building the record: the flat reader, else json-c. */
+static int
+post_was(MDB_txn *txn, struct store *st, uint64_t id, struct post_was *ret)
+{
+	struct json_object *o;
+	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v;
+	int rc, r;
+
+	post_key(id, key);
+	if ((rc = mdb_get(txn, st->posts, &k, &v)) != 0)
+		return store_errno(rc);
+	ret->next_at = 0;
+	ret->state = -1;
+	ret->seen = 0;
+	r = flatrec_object(v.mv_data, v.mv_size, was_member, ret);
+	if (r != -ENOTSUP)
+		return r;
+	if ((r = store_json_from_val(&v, &o)) < 0)
+		return r;
+	ret->next_at = record_get_int(o, "next_at", 0);
+	ret->state = post_state_from_name(record_get_str(o, "state"));
+	json_object_put(o);
+	return 0;
+}
+
 int
 post_put(MDB_txn *txn, struct store *st, struct post *p)
 {
-	struct json_object *o, *old = NULL;
+	struct json_object *o;
+	struct post_was old;
 	uint8_t key[8];
-	int64_t old_next;
-	int old_state, r;
+	int r;
 
 	if (p->id == 0) {
 		if ((r = store_next_id(txn, st, POST_ID_COUNTER, &p->id)) < 0)
@@ -633,20 +1083,15 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 		    (r = due_key_op(txn, st, p->next_at, p->id, 1)) < 0)
 			return r;
 	} else {
-		post_key(p->id, key);
-		r = store_get_json(txn, st->posts, key, sizeof(key), &old);
-		if (r < 0)
+		if ((r = post_was(txn, st, p->id, &old)) < 0)
 			return r;
-		old_next = record_get_int(old, "next_at", 0);
-		old_state = post_state_from_name(record_get_str(old, "state"));
-		json_object_put(old);
-		if (old_next != p->next_at &&
-		    ((r = due_key_op(txn, st, old_next, p->id, 0)) < 0 ||
+		if (old.next_at != p->next_at &&
+		    ((r = due_key_op(txn, st, old.next_at, p->id, 0)) < 0 ||
 		    (r = due_key_op(txn, st, p->next_at, p->id, 1)) < 0))
 			return r;
-		if (old_state != (int)p->state) {
-			if (old_state >= 0 && (r = tally_add(txn, st,
-			    (enum post_state)old_state, -1)) < 0)
+		if (old.state != (int)p->state) {
+			if (old.state >= 0 && (r = tally_add(txn, st,
+			    (enum post_state)old.state, -1)) < 0)
 				return r;
 			if ((r = tally_add(txn, st, p->state, 1)) < 0)
 				return r;

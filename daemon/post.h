@@ -135,6 +135,13 @@ int		 post_add_reply(struct post *, uint64_t reply_id);
 /* The record, and back; -EBADMSG when it is not a post record. */
 struct json_object *post_record(const struct post *);
 int		 post_from_record(struct json_object *, struct post *ret_p);
+/*
+ * The same from the record's text, without json-c: what post_get()
+ * reads first.  -ENOTSUP for whatever it leaves to json-c (a record
+ * post_from_record() refuses, a key given twice, a value of a kind
+ * post_record() does not write: flatrec.h), and then nothing is set.
+ */
+int		 post_from_flat(const char *buf, size_t len, struct post *ret_p);
 
 /* -ENOENT when there is no such post. */
 int		 post_get(MDB_txn *, struct store *, uint64_t id,
