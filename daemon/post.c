@@ -966,22 +966,93 @@ post_get(MDB_txn *txn, struct store *st, uint64_t id, struct post *ret)
 	return post_from_val(&v, ret);
 }
 
-static int
-due_key_op(MDB_txn *txn, struct store *st, int64_t at, uint64_t id, int put)
+/*
+ * A `due` entry's value: the post's due time (be64), its state and
+ * whether it is paused, so that what is next due is read from the index
+ * alone (status).  Entries written before it have an empty value.
+ */
+#define DUE_VAL_LEN	10
+
+static void
+due_val(const struct post *p, uint8_t v[DUE_VAL_LEN])
 {
-	uint8_t key[16];
-	MDB_val k = { sizeof(key), key }, v = { 0, "" };
+	store_be64(v, (uint64_t)p->due_at);
+	v[8] = (uint8_t)p->state;
+	v[9] = p->paused != 0;
+}
+
+static int
+due_key_op(MDB_txn *txn, struct store *st, int64_t at, const struct post *p,
+    int put)
+{
+	uint8_t key[16], val[DUE_VAL_LEN];
+	MDB_val k = { sizeof(key), key }, v = { sizeof(val), val };
 	int rc;
 
 	if (at <= 0)
 		return 0;
 	store_be64(key, (uint64_t)at);
-	store_be64(key + 8, id);
+	store_be64(key + 8, p->id);
+	due_val(p, val);
 	if (put)
 		rc = mdb_put(txn, st->due, &k, &v, 0);
 	else if ((rc = mdb_del(txn, st->due, &k, NULL)) == MDB_NOTFOUND)
 		rc = 0;
 	return store_errno(rc);
+}
+
+/* The key stays; its value follows the post (an existing key only). */
+static int
+due_val_update(MDB_txn *txn, struct store *st, const struct post *p)
+{
+	uint8_t key[16], val[DUE_VAL_LEN];
+	MDB_val k = { sizeof(key), key }, v;
+	int rc;
+
+	if (p->next_at <= 0)
+		return 0;
+	store_be64(key, (uint64_t)p->next_at);
+	store_be64(key + 8, p->id);
+	if ((rc = mdb_get(txn, st->due, &k, &v)) == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return store_errno(rc);
+	due_val(p, val);
+	if (v.mv_size == sizeof(val) && memcmp(v.mv_data, val,
+	    sizeof(val)) == 0)
+		return 0;
+	v.mv_size = sizeof(val);
+	v.mv_data = val;
+	return store_errno(mdb_put(txn, st->due, &k, &v, 0));
+}
+
+int
+post_due_entry(MDB_txn *txn, struct store *st, const MDB_val *k,
+    const MDB_val *v, struct post_due *ret)
+{
+	const uint8_t *b = v->mv_data;
+	struct post p;
+	int r;
+
+	if (k->mv_size != 16)
+		return -EBADMSG;
+	ret->at = (int64_t)store_get_be64(k->mv_data);
+	ret->id = store_get_be64((const uint8_t *)k->mv_data + 8);
+	if (v->mv_size == DUE_VAL_LEN && b[8] < POST_NSTATES) {
+		ret->due_at = (int64_t)store_get_be64(b);
+		ret->state = (enum post_state)b[8];
+		ret->paused = b[9];
+		return 0;
+	}
+	post_init(&p);
+	if ((r = post_get(txn, st, ret->id, &p)) == 0) {
+		ret->id = p.id;
+		ret->due_at = p.due_at;
+		ret->state = p.state;
+		ret->paused = p.paused;
+	}
+	post_clear(&p);
+	return r;
 }
 
 static int
@@ -1080,14 +1151,16 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 			return r;
 		if ((r = account_posts_put(txn, st, p)) < 0 ||
 		    (r = tally_add(txn, st, p->state, 1)) < 0 ||
-		    (r = due_key_op(txn, st, p->next_at, p->id, 1)) < 0)
+		    (r = due_key_op(txn, st, p->next_at, p, 1)) < 0)
 			return r;
 	} else {
 		if ((r = post_was(txn, st, p->id, &old)) < 0)
 			return r;
-		if (old.next_at != p->next_at &&
-		    ((r = due_key_op(txn, st, old.next_at, p->id, 0)) < 0 ||
-		    (r = due_key_op(txn, st, p->next_at, p->id, 1)) < 0))
+		if (old.next_at != p->next_at) {
+			if ((r = due_key_op(txn, st, old.next_at, p, 0)) < 0 ||
+			    (r = due_key_op(txn, st, p->next_at, p, 1)) < 0)
+				return r;
+		} else if ((r = due_val_update(txn, st, p)) < 0)
 			return r;
 		if (old.state != (int)p->state) {
 			if (old.state >= 0 && (r = tally_add(txn, st,

@@ -4,7 +4,9 @@
  * post, post_put(), which keeps the `due` index, `account_posts` and the
  * per-state tallies in meta exact in the caller's transaction.  A post
  * has a `due` key exactly when next_at is set: the time of its next
- * action.  Nothing here logs or talks to the network.
+ * action; the key's value holds the post's due time, state and pause, so
+ * that what is next due is read from the index.  Nothing here logs or
+ * talks to the network.
  */
 #ifndef THREADSD_POST_H
 #define THREADSD_POST_H
@@ -152,6 +154,24 @@ int		 post_get(MDB_txn *, struct store *, uint64_t id,
  * which tally to move, so callers cannot get them out of step.
  */
 int		 post_put(MDB_txn *, struct store *, struct post *p);
+
+/*
+ * What a `due` entry (k and v, from a cursor on st->due) says of its
+ * post: the entry's value holds what the next due post is chosen by, so
+ * the record is read only for an entry written without it (by an older
+ * threadsd, or a generator).  -EBADMSG: not a `due` key, or a damaged
+ * record; -ENOENT: no record.
+ */
+struct post_due {
+	int64_t		 at;		/* its next action: the key's time */
+	uint64_t	 id;
+	int64_t		 due_at;
+	enum post_state	 state;
+	int		 paused;
+};
+
+int		 post_due_entry(MDB_txn *, struct store *, const MDB_val *k,
+		    const MDB_val *v, struct post_due *ret);
 
 /* "123" into buf (POST_ID_LEN).  Returns buf. */
 char		*post_id_str(uint64_t id, char *buf);

@@ -4,7 +4,9 @@
  * of every shape, takes the flat path and reads back whole; odd records
  * written by hand are read alike or left to json-c; and a few thousand
  * mutations of each record (bytes changed, dropped, added, spans
- * repeated; seeded, so a failure repeats) never read differently.
+ * repeated; seeded, so a failure repeats) never read differently.  The
+ * `due` entries' values follow the posts (post_due_entry()), and an
+ * entry written without one reads its record.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -359,6 +361,91 @@ test_odd(void)
 	post_clear(&p);
 }
 
+/* The `due` entry of post id as post_due_entry() reads it. */
+static int
+entry(uint64_t id, struct post_due *e, size_t *ret_vlen)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	MDB_txn *txn;
+	int rc, r = -ENOENT;
+
+	CHECK_INT(store_txn_begin(st, 1, &txn), 0);
+	CHECK_INT(mdb_cursor_open(txn, st->due, &cur), 0);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if (k.mv_size == 16 &&
+		    store_get_be64((uint8_t *)k.mv_data + 8) == id) {
+			*ret_vlen = v.mv_size;
+			r = post_due_entry(txn, st, &k, &v, e);
+			break;
+		}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return r;
+}
+
+static void
+test_due_entries(void)
+{
+	struct post_due e;
+	struct post p;
+	char rec[4096];
+	uint8_t key[16];
+	MDB_val k = { sizeof(key), key }, v = { 0, "" };
+	MDB_txn *txn;
+	size_t vlen;
+
+	post_init(&p);
+	strcpy(p.user_id, "2001");
+	p.due_at = 1796000600;
+	p.next_at = 1796000000;
+	stored(&p, rec, sizeof(rec));
+	CHECK_INT(entry(p.id, &e, &vlen), 0);
+	CHECK_INT(vlen, 10);
+	CHECK_INT(e.at, 1796000000);
+	CHECK_INT(e.due_at, 1796000600);
+	CHECK_INT(e.state, POST_SCHEDULED);
+	CHECK_INT(e.paused, 0);
+
+	/* The key stays where it is; its value follows the post. */
+	p.state = POST_STAGING;
+	p.paused = 1;
+	p.due_at = 1796000700;
+	stored(&p, rec, sizeof(rec));
+	CHECK_INT(entry(p.id, &e, &vlen), 0);
+	CHECK_INT(e.at, 1796000000);
+	CHECK_INT(e.due_at, 1796000700);
+	CHECK_INT(e.state, POST_STAGING);
+	CHECK_INT(e.paused, 1);
+
+	/* An entry as an older threadsd wrote it: the record says. */
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	store_be64(key, 1796000000);
+	store_be64(key + 8, p.id);
+	CHECK_INT(mdb_put(txn, st->due, &k, &v, 0), 0);
+	CHECK_INT(store_txn_commit(txn), 0);
+	CHECK_INT(entry(p.id, &e, &vlen), 0);
+	CHECK_INT(vlen, 0);
+	CHECK_INT(e.due_at, 1796000700);
+	CHECK_INT(e.state, POST_STAGING);
+	CHECK_INT(e.paused, 1);
+	/* The next write of the post gives it its value. */
+	p.paused = 0;
+	stored(&p, rec, sizeof(rec));
+	CHECK_INT(entry(p.id, &e, &vlen), 0);
+	CHECK_INT(vlen, 10);
+	CHECK_INT(e.paused, 0);
+	/* And a key that moves takes the value along. */
+	p.state = POST_READY;
+	p.next_at = 1796000700;
+	stored(&p, rec, sizeof(rec));
+	CHECK_INT(entry(p.id, &e, &vlen), 0);
+	CHECK_INT(e.at, 1796000700);
+	CHECK_INT(e.state, POST_READY);
+	post_clear(&p);
+}
+
 int
 main(void)
 {
@@ -371,6 +458,7 @@ main(void)
 	}
 	test_shapes();
 	test_odd();
+	test_due_entries();
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
