@@ -4,7 +4,9 @@
 # minute, published by a real threadsd against fakegraph.  Lateness is
 # the fake's time of handling each publish (at_ms in /__admin/posts)
 # minus the post's due time; p50, p99 and max per kind, the median of
-# BENCH_RUNS runs.  The posts are queued before the daemon starts, by
+# BENCH_RUNS runs.  Then the same at 5x the rate (issue #16, item 4):
+# 50,000 text posts over 500 accounts due within 60 s, to show where it
+# bends (not with --smoke).  The posts are queued before the daemon starts, by
 # postgen (the scheduler's own post_put(): what post.schedule writes),
 # since 10,000 threadsctl calls would outlast the minute; the accounts
 # by bench-seed.  Each run also checks that every post went out exactly
@@ -17,7 +19,10 @@
 # (seconds from start to the first due post: 40, time for the containers
 # of all of them to be made first, as prestage would), BENCH_LATE_LOG (a
 # file to keep the daemon's log of the last run in), BENCH_LATE_KEEP (a
-# file to keep the last run's "bench KIND I due T AT_MS" lines in).
+# file to keep the last run's "bench KIND I due T AT_MS" lines in);
+# for the 5x row BENCH_LATE5_TEXT (50000), BENCH_LATE5_ACCOUNTS (500),
+# BENCH_LATE5_LEAD (90 s: five times the containers to make first),
+# BENCH_LATE5=0 to leave it out.
 BENCH_NAME=bench-lateness
 [ "${1:-}" != --smoke ] || { BENCH_SMOKE=1; shift; }
 [ -z "${1:-}" ] || BENCH_BUILD=$1
@@ -39,6 +44,11 @@ else
 	spread=${BENCH_LATE_SPREAD:-60}
 	lead=${BENCH_LATE_LEAD:-40}
 fi
+# The 5x row (run after the others, with the same spread).
+ntext5=${BENCH_LATE5_TEXT:-50000}
+naccounts5=${BENCH_LATE5_ACCOUNTS:-500}
+lead5=${BENCH_LATE5_LEAD:-90}
+[ -z "$BENCH_SMOKE" ] || BENCH_LATE5=0
 total=$((ntext + nvideo))
 # The issue's goals (#16): within a round trip of the due instant.
 GOAL_MS=10
@@ -62,8 +72,12 @@ percentiles() {
 		  print p50, p99, v[NR] }'
 }
 
-# run N: one run; appends "p50 p99 max" to text.runs and video.runs.
+# run N [TAG]: one run of ntext text and nvideo video posts over
+# naccounts accounts; appends "p50 p99 max" to TAGtext.runs (and
+# TAGvideo.runs when there are videos), "early earliest" to early.runs
+# and the CPU time to TAGcpu.runs.
 run() {
+	_tag=${2:-}
 	admin POST /__admin/reset >/dev/null
 	admin POST "/__admin/config?video_delay=5" >/dev/null
 	rm -rf "$BT/state"
@@ -114,7 +128,7 @@ CONF
 	rss=$(proc_kb "$DAEMON_PID" VmHWM)
 	cpu=$(awk -v hz="$(getconf CLK_TCK)" \
 	    '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$DAEMON_PID/stat")
-	echo "$cpu" >> "$BT/cpu.runs"
+	echo "$cpu" >> "$BT/${_tag}cpu.runs"
 	stop_daemon
 	[ -z "${BENCH_LATE_LOG:-}" ] || cp "$BT/daemon.log" "$BENCH_LATE_LOG"
 	: > "$BT/all"
@@ -130,31 +144,57 @@ CONF
 	    bench_fail "run $1: $(wc -l < "$BT/all") posts published for $total"
 	[ -z "${BENCH_LATE_KEEP:-}" ] || cp "$BT/all" "$BENCH_LATE_KEEP"
 	# "bench KIND I due T AT_MS": lateness in ms.
+	: > "$BT/video.ms"
 	for kind in text video; do
+		[ "$kind" = text ] || [ "$nvideo" -gt 0 ] || continue
 		awk -v k="$kind" '$2 == k { print $6 - $5 * 1000 }' "$BT/all" \
 		    > "$BT/$kind.ms"
-		percentiles "$BT/$kind.ms" >> "$BT/$kind.runs"
+		percentiles "$BT/$kind.ms" >> "$BT/$_tag$kind.runs"
 	done
 	# Early: a request the fake got before its post was due.  The
 	# smallest lateness of the run, and how many were below zero.
 	cat "$BT/text.ms" "$BT/video.ms" | sort -n | awk '
 	    NR == 1 { min = $1 } $1 < 0 { early++ }
 	    END { print early + 0, min }' >> "$BT/early.runs"
-	bench_note "run $1: text p50/p99/max $(tail -1 "$BT/text.runs") ms;" \
-	    "video $(tail -1 "$BT/video.runs") ms; early, earliest" \
-	    "$(tail -1 "$BT/early.runs") ms; CPU $cpu s; VmHWM $rss KiB;" \
-	    "load $(cut -d' ' -f1-3 /proc/loadavg)"
+	_v=
+	[ "$nvideo" -eq 0 ] ||
+	    _v=" video $(tail -1 "$BT/${_tag}video.runs") ms;"
+	bench_note "run $1${_tag:+ ($_tag)}: $ntext text posts, $naccounts" \
+	    "accounts: text p50/p99/max $(tail -1 "$BT/${_tag}text.runs") ms;$_v" \
+	    "early, earliest $(tail -1 "$BT/early.runs") ms; CPU $cpu s;" \
+	    "VmHWM $rss KiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 : > "$BT/text.runs"
 : > "$BT/video.runs"
 : > "$BT/early.runs"
 : > "$BT/cpu.runs"
+: > "$BT/5xtext.runs"
+: > "$BT/5xcpu.runs"
 r=1
 while [ "$r" -le "$BENCH_RUNS" ]; do
 	run "$r"
 	r=$((r + 1))
 done
+runs=$BENCH_RUNS
+posts=$((total * BENCH_RUNS))
+if [ "${BENCH_LATE5:-1}" != 0 ]; then
+	# Five times the rate: the same minute, five times the posts and
+	# the accounts, text only.
+	ntext1=$ntext nvideo1=$nvideo naccounts1=$naccounts lead1=$lead
+	ntext=$ntext5 nvideo=0 naccounts=$naccounts5 lead=$lead5
+	total=$ntext
+	r=1
+	while [ "$r" -le "$BENCH_RUNS" ]; do
+		run "$r" 5x
+		r=$((r + 1))
+	done
+	runs=$((runs + BENCH_RUNS))
+	posts=$((posts + total * BENCH_RUNS))
+	total5=$total
+	ntext=$ntext1 nvideo=$nvideo1 naccounts=$naccounts1 lead=$lead1
+	total=$((ntext + nvideo))
+fi
 
 # Each kind: the run whose p99 is the median of the runs, quoted whole.
 quote() {
@@ -173,6 +213,15 @@ quote() {
 }
 quote text "$ntext text posts over $naccounts accounts due within ${spread} s"
 quote video "$nvideo video posts with 5 s of processing, the same minute"
+if [ "${BENCH_LATE5:-1}" != 0 ]; then
+	# Where it bends: no goal of its own (#16 item 4), the run with the
+	# median p99 quoted like the others, and its CPU a post.
+	_p99=$(median $(awk '{ print $2 }' "$BT/5xtext.runs"))
+	set -- $(awk -v p="$_p99" '$2 == p { print; exit }' "$BT/5xtext.runs")
+	_cpu=$(median $(cat "$BT/5xcpu.runs"))
+	figure lateness.text5x_p99 "$2 ms p99 (p50 $1 ms, max $3 ms; $ntext5 text posts over $naccounts5 accounts due within ${spread} s, 5x the rate; $(calc %.2f "$_cpu * 1000 / $total5") ms of CPU per post)" \
+	    - info
+fi
 # Never before due: every run's early requests counted, and the
 # earliest of all (a negative number would be ms before due).
 early=$(awk '{ n += $1 } END { print n + 0 }' "$BT/early.runs")
@@ -182,7 +231,7 @@ if [ "$earliest" -ge 0 ]; then
 else
 	earliest="the earliest $((-earliest)) ms BEFORE due"
 fi
-figure lateness.early "$early of $((total * BENCH_RUNS)) requests before their due time over $BENCH_RUNS run(s); $earliest" \
+figure lateness.early "$early of $posts requests before their due time over $runs run(s); $earliest" \
     "0 before due" "$( [ "$early" -eq 0 ] && echo ok || echo miss)"
 # The daemon's CPU from start to the last publish (staging, publishing,
 # permalinks): on a shared machine, what it needs of a CPU to keep up.
