@@ -10,6 +10,7 @@
 
 #include "common/timefmt.h"
 #include "metrics.h"
+#include "record.h"
 #include "store.h"
 
 #define SNAPSHOT_RECORD_VERSION	1
@@ -64,24 +65,31 @@ has_prefix(const MDB_val *k, const uint8_t *prefix, size_t plen)
 	return k->mv_size == plen + 8 && memcmp(k->mv_data, prefix, plen) == 0;
 }
 
+/*
+ * What the record and the wire form share, after the time: each metric
+ * held (null when unknown), then where the followers count came from.
+ */
+static void
+snapshot_add_values(struct json_object *o, const struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < METRIC_N; i++)
+		if (s->held & METRIC_BIT(i))
+			record_add_count(o, metric_names[i], s->v[i]);
+	record_add_str(o, "followers_source",
+	    followers_source_name(s->source));
+}
+
 static struct json_object *
 snapshot_record(const struct snapshot *s)
 {
 	struct json_object *o = json_object_new_object();
-	const char *src;
-	size_t i;
 
 	json_object_object_add(o, "v",
 	    json_object_new_int(SNAPSHOT_RECORD_VERSION));
 	json_object_object_add(o, "at", json_object_new_int64(s->at));
-	for (i = 0; i < METRIC_N; i++)
-		if (s->held & METRIC_BIT(i))
-			json_object_object_add(o, metric_names[i],
-			    s->v[i] >= 0 ? json_object_new_int64(s->v[i]) :
-			    NULL);
-	src = followers_source_name(s->source);
-	json_object_object_add(o, "followers_source",
-	    src != NULL ? json_object_new_string(src) : NULL);
+	snapshot_add_values(o, s);
 	return o;
 }
 
@@ -220,19 +228,10 @@ snapshot_to_json(const struct snapshot *s)
 {
 	struct json_object *o = json_object_new_object();
 	char when[TIMEFMT_LEN];
-	const char *src;
-	size_t i;
 
 	json_object_object_add(o, "at", json_object_new_string(
 	    timefmt_format(s->at, when, sizeof(when))));
-	for (i = 0; i < METRIC_N; i++)
-		if (s->held & METRIC_BIT(i))
-			json_object_object_add(o, metric_names[i],
-			    s->v[i] >= 0 ? json_object_new_int64(s->v[i]) :
-			    NULL);
-	src = followers_source_name(s->source);
-	json_object_object_add(o, "followers_source",
-	    src != NULL ? json_object_new_string(src) : NULL);
+	snapshot_add_values(o, s);
 	return o;
 }
 
@@ -240,6 +239,30 @@ void
 metrics_prune_begin(struct metrics_prune *mp)
 {
 	memset(mp, 0, sizeof(*mp));
+}
+
+/*
+ * A step of a walk that resumes (pruning, stripping): a cursor on the
+ * metrics (*ret_cur) at the first key at or after where mp's last step
+ * stopped, with the seek's LMDB result in *ret_rc.  0, or -errno with
+ * no cursor.
+ */
+static int
+walk_resume(MDB_txn *txn, struct store *st, const struct metrics_prune *mp,
+    MDB_cursor **ret_cur, MDB_val *k, MDB_val *v, int *ret_rc)
+{
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, st->metrics, ret_cur)) != 0)
+		return store_errno(rc);
+	if (mp->poslen == 0)
+		*ret_rc = mdb_cursor_get(*ret_cur, k, v, MDB_FIRST);
+	else {
+		k->mv_size = mp->poslen;
+		k->mv_data = (void *)mp->pos;
+		*ret_rc = mdb_cursor_get(*ret_cur, k, v, MDB_SET_RANGE);
+	}
+	return 0;
 }
 
 /*
@@ -258,19 +281,12 @@ metrics_prune_step(MDB_txn *txn, struct store *st, struct metrics_prune *mp,
 	MDB_cursor *cur;
 	MDB_val k, v;
 	size_t plen;
-	int rc;
+	int rc, r;
 
 	if (mp->done)
 		return 0;
-	if ((rc = mdb_cursor_open(txn, st->metrics, &cur)) != 0)
-		return store_errno(rc);
-	if (mp->poslen == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	else {
-		k.mv_size = mp->poslen;
-		k.mv_data = mp->pos;
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	}
+	if ((r = walk_resume(txn, st, mp, &cur, &k, &v, &rc)) < 0)
+		return r;
 	while (rc == 0 && budget-- > 0) {
 		p = k.mv_data;
 		nul = k.mv_size > 8 ? memchr(p, '\0', k.mv_size - 8) : NULL;
@@ -382,15 +398,8 @@ metrics_strip_step(MDB_txn *txn, struct store *st, struct metrics_prune *mp,
 	if (mp->done)
 		return 0;
 	keep |= METRIC_BASIC;
-	if ((rc = mdb_cursor_open(txn, st->metrics, &cur)) != 0)
-		return store_errno(rc);
-	if (mp->poslen == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	else {
-		k.mv_size = mp->poslen;
-		k.mv_data = mp->pos;
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	}
+	if ((r = walk_resume(txn, st, mp, &cur, &k, &v, &rc)) < 0)
+		return r;
 	for (; rc == 0 && budget-- > 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size <= 8 || k.mv_size > KEY_MAX ||
