@@ -264,6 +264,18 @@ compactor_free(struct compactor *c)
 	free(c);
 }
 
+/* Starts a copy now, or one more after the one under way. */
+static void
+compactor_kick(struct compactor *c)
+{
+	if (c->running)
+		c->again = 1;
+	else {
+		event_del(c->retry);
+		compactor_start(c);
+	}
+}
+
 int
 compactor_run(struct compactor *c, compact_done_cb cb, void *arg)
 {
@@ -271,12 +283,7 @@ compactor_run(struct compactor *c, compact_done_cb cb, void *arg)
 
 	if (cb == NULL) {
 		/* Nobody waits: start one, or one more after this one. */
-		if (c->running)
-			c->again = 1;
-		else {
-			event_del(c->retry);
-			compactor_start(c);
-		}
+		compactor_kick(c);
 		return 0;
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL)
@@ -288,12 +295,7 @@ compactor_run(struct compactor *c, compact_done_cb cb, void *arg)
 	while (*tail != NULL)
 		tail = &(*tail)->next;
 	*tail = w;
-	if (c->running)
-		c->again = 1;
-	else {
-		event_del(c->retry);
-		compactor_start(c);
-	}
+	compactor_kick(c);
 	return 0;
 }
 
