@@ -382,3 +382,22 @@ postargs_time(const char *at, const char *zone, int64_t now, int64_t *ret,
 	tz_free(tz);
 	return n == 1 ? 0 : -EINVAL;
 }
+
+int
+postargs_due(const char *at, const char *zone, int64_t now, int64_t *ret,
+    char *err, size_t errlen)
+{
+	char when[TIMEFMT_LEN];
+	int64_t t;
+	int r;
+
+	if ((r = postargs_time(at, zone, now, &t, err, errlen)) < 0)
+		return r;
+	if (t < now) {
+		snprintf(err, errlen, "%.64s is in the past (it is now %s)",
+		    at, timefmt_format(now, when, sizeof(when)));
+		return -EINVAL;
+	}
+	*ret = t;
+	return 0;
+}

@@ -58,5 +58,8 @@ int	postargs_apply(const struct postargs *, struct post *p, char *err,
  */
 int	postargs_time(const char *at, const char *zone, int64_t now,
 	    int64_t *ret, char *err, size_t errlen);
+/* A post's due time: postargs_time(), and not before now. */
+int	postargs_due(const char *at, const char *zone, int64_t now,
+	    int64_t *ret, char *err, size_t errlen);
 
 #endif

@@ -148,17 +148,10 @@ req_post_edit(struct req *req)
 	e->code = ERR_INVALID_ARGUMENT;
 	edit_what(e, req->pr.args);
 	if (e->a.at != NULL) {
-		if ((r = postargs_time(e->a.at, e->a.tz != NULL ? e->a.tz :
+		if ((r = postargs_due(e->a.at, e->a.tz != NULL ? e->a.tz :
 		    d->cfg->sched_timezone, now, &e->due_at, e->err,
 		    sizeof(e->err))) < 0)
 			goto refuse;
-		if (e->due_at < now) {
-			snprintf(e->err, sizeof(e->err), "%.64s is in the "
-			    "past (it is now %s)", e->a.at, timefmt_format(now,
-			    when, sizeof(when)));
-			r = -EINVAL;
-			goto refuse;
-		}
 	}
 	if ((r = store_write(d->store, edit_txn, e)) < 0) {
 		if (e->err[0] == '\0') {

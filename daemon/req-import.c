@@ -21,7 +21,6 @@
 #include <sodium.h>
 
 #include "account.h"
-#include "common/timefmt.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -207,7 +206,7 @@ row_add(struct daemon *d, struct import *im, MDB_txn *txn, struct names *nc,
 	struct import_row *ir, *v;
 	struct postargs a;
 	struct json_object *jl, *jp;
-	char err[512], when[TIMEFMT_LEN];
+	char err[512];
 	int64_t line = 0;
 	int r, state;
 
@@ -240,14 +239,9 @@ row_add(struct daemon *d, struct import *im, MDB_txn *txn, struct names *nc,
 	if (r == 0)
 		r = postargs_apply(&a, &ir->p, err, sizeof(err));
 	if (r == 0)
-		r = postargs_time(a.at, a.tz != NULL ? a.tz :
+		r = postargs_due(a.at, a.tz != NULL ? a.tz :
 		    d->cfg->sched_timezone, now, &ir->p.due_at, err,
 		    sizeof(err));
-	if (r == 0 && ir->p.due_at < now) {
-		snprintf(err, sizeof(err), "%.64s is in the past (it is now "
-		    "%s)", a.at, timefmt_format(now, when, sizeof(when)));
-		r = -EINVAL;
-	}
 	if (r == 0 && (r = names_get(nc, txn, d->store, a.account,
 	    ir->p.user_id, &state)) < 0 && r != -ENOMEM) {
 		snprintf(err, sizeof(err), r == -ENOENT ? "unknown account "

@@ -352,16 +352,10 @@ req_post_schedule(struct req *req)
 	post_init(&sc->p);
 	account_init(&sc->acct);
 	if ((r = postargs_apply(&a, &sc->p, sc->err, sizeof(sc->err))) < 0 ||
-	    (r = postargs_time(a.at, a.tz != NULL ? a.tz : d->cfg->sched_timezone,
-	    now, &sc->p.due_at, sc->err, sizeof(sc->err))) < 0)
+	    (r = postargs_due(a.at, a.tz != NULL ? a.tz :
+	    d->cfg->sched_timezone, now, &sc->p.due_at, sc->err,
+	    sizeof(sc->err))) < 0)
 		goto refuse;
-	if (sc->p.due_at < now) {
-		snprintf(sc->err, sizeof(sc->err), "%.64s is in the past (it "
-		    "is now %s)", a.at, timefmt_format(now, when,
-		    sizeof(when)));
-		r = -EINVAL;
-		goto refuse;
-	}
 	sc->p.state = POST_SCHEDULED;
 	sc->p.created_at = now;
 	sc->p.next_at = sc->p.due_at - d->cfg->sched_prestage;
