@@ -253,8 +253,7 @@ options_from_record(struct json_object *o, struct post *p)
 	    "attachment_link")) < 0 ||
 	    post_set_str(&p->gif, record_get_str(o, "gif")) < 0)
 		return -ENOMEM;
-	if (json_object_object_get_ex(o, "poll", &arr) &&
-	    json_object_is_type(arr, json_type_array)) {
+	if ((arr = record_get_array(o, "poll")) != NULL) {
 		if ((n = json_object_array_length(arr)) > POST_POLL_MAX)
 			return -EBADMSG;
 		for (i = 0; i < n; i++) {
@@ -267,8 +266,7 @@ options_from_record(struct json_object *o, struct post *p)
 			p->npoll = i + 1;
 		}
 	}
-	if (json_object_object_get_ex(o, "spoilers", &arr) &&
-	    json_object_is_type(arr, json_type_array)) {
+	if ((arr = record_get_array(o, "spoilers")) != NULL) {
 		if ((n = json_object_array_length(arr)) > POST_SPOILER_MAX)
 			return -EBADMSG;
 		for (i = 0; i < n; i++) {
@@ -453,35 +451,7 @@ field_from_record(struct json_object *o, const struct field *f,
 	return 0;
 }
 
-static int
-media_from_record(struct json_object *o, struct post *p)
-{
-	struct json_object *arr, *m;
-	const char *type;
-	size_t i, n;
-
-	if (!json_object_object_get_ex(o, "media", &arr) ||
-	    !json_object_is_type(arr, json_type_array))
-		return 0;
-	n = json_object_array_length(arr);
-	if (n > POST_MAX_MEDIA)
-		return -EBADMSG;
-	for (i = 0; i < n; i++) {
-		m = json_object_array_get_idx(arr, i);
-		if ((type = record_get_str(m, "type")) == NULL ||
-		    record_get_str(m, "url") == NULL)
-			return -EBADMSG;
-		p->media[i].video = strcmp(type, "video") == 0;
-		if (post_set_str(&p->media[i].url, record_get_str(m, "url")) < 0 ||
-		    post_set_str(&p->media[i].alt, record_get_str(m, "alt")) < 0) {
-			p->nmedia = i + 1;
-			return -ENOMEM;
-		}
-		p->nmedia = i + 1;
-	}
-	return 0;
-}
-
+/* The record's lists: media, replies, children. */
 static int
 lists_from_record(struct json_object *o, struct post *p)
 {
@@ -489,8 +459,24 @@ lists_from_record(struct json_object *o, struct post *p)
 	const char *s;
 	size_t i, n;
 
-	if (json_object_object_get_ex(o, "replies", &arr) &&
-	    json_object_is_type(arr, json_type_array) &&
+	if ((arr = record_get_array(o, "media")) != NULL) {
+		if ((n = json_object_array_length(arr)) > POST_MAX_MEDIA)
+			return -EBADMSG;
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(arr, i);
+			if ((s = record_get_str(v, "type")) == NULL ||
+			    record_get_str(v, "url") == NULL)
+				return -EBADMSG;
+			p->media[i].video = strcmp(s, "video") == 0;
+			p->nmedia = i + 1;
+			if (post_set_str(&p->media[i].url,
+			    record_get_str(v, "url")) < 0 ||
+			    post_set_str(&p->media[i].alt,
+			    record_get_str(v, "alt")) < 0)
+				return -ENOMEM;
+		}
+	}
+	if ((arr = record_get_array(o, "replies")) != NULL &&
 	    (n = json_object_array_length(arr)) > 0) {
 		if ((p->replies = calloc(n, sizeof(*p->replies))) == NULL)
 			return -ENOMEM;
@@ -502,8 +488,7 @@ lists_from_record(struct json_object *o, struct post *p)
 				p->nreplies++;
 		}
 	}
-	if (json_object_object_get_ex(o, "children", &arr) &&
-	    json_object_is_type(arr, json_type_array)) {
+	if ((arr = record_get_array(o, "children")) != NULL) {
 		n = json_object_array_length(arr);
 		if (n > POST_MAX_MEDIA)
 			return -EBADMSG;
@@ -542,8 +527,7 @@ post_from_record(struct json_object *o, struct post *ret)
 			post_clear(&p);
 			return -ENOMEM;
 		}
-	if ((r = media_from_record(o, &p)) < 0 ||
-	    (r = lists_from_record(o, &p)) < 0 ||
+	if ((r = lists_from_record(o, &p)) < 0 ||
 	    (r = options_from_record(o, &p)) < 0) {
 		post_clear(&p);
 		return r;

@@ -49,6 +49,17 @@ record_get_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+struct json_object *
+record_get_array(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_array))
+		return NULL;
+	return v;
+}
+
 int64_t
 record_get_int(struct json_object *o, const char *key, int64_t dflt)
 {

@@ -24,6 +24,8 @@ void		 record_add_count(struct json_object *, const char *key,
 		    int64_t v);
 /* Borrowed from the object; NULL when absent or not a string. */
 const char	*record_get_str(struct json_object *, const char *key);
+/* Borrowed from the object; NULL when absent or not an array. */
+struct json_object *record_get_array(struct json_object *, const char *key);
 /* dflt when absent or not an integer. */
 int64_t		 record_get_int(struct json_object *, const char *key,
 		    int64_t dflt);
