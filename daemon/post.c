@@ -550,39 +550,88 @@ enum flat_kind {
 	FL_MEDIA, FL_REPLIES, FL_CHILDREN, FL_POLL, FL_SPOILERS,
 };
 
-#define FL(k, kind, m)	{ k, kind, offsetof(struct post, m) }
+/* list: the writer of fields[] that writes it (NULL: the head). */
+#define FL(k, kind, m, list)	{ k, kind, offsetof(struct post, m), list }
 
 static const struct flat_field {
 	const char	*key;
 	enum flat_kind	 kind;
 	size_t		 off;
+	void		(*list)(struct json_object *, const struct post *);
 } flat_fields[] = {
-	FL("id", FL_ID, id),
-	FL("user_id", FL_USER, user_id),
-	FL("state", FL_STATE, state),
-	FL("kind", FL_KIND, kind),
-	FL("media", FL_MEDIA, media),
-	FL("ghost", FL_FLAG, ghost),
-	FL("poll", FL_POLL, poll),
-	FL("spoilers", FL_SPOILERS, spoilers),
-	FL("spoiler_media", FL_FLAG, spoiler_media),
-	FL("attachment", FL_STR, attachment),
-	FL("attachment_link", FL_STR, attachment_link),
-	FL("gif", FL_STR, gif),
-	FL("repost_of", FL_GID, repost_of),
-	FL("replies", FL_REPLIES, replies),
-	FL("children", FL_CHILDREN, children),
+	FL("id", FL_ID, id, NULL),
+	FL("user_id", FL_USER, user_id, NULL),
+	FL("state", FL_STATE, state, NULL),
+	FL("kind", FL_KIND, kind, NULL),
+	FL("media", FL_MEDIA, media, media_record),
+	FL("ghost", FL_FLAG, ghost, options_record),
+	FL("poll", FL_POLL, poll, options_record),
+	FL("spoilers", FL_SPOILERS, spoilers, options_record),
+	FL("spoiler_media", FL_FLAG, spoiler_media, options_record),
+	FL("attachment", FL_STR, attachment, options_record),
+	FL("attachment_link", FL_STR, attachment_link, options_record),
+	FL("gif", FL_STR, gif, options_record),
+	FL("repost_of", FL_GID, repost_of, options_record),
+	FL("replies", FL_REPLIES, replies, replies_record),
+	FL("children", FL_CHILDREN, children, children_record),
 };
 
 #undef FL
 
 #define NFLAT_FIELDS	(sizeof(flat_fields) / sizeof(flat_fields[0]))
+#define NFLAT_KEYS	(NFLAT_FIELDS + NFIELDS)
 
-_Static_assert(NFLAT_FIELDS + NFIELDS <= 64, "flat_post.seen is 64 bits");
+_Static_assert(NFLAT_KEYS <= 64, "flat_post.seen is 64 bits");
+
+/*
+ * Every key of both tables, in the order post_record() writes them, with
+ * its length and its bit (flat_fields' index, or NFLAT_FIELDS + fields'):
+ * a record's next key is the one after the last, found at the first
+ * comparison.  Made once, from the tables.
+ */
+static struct flat_key {
+	const char	*key;
+	size_t		 len;
+	unsigned	 bit;
+} flat_keys[NFLAT_KEYS];
+static size_t nflat_keys;
+
+static void
+flat_keys_add(const char *key, unsigned bit, uint64_t *added)
+{
+	flat_keys[nflat_keys].key = key;
+	flat_keys[nflat_keys].len = strlen(key);
+	flat_keys[nflat_keys++].bit = bit;
+	*added |= UINT64_C(1) << bit;
+}
+
+static void
+flat_keys_init(void)
+{
+	uint64_t added = 0;
+	size_t i, j;
+
+	for (i = 0; i < NFLAT_FIELDS; i++)
+		if (flat_fields[i].list == NULL)
+			flat_keys_add(flat_fields[i].key, i, &added);
+	for (j = 0; j < NFIELDS; j++) {
+		if (fields[j].key != NULL) {
+			flat_keys_add(fields[j].key, NFLAT_FIELDS + j, &added);
+			continue;
+		}
+		for (i = 0; i < NFLAT_FIELDS; i++)
+			if (flat_fields[i].list == fields[j].list)
+				flat_keys_add(flat_fields[i].key, i, &added);
+	}
+	for (i = 0; i < NFLAT_FIELDS; i++)
+		if (!(added & (UINT64_C(1) << i)))
+			flat_keys_add(flat_fields[i].key, i, &added);
+}
 
 struct flat_post {
 	struct post	*p;
-	uint64_t	 seen;		/* flat_fields, then fields, met */
+	uint64_t	 seen;		/* flat_keys' bits met */
+	size_t		 next;		/* the flat_keys entry to try first */
 	int		 user_ok;
 	int		 state;		/* -1: none */
 };
@@ -815,20 +864,17 @@ flat_member(const char *key, size_t klen, const struct flatrec_val *v,
 	struct flat_post *fp = arg;
 	const struct flat_field *f;
 	char *base = (char *)fp->p;
-	size_t i, j;
+	size_t i, j, n;
 
-	for (i = 0; i < NFLAT_FIELDS; i++)
-		if (strlen(flat_fields[i].key) == klen &&
-		    memcmp(flat_fields[i].key, key, klen) == 0)
+	for (n = 0, j = fp->next; n < nflat_keys; n++,
+	    j = j + 1 == nflat_keys ? 0 : j + 1)
+		if (flat_keys[j].len == klen &&
+		    memcmp(flat_keys[j].key, key, klen) == 0)
 			break;
-	if (i == NFLAT_FIELDS)
-		for (j = 0; j < NFIELDS; j++, i++)
-			if (fields[j].key != NULL &&
-			    strlen(fields[j].key) == klen &&
-			    memcmp(fields[j].key, key, klen) == 0)
-				break;
-	if (i == NFLAT_FIELDS + NFIELDS)
+	if (n == nflat_keys)
 		return 0;
+	fp->next = j + 1 == nflat_keys ? 0 : j + 1;
+	i = flat_keys[j].bit;
 	if (fp->seen & (UINT64_C(1) << i))
 		return -ENOTSUP;
 	fp->seen |= UINT64_C(1) << i;
@@ -894,9 +940,12 @@ post_from_flat(const char *buf, size_t len, struct post *ret)
 	struct post p;
 	int r;
 
+	if (nflat_keys == 0)
+		flat_keys_init();
 	post_init(&p);
 	fp.p = &p;
 	fp.seen = 0;
+	fp.next = 0;
 	fp.user_ok = 0;
 	fp.state = -1;
 	r = flatrec_object(buf, len, flat_member, &fp);
