@@ -18,7 +18,6 @@
 #include "job.h"
 #include "log.h"
 #include "post.h"
-#include "sched.h"
 #include "store.h"
 
 /* One change to one post, now or at the next group commit. */
@@ -52,6 +51,7 @@ commit_txn(MDB_txn *txn, void *arg)
 static int
 commit_done(struct commit *c, int r)
 {
+	static const struct timeval zero = { 0, 0 };
 	struct job *j = c->j;
 
 	if (r < 0) {
@@ -74,7 +74,7 @@ commit_done(struct commit *c, int r)
 	/* Its replies were moved to now (sched_wake_replies()). */
 	if (j->p.nreplies > 0 && (j->p.state == POST_PUBLISHED ||
 	    j->p.state == POST_FAILED))
-		sched_kick(j->s);
+		evtimer_add(j->s->kick, &zero);
 	return 0;
 }
 

@@ -1,5 +1,7 @@
 /*
- * The scan: what each due post needs.
+ * The scan: what each due post needs.  The dispatcher (sched.c) walks
+ * the index and starts the jobs; this file reads one due post and writes
+ * what must be on disk before its request goes out.
  *
  * A scan walks `due` from the start.  Keys at or before now belong to
  * posts in flight (skipped: a job keeps its key until it commits the next
@@ -27,27 +29,8 @@
 #include "job.h"
 #include "log.h"
 #include "post.h"
-#include "sched.h"
+#include "scan.h"
 #include "store.h"
-
-#define ACACHE		16
-
-/* Accounts met during one scan, so that a burst costs one read each. */
-struct acache {
-	struct account	 a[ACACHE];
-	int		 found[ACACHE];
-	size_t		 n, next;
-};
-
-/* One scan's work: the jobs to start once the transaction commits. */
-struct scan {
-	struct sched	*s;
-	int64_t		 now;
-	int64_t		 next;	/* the earliest next_at ahead */
-	struct acache	 ac;
-	struct job	*start[SCAN_BATCH];
-	size_t		 nstart;
-};
 
 static const struct account *
 acache_get(struct acache *ac, MDB_txn *txn, struct store *st,
@@ -73,13 +56,13 @@ acache_get(struct acache *ac, MDB_txn *txn, struct store *st,
 	return ac->found[i] ? &ac->a[i] : NULL;
 }
 
-static void
-acache_clear(struct acache *ac)
+void
+scan_clear(struct scan *sc)
 {
 	size_t i;
 
-	for (i = 0; i < ac->n; i++)
-		account_clear(&ac->a[i]);
+	for (i = 0; i < sc->ac.n; i++)
+		account_clear(&sc->ac.a[i]);
 }
 
 static void
@@ -188,7 +171,7 @@ publishable(struct scan *sc, const struct post *p)
  * nothing).  With only_publish, a post that is not to be published now
  * is left alone (*ret_skipped set): the publishes go first.
  */
-static int
+int
 scan_one(struct scan *sc, MDB_txn *txn, int64_t at, uint64_t id,
     int only_publish, struct job **ret_job, int *ret_skipped)
 {
@@ -337,136 +320,5 @@ write:
 	return r;
 }
 
-/* Up to n due keys not in flight, and the first time beyond now. */
-static int
-scan_collect(struct sched *s, MDB_txn *txn, int64_t now, int64_t *at,
-    uint64_t *ids, size_t n, size_t *ret_n, int64_t *ret_next)
-{
-	MDB_cursor *cur;
-	MDB_val k, v;
-	size_t got = 0;
-	uint64_t id;
-	int64_t t;
-	int rc;
 
-	*ret_next = 0;
-	if ((rc = mdb_cursor_open(txn, s->d->store->due, &cur)) != 0)
-		return store_errno(rc);
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != 16)
-			continue;
-		t = (int64_t)store_get_be64(k.mv_data);
-		id = store_get_be64((uint8_t *)k.mv_data + 8);
-		if (sched_busy(s, id))
-			continue;
-		if (t > now) {
-			*ret_next = t;
-			break;
-		}
-		if (got == n) {
-			s->more = 1;
-			break;
-		}
-		at[got] = t;
-		ids[got++] = id;
-	}
-	mdb_cursor_close(cur);
-	*ret_n = got;
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
-}
 
-/* A pass is committed: its jobs go in the table and start. */
-static void
-scan_start(struct sched *s, struct scan *sc, int arm, int64_t next)
-{
-	struct job *j;
-	size_t i;
-
-	for (i = 0; i < sc->nstart; i++) {
-		j = sc->start[i];
-		j->hnext = s->jobs[j->p.id % JOB_BUCKETS];
-		s->jobs[j->p.id % JOB_BUCKETS] = j;
-		s->njobs++;
-	}
-	/* Armed first: what the jobs commit can only bring it closer. */
-	if (arm)
-		sched_arm(s, next);
-	sched_due(s, sc->next);
-	for (i = 0; i < sc->nstart; i++)
-		job_run(sc->start[i]);
-	sc->nstart = 0;
-}
-
-void
-sched_scan(struct sched *s)
-{
-	struct store *st = s->d->store;
-	struct scan sc;
-	int64_t at[SCAN_BATCH], next;
-	uint64_t ids[SCAN_BATCH];
-	char done[SCAN_BATCH];
-	size_t n = 0, i, room, left = 0;
-	struct job *j;
-	MDB_txn *txn;
-	int r, pass, skipped;
-
-	memset(&sc, 0, sizeof(sc));
-	memset(done, 0, sizeof(done));
-	sc.s = s;
-	sc.now = sched_now();
-	s->more = 0;
-	room = MAX_JOBS - s->njobs;
-	if (room > SCAN_BATCH)
-		room = SCAN_BATCH;
-	if ((r = store_txn_begin(st, 0, &txn)) < 0)
-		goto fail;
-	r = scan_collect(s, txn, sc.now, at, ids, room, &n, &next);
-	if (r == 0 && n == 0) {
-		/* Nothing due: nothing to write either. */
-		mdb_txn_abort(txn);
-		sched_arm(s, next);
-		return;
-	}
-	/*
-	 * Two passes, each committed before its requests go out: first the
-	 * posts to publish now, which have a deadline, then the rest (the
-	 * quota reads, container polls, permalinks of the same second).
-	 */
-	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1 && (r = store_txn_begin(st, 0, &txn)) < 0)
-			goto fail;
-		sc.nstart = 0;
-		for (i = 0; r == 0 && i < n; i++) {
-			if (done[i])
-				continue;
-			r = scan_one(&sc, txn, at[i], ids[i], pass == 0, &j,
-			    &skipped);
-			done[i] = !skipped;
-			left += skipped;
-			if (j != NULL)
-				sc.start[sc.nstart++] = j;
-		}
-		if (r < 0) {
-			mdb_txn_abort(txn);
-			goto fail;
-		}
-		if ((r = store_txn_commit(txn)) < 0)
-			goto fail;
-		scan_start(s, &sc, pass == 0, next);
-		if (left == 0)
-			break;
-		left = 0;
-	}
-	acache_clear(&sc.ac);
-	if (s->more && s->njobs < MAX_JOBS)
-		sched_kick(s);
-	return;
-fail:
-	acache_clear(&sc.ac);
-	for (i = 0; i < sc.nstart; i++)
-		job_free(sc.start[i]);
-	log_error("scheduler: cannot read or write the queue: %s; trying "
-	    "again in 5 s", strerror(-r));
-	sched_arm(s, sc.now + 5);
-}

@@ -1,8 +1,12 @@
 /*
- * The scheduler's owner: its timers, the table of jobs in flight, the
- * publishes held for their due time, and paused accounts resuming.  What
- * a due post needs is scan.c's; how changes reach the store, commit.c's;
- * the quota remembered per account, quota.c's.
+ * The scheduler's owner and dispatcher: its timers, the table of jobs in
+ * flight, the walk over the `due` index that starts them, the table from
+ * step to step function, and what each step's outcome does (job.h).  The
+ * publishes held for their due time and paused accounts resuming are
+ * here too.  What one due post needs is scan.c's; the steps are
+ * sched-stage.c, sched-quota.c, sched-publish.c and sched-check.c; how a
+ * stopping step leaves its post, sched-end.c's; how changes reach the
+ * store, commit.c's.
  *
  * The timer is a timerfd on CLOCK_REALTIME armed with an absolute time
  * and TFD_TIMER_CANCEL_ON_SET: due times are wall-clock instants, and a
@@ -29,60 +33,16 @@
 #include "job.h"
 #include "log.h"
 #include "post.h"
+#include "scan.h"
 #include "sched.h"
 #include "secret.h"
 #include "store.h"
 
 #define IDLE_WAKE	86400	/* armed this far when nothing is due */
-#define RETRY_CAP	3600
 #define SCAN_DELAY_NS	10000000	/* after the second's publishes */
 
-struct daemon *
-sched_daemon(const struct sched *s)
-{
-	return s->d;
-}
-
-int64_t
-sched_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
-int
-sched_max_attempts(const struct sched *s)
-{
-	return s->d->cfg->sched_max_attempts;
-}
-
-int64_t
-sched_quota_retry(const struct sched *s)
-{
-	return s->d->cfg->sched_quota_retry;
-}
-
-int64_t
-sched_container_timeout(const struct sched *s)
-{
-	return s->d->cfg->sched_container_timeout;
-}
-
-int64_t
-sched_backoff(const struct sched *s, int tries)
-{
-	int64_t d = s->d->cfg->sched_retry_delay;
-	int i;
-
-	for (i = 1; i < tries && d < RETRY_CAP; i++)
-		d *= 2;
-	if (d > RETRY_CAP)
-		d = RETRY_CAP;
-	/* Up to a quarter more, so that posts failing together spread. */
-	return d + (int64_t)randombytes_uniform((uint32_t)(d / 4 + 1));
-}
+static void	sched_run(struct job *);
+static void	sched_scan(struct sched *);
 
 static struct job **
 job_slot(struct sched *s, uint64_t id)
@@ -107,8 +67,8 @@ sched_busy(const struct sched *s, uint64_t id)
 	return 0;
 }
 
-void
-job_free(struct job *j)
+static void
+sched_job_free(struct job *j)
 {
 	if (j->held)
 		TAILQ_REMOVE(&j->s->held, j, hentry);
@@ -123,8 +83,8 @@ job_free(struct job *j)
  * The scheduler learns a post's next time when its job ends, not at each
  * commit: a job that goes on needs no wake-up for what it does itself.
  */
-void
-job_end(struct job *j)
+static void
+sched_job_end(struct job *j)
 {
 	struct sched *s = j->s;
 	struct job **jp = job_slot(s, j->p.id);
@@ -133,7 +93,7 @@ job_end(struct job *j)
 	if (*jp == j)
 		*jp = j->hnext;
 	s->njobs--;
-	job_free(j);
+	sched_job_free(j);
 	sched_due(s, next);
 	if (s->more)
 		sched_kick(s);
@@ -198,12 +158,12 @@ release_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	while ((j = TAILQ_FIRST(&ready)) != NULL) {
 		TAILQ_REMOVE(&ready, j, hentry);
-		step_publish(j);
+		sched_publish_send(j);
 	}
 	release_arm(s);
 }
 
-void
+static void
 sched_hold(struct job *j)
 {
 	TAILQ_INSERT_TAIL(&j->s->held, j, hentry);
@@ -213,7 +173,7 @@ sched_hold(struct job *j)
 
 /* Arms the timer for when (Unix seconds); the kernel fires it at once
  * when when has passed. */
-void
+static void
 sched_arm(struct sched *s, int64_t when)
 {
 	struct itimerspec its;
@@ -285,6 +245,199 @@ sched_kick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	sched_scan(s);
+}
+
+/* Up to n due keys not in flight, and the first time beyond now. */
+static int
+sched_collect(struct sched *s, MDB_txn *txn, int64_t now, int64_t *at,
+    uint64_t *ids, size_t n, size_t *ret_n, int64_t *ret_next)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	size_t got = 0;
+	uint64_t id;
+	int64_t t;
+	int rc;
+
+	*ret_next = 0;
+	if ((rc = mdb_cursor_open(txn, s->d->store->due, &cur)) != 0)
+		return store_errno(rc);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 16)
+			continue;
+		t = (int64_t)store_get_be64(k.mv_data);
+		id = store_get_be64((uint8_t *)k.mv_data + 8);
+		if (sched_busy(s, id))
+			continue;
+		if (t > now) {
+			*ret_next = t;
+			break;
+		}
+		if (got == n) {
+			s->more = 1;
+			break;
+		}
+		at[got] = t;
+		ids[got++] = id;
+	}
+	mdb_cursor_close(cur);
+	*ret_n = got;
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+/* A pass is committed: its jobs go in the table and start. */
+static void
+sched_start_jobs(struct sched *s, struct scan *sc, int arm, int64_t next)
+{
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < sc->nstart; i++) {
+		j = sc->start[i];
+		j->hnext = s->jobs[j->p.id % JOB_BUCKETS];
+		s->jobs[j->p.id % JOB_BUCKETS] = j;
+		s->njobs++;
+	}
+	/* Armed first: what the jobs commit can only bring it closer. */
+	if (arm)
+		sched_arm(s, next);
+	sched_due(s, sc->next);
+	for (i = 0; i < sc->nstart; i++)
+		sched_run(sc->start[i]);
+	sc->nstart = 0;
+}
+
+static void
+sched_scan(struct sched *s)
+{
+	struct store *st = s->d->store;
+	struct scan sc;
+	int64_t at[SCAN_BATCH], next;
+	uint64_t ids[SCAN_BATCH];
+	char done[SCAN_BATCH];
+	size_t n = 0, i, room, left = 0;
+	struct job *j;
+	MDB_txn *txn;
+	int r, pass, skipped;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(done, 0, sizeof(done));
+	sc.s = s;
+	sc.now = sched_now();
+	s->more = 0;
+	room = MAX_JOBS - s->njobs;
+	if (room > SCAN_BATCH)
+		room = SCAN_BATCH;
+	if ((r = store_txn_begin(st, 0, &txn)) < 0)
+		goto fail;
+	r = sched_collect(s, txn, sc.now, at, ids, room, &n, &next);
+	if (r == 0 && n == 0) {
+		/* Nothing due: nothing to write either. */
+		mdb_txn_abort(txn);
+		sched_arm(s, next);
+		return;
+	}
+	/*
+	 * Two passes, each committed before its requests go out: first the
+	 * posts to publish now, which have a deadline, then the rest (the
+	 * quota reads, container polls, permalinks of the same second).
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && (r = store_txn_begin(st, 0, &txn)) < 0)
+			goto fail;
+		sc.nstart = 0;
+		for (i = 0; r == 0 && i < n; i++) {
+			if (done[i])
+				continue;
+			r = scan_one(&sc, txn, at[i], ids[i], pass == 0, &j,
+			    &skipped);
+			done[i] = !skipped;
+			left += skipped;
+			if (j != NULL)
+				sc.start[sc.nstart++] = j;
+		}
+		if (r < 0) {
+			mdb_txn_abort(txn);
+			goto fail;
+		}
+		if ((r = store_txn_commit(txn)) < 0)
+			goto fail;
+		sched_start_jobs(s, &sc, pass == 0, next);
+		if (left == 0)
+			break;
+		left = 0;
+	}
+	scan_clear(&sc);
+	if (s->more && s->njobs < MAX_JOBS)
+		sched_kick(s);
+	return;
+fail:
+	scan_clear(&sc);
+	for (i = 0; i < sc.nstart; i++)
+		sched_job_free(sc.start[i]);
+	log_error("scheduler: cannot read or write the queue: %s; trying "
+	    "again in 5 s", strerror(-r));
+	sched_arm(s, sc.now + 5);
+}
+
+/*
+ * The step of each job, by the step the scan picked for its post's state
+ * (scan.c: scheduled -> STEP_STAGE, staging -> STEP_STAGE, staged ->
+ * STEP_POLL, ready -> STEP_QUOTA or STEP_PUBLISH, publishing ->
+ * STEP_CHECK, published -> STEP_PERMALINK), or that a step handed on.
+ */
+static void (*const steps[])(struct job *) = {
+	[STEP_STAGE] = sched_stage_start,
+	[STEP_POLL] = sched_stage_poll,
+	[STEP_QUOTA] = sched_quota_step,
+	[STEP_PUBLISH] = sched_publish_send,
+	[STEP_CHECK] = sched_check_start,
+	[STEP_SEARCH] = sched_check_search,
+	[STEP_PERMALINK] = sched_publish_permalink,
+	[STEP_RECOVER] = sched_check_recover,
+};
+
+static void
+sched_run(struct job *j)
+{
+	steps[j->step](j);
+}
+
+/* What a step handed back (job.h): the dispatcher acts on it. */
+static void
+sched_done(struct job *j, const struct job_outcome *o)
+{
+	switch (o->what) {
+	case JOB_END:
+		sched_job_end(j);
+		break;
+	case JOB_NEXT:
+		j->step = o->step;
+		sched_run(j);
+		break;
+	case JOB_HOLD:
+		sched_hold(j);
+		break;
+	case JOB_WAIT:
+		sched_end_wait(j, o->at);
+		break;
+	case JOB_FAIL:
+		sched_end_fail(j, o->e, o->why, o->advice);
+		break;
+	case JOB_TROUBLE:
+		sched_end_trouble(j, o->e, o->why, o->back);
+		break;
+	case JOB_PAUSE:
+		sched_end_pause(j, o->e, o->back);
+		break;
+	case JOB_RESTAGE:
+		sched_end_restage(j, o->why);
+		break;
+	case JOB_REMAKE:
+		sched_end_remake(j, o->e, o->why);
+		break;
+	}
 }
 
 struct resume {
@@ -374,6 +527,7 @@ sched_new(struct daemon *d)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->d = d;
+	s->done = sched_done;
 	s->tfd = s->rfd = -1;
 	s->tfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->tfd < 0)
@@ -418,11 +572,11 @@ sched_free(struct sched *s)
 	commit_drop_all(s);
 	if (s->flush != NULL)
 		event_free(s->flush);
-	quota_free_all(s);
+	sched_quota_free_all(s);
 	for (i = 0; i < JOB_BUCKETS; i++)
 		while ((j = s->jobs[i]) != NULL) {
 			s->jobs[i] = j->hnext;
-			job_free(j);
+			sched_job_free(j);
 		}
 	if (s->timer != NULL)
 		event_free(s->timer);

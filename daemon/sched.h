@@ -15,7 +15,7 @@ struct daemon;
 struct sched;
 
 /*
- * The loop's event priorities, set by main() before any event exists:
+ * The loop's event priorities, set by run_open() before any event exists:
  * publishes held for their due time go first when it comes (0), before
  * everything else, which has the default (1).
  */

@@ -24,8 +24,6 @@ cd "$root" || exit 2
 # fails.  Strike a line when its cycle is gone (the check says so when
 # one is stale).  The list must end empty.
 known='
-# The scheduler: six files that call each other (api2: the dispatcher).
-daemon/sched daemon/scan daemon/stage daemon/publish daemon/commit daemon/quota daemon/job
 '
 
 files=$(find daemon ctl common -type f \( -name '*.c' -o -name '*.h' \) |

@@ -8,6 +8,10 @@
  * threads_manage_replies, which threadsd does not ask for, so the
  * replies of the last 24 h are counted from the store (sched_quota_
  * replies()): what this daemon published, the only replies it makes.
+ *
+ * And the quota step (STEP_QUOTA): threads_publishing_limit read just
+ * before the due time, then the commit that announces the publish, or a
+ * deferral while the quota is used up.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,9 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/timefmt.h"
 #include "daemon.h"
 #include "job.h"
 #include "log.h"
+#include "secret.h"
 #include "store.h"
 
 /*
@@ -156,7 +162,7 @@ sched_quota_replies(struct sched *s, const char *user_id, int64_t now,
 }
 
 void
-quota_free_all(struct sched *s)
+sched_quota_free_all(struct sched *s)
 {
 	struct quota *q;
 	size_t i;
@@ -166,4 +172,122 @@ quota_free_all(struct sched *s)
 			s->quotas[i] = q->next;
 			free(q);
 		}
+}
+
+struct defer {
+	int64_t		 until;
+};
+
+static int
+defer_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
+{
+	(void)txn;
+	(void)st;
+	p->state = POST_READY;
+	p->quota_ok_at = 0;
+	p->check = 0;
+	p->next_at = ((struct defer *)arg)->until;
+	return 0;
+}
+
+/* The quota is used up: wait, do not fail. */
+void
+sched_quota_defer(struct job *j, const char *what)
+{
+	struct defer df = { sched_now() + sched_quota_retry(j->s) };
+	char when[TIMEFMT_LEN];
+
+	if (job_commit(j, defer_fn, &df) == 0)
+		log_with(LOG_NOTICE, &(struct log_fields){
+		    .msgid = MSGID_QUOTA_EXHAUSTED, .account = j->username,
+		    .user_id = j->p.user_id, .post_id = j->idstr },
+		    "post %" PRIu64 " of '%s' deferred until %s: %s; it is "
+		    "published when the quota allows, nothing to do",
+		    j->p.id, j->username, timefmt_format(df.until, when,
+		    sizeof(when)), what);
+	job_end(j);
+}
+
+static int
+quota_ok_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
+{
+	int64_t now = sched_now();
+
+	(void)txn;
+	(void)st;
+	(void)arg;
+	p->quota_ok_at = now;
+	if (now < p->due_at - PUBLISH_LEAD) {
+		p->next_at = p->due_at - PUBLISH_LEAD;
+		return 0;
+	}
+	/* Due (nearly): the announcement of the publish. */
+	p->state = POST_PUBLISHING;
+	p->attempts++;
+	p->publish_at = now > p->due_at ? now : p->due_at;
+	p->check = 0;
+	p->next_at = now;
+	return 0;
+}
+
+/* Publishing (committed): the request, held until due; else later. */
+static void
+quota_ok_then(struct job *j, int r)
+{
+	if (r < 0 || j->p.state != POST_PUBLISHING) {
+		job_end(j);
+		return;
+	}
+	job_next(j, STEP_PUBLISH);
+}
+
+static void
+quota_cb(const struct graph_error *e, const struct graph_quota *q, void *arg)
+{
+	struct job *j = arg;
+	int reply = j->p.reply_to[0] != '\0';
+	struct graph_quota mine;
+	int64_t used, total;
+	char what[128];
+
+	j->call = NULL;
+	if (e->class == GRAPH_AUTH) {
+		job_pause(j, e, POST_READY);
+		return;
+	}
+	if (e->class != GRAPH_OK)
+		/* Meta enforces the quota at publish too; go on. */
+		log_info("post %" PRIu64 ": cannot read the publishing quota "
+		    "(%s); publishing without checking it", j->p.id,
+		    e->message);
+	else {
+		/* Replies: Meta's figures need a scope we lack; ours. */
+		mine = *q;
+		if (sched_quota_replies(j->s, j->p.user_id, sched_now(),
+		    &mine.replies_used) < 0)
+			mine.replies_used = -1;
+		mine.replies_total = mine.replies_used >= 0 ? REPLY_QUOTA :
+		    -1;
+		sched_quota_note(j->s, j->p.user_id, &mine);
+		used = reply ? mine.replies_used : mine.posts_used;
+		total = reply ? mine.replies_total : mine.posts_total;
+		if (used >= 0 && total > 0 && used >= total) {
+			snprintf(what, sizeof(what), "the account has used "
+			    "its quota of %" PRId64 " %s per 24 h", total,
+			    reply ? "replies" : "posts");
+			sched_quota_defer(j, what);
+			return;
+		}
+	}
+	job_commit_then(j, quota_ok_fn, NULL, quota_ok_then);
+}
+
+void
+sched_quota_step(struct job *j)
+{
+	j->call = graph_publishing_limit(sched_daemon(j->s)->graph,
+	    j->token->data, quota_cb, j);
+	if (j->call == NULL)
+		job_trouble(j, &sched_oom, "read the publishing quota",
+		    POST_READY);
 }

@@ -1,9 +1,10 @@
 /*
  * Before the publish: creating a post's containers (carousel items
- * first, the carousel once they are FINISHED), polling their status, and
- * checking the publishing quota.  None of this can put a post on Threads,
- * so a failure here may always start over with new containers; the
- * publish itself and everything after it is publish.c's.
+ * first, the carousel once they are FINISHED) and polling their status
+ * (STEP_STAGE, STEP_POLL).  None of this can put a post on Threads, so a
+ * failure here may always start over with new containers; the quota
+ * check is sched-quota.c's, the publish and everything after it
+ * sched-publish.c's and sched-check.c's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,8 +18,9 @@
 #include "job.h"
 #include "log.h"
 #include "postopt.h"
-#include "sched.h"
 #include "secret.h"
+
+static void	poll_next(struct job *);
 
 static void	poll_next(struct job *);
 static int	ready_fn(MDB_txn *, struct store *, struct post *, void *);
@@ -113,7 +115,7 @@ stage_next(struct job *j)
 		spec.link_attachment = p->link;
 	}
 	if (postopt_fill(&po, p, &spec) < 0) {
-		step_trouble(j, &step_oom, "create a container",
+		job_trouble(j, &sched_oom, "create a container",
 		    POST_SCHEDULED);
 		return;
 	}
@@ -121,7 +123,7 @@ stage_next(struct job *j)
 	    stage_cb, j);
 	postopt_clear(&po);
 	if (j->call == NULL)
-		step_trouble(j, &step_oom, "create a container",
+		job_trouble(j, &sched_oom, "create a container",
 		    POST_SCHEDULED);
 }
 
@@ -133,7 +135,7 @@ stage_cb(const struct graph_error *e, const char *id, void *arg)
 	j->call = NULL;
 	if (e->class != GRAPH_OK) {
 		/* Nothing can be on Threads yet: start over when retrying. */
-		step_trouble(j, e, "create its container", POST_SCHEDULED);
+		job_trouble(j, e, "create its container", POST_SCHEDULED);
 		return;
 	}
 	strcpy(j->made[j->child], id);
@@ -189,12 +191,12 @@ carousel_cb(const struct graph_error *e, const char *id, void *arg)
 		 */
 		snprintf(why, sizeof(why), "Meta refused an item of its "
 		    "carousel (%s)", e->message);
-		step_remake(j, e, why);
+		job_remake(j, e, why);
 		return;
 	}
 	if (e->class != GRAPH_OK) {
 		/* The items may be claimed by then: new ones when retrying. */
-		step_trouble(j, e, "create its carousel container",
+		job_trouble(j, e, "create its carousel container",
 		    POST_SCHEDULED);
 		return;
 	}
@@ -222,7 +224,7 @@ carousel_send(struct job *j, int r)
 		    "%s%s", i > 0 ? "," : "", j->p.children[i]);
 	spec.children = children;
 	if (postopt_fill(&po, &j->p, &spec) < 0) {
-		step_trouble(j, &step_oom, "create its carousel container",
+		job_trouble(j, &sched_oom, "create its carousel container",
 		    POST_SCHEDULED);
 		return;
 	}
@@ -230,7 +232,7 @@ carousel_send(struct job *j, int r)
 	    j->token->data, &spec, carousel_cb, j);
 	postopt_clear(&po);
 	if (j->call == NULL)
-		step_trouble(j, &step_oom, "create its carousel container",
+		job_trouble(j, &sched_oom, "create its carousel container",
 		    POST_SCHEDULED);
 }
 
@@ -263,30 +265,6 @@ carousel_create(struct job *j)
 }
 
 static int
-wait_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
-{
-	(void)txn;
-	(void)st;
-	p->next_at = ((struct job *)arg)->wait_at;
-	return 0;
-}
-
-static void
-end_then(struct job *j, int r)
-{
-	(void)r;
-	job_end(j);
-}
-
-/* The post waits where it is; its key wakes it at at. */
-void
-step_wait(struct job *j, int64_t at)
-{
-	j->wait_at = at;
-	job_commit_then(j, wait_fn, j, end_then);
-}
-
-static int
 ready_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 {
 	int64_t now = sched_now(), at = p->due_at - QUOTA_LEAD;
@@ -299,60 +277,6 @@ ready_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	p->quota_ok_at = 0;
 	p->next_at = at > now ? at : now;
 	return 0;
-}
-
-static int
-restage_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
-{
-	(void)txn;
-	(void)st;
-	(void)arg;
-	p->state = POST_SCHEDULED;
-	p->container[0] = '\0';
-	p->nchildren = 0;
-	p->check = 0;
-	p->staged_at = 0;
-	p->notready = 0;
-	p->next_at = sched_now();
-	return 0;
-}
-
-/* The container is gone or expired: new ones, as if never staged. */
-void
-step_restage(struct job *j, const char *why)
-{
-	log_info("post %" PRIu64 ": %s; creating new containers", j->p.id,
-	    why);
-	job_commit(j, restage_fn, NULL);
-	job_end(j);
-}
-
-static int
-remake_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
-{
-	restage_fn(txn, st, p, arg);
-	p->remakes++;
-	p->tries = 0;
-	return 0;
-}
-
-void
-step_remake(struct job *j, const struct graph_error *e, const char *why)
-{
-	char msg[512];
-	int max = sched_max_attempts(j->s);
-
-	if (j->p.remakes >= max) {
-		snprintf(msg, sizeof(msg), "%s, and new containers did not "
-		    "help after %d tries", why, j->p.remakes + 1);
-		step_fail(j, e, msg, FAIL_LATER);
-		return;
-	}
-	if (job_commit(j, remake_fn, NULL) == 0)
-		log_notice("post %" PRIu64 ": %s; nothing was published, "
-		    "creating new containers (try %d of %d)", j->p.id, why,
-		    j->p.remakes + 1, max);
-	job_end(j);
 }
 
 /*
@@ -382,12 +306,11 @@ ready_then(struct job *j, int r)
 		job_end(j);
 		return;
 	}
-	j->step = STEP_QUOTA;
-	job_run(j);
+	job_next(j, STEP_QUOTA);
 }
 
 int64_t
-step_poll_at(const struct job *j)
+sched_stage_poll_at(const struct job *j)
 {
 	int64_t now = sched_now(), since, wait, limit;
 
@@ -419,7 +342,7 @@ poll_wait_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 static int
 stuck_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 {
-	restage_fn(txn, st, p, arg);
+	sched_end_restage_fn(txn, st, p, arg);
 	p->stuck++;
 	p->tries = 0;
 	return 0;
@@ -438,8 +361,8 @@ poll_in_progress(struct job *j)
 	int item = j->p.container[0] == '\0';
 
 	if (j->p.staged_at == 0 || now - j->p.staged_at < limit) {
-		j->wait_at = step_poll_at(j);
-		job_commit_then(j, poll_wait_fn, j, end_then);
+		j->wait_at = sched_stage_poll_at(j);
+		job_commit_then(j, poll_wait_fn, j, job_end_then);
 		return;
 	}
 	duration_format(limit, in, sizeof(in));
@@ -462,7 +385,7 @@ poll_in_progress(struct job *j)
 	snprintf(why, sizeof(why), "Meta did not finish processing its "
 	    "media: its container stayed IN_PROGRESS for %s "
 	    "([scheduler] container_timeout), and so did a new one", in);
-	step_fail(j, NULL, why, FAIL_CONTENT);
+	job_fail(j, NULL, why, FAIL_CONTENT);
 }
 
 static void
@@ -477,11 +400,11 @@ poll_cb(const struct graph_error *e, const struct graph_container *c,
 		/* Unknown to Meta (code 100/33): it was never published. */
 		snprintf(why, sizeof(why), "Meta no longer knows its "
 		    "container (%s)", e->message);
-		step_restage(j, why);
+		job_restage(j, why);
 		return;
 	}
 	if (e->class != GRAPH_OK) {
-		step_trouble(j, e, "read its container's status", POST_STAGED);
+		job_trouble(j, e, "read its container's status", POST_STAGED);
 		return;
 	}
 	switch (c->state) {
@@ -493,15 +416,15 @@ poll_cb(const struct graph_error *e, const struct graph_container *c,
 		    j->p.container[0] != '\0' ? "its media" :
 		    "a carousel item", c->error_message[0] != '\0' ?
 		    c->error_message : "no reason given");
-		step_fail(j, NULL, why, FAIL_CONTENT);
+		job_fail(j, NULL, why, FAIL_CONTENT);
 		return;
 	case GRAPH_CONTAINER_EXPIRED:
-		step_restage(j, "its container expired");
+		job_restage(j, "its container expired");
 		return;
 	case GRAPH_CONTAINER_PUBLISHED:
 		/* Never expected before a publish; treat it as one. */
 		if (j->p.container[0] != '\0') {
-			step_recover(j);
+			job_next(j, STEP_RECOVER);
 			return;
 		}
 		log_warning("post %" PRIu64 ": Meta says its carousel item %s "
@@ -511,8 +434,7 @@ poll_cb(const struct graph_error *e, const struct graph_container *c,
 			job_end(j);
 			return;
 		}
-		j->step = STEP_SEARCH;
-		job_run(j);
+		job_next(j, STEP_SEARCH);
 		return;
 	case GRAPH_CONTAINER_FINISHED:
 		break;
@@ -539,143 +461,24 @@ poll_next(struct job *j)
 	j->call = graph_container_status(sched_daemon(j->s)->graph,
 	    j->token->data, id, poll_cb, j);
 	if (j->call == NULL)
-		step_trouble(j, &step_oom, "read its container's status",
+		job_trouble(j, &sched_oom, "read its container's status",
 		    POST_STAGED);
 }
 
 void
-step_poll(struct job *j)
+sched_stage_poll(struct job *j)
 {
 	j->child = 0;
 	if (j->p.container[0] == '\0' && j->p.nchildren == 0) {
-		step_restage(j, "it has no container");
+		job_restage(j, "it has no container");
 		return;
 	}
 	poll_next(j);
 }
 
 void
-step_stage(struct job *j)
+sched_stage_start(struct job *j)
 {
 	j->child = 0;
 	stage_next(j);
-}
-
-struct defer {
-	int64_t		 until;
-};
-
-static int
-defer_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
-{
-	(void)txn;
-	(void)st;
-	p->state = POST_READY;
-	p->quota_ok_at = 0;
-	p->check = 0;
-	p->next_at = ((struct defer *)arg)->until;
-	return 0;
-}
-
-/* The quota is used up: wait, do not fail. */
-void
-step_defer_quota(struct job *j, const char *what)
-{
-	struct defer df = { sched_now() + sched_quota_retry(j->s) };
-	char when[TIMEFMT_LEN];
-
-	if (job_commit(j, defer_fn, &df) == 0)
-		log_with(LOG_NOTICE, &(struct log_fields){
-		    .msgid = MSGID_QUOTA_EXHAUSTED, .account = j->username,
-		    .user_id = j->p.user_id, .post_id = j->idstr },
-		    "post %" PRIu64 " of '%s' deferred until %s: %s; it is "
-		    "published when the quota allows, nothing to do",
-		    j->p.id, j->username, timefmt_format(df.until, when,
-		    sizeof(when)), what);
-	job_end(j);
-}
-
-static int
-quota_ok_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
-{
-	int64_t now = sched_now();
-
-	(void)txn;
-	(void)st;
-	(void)arg;
-	p->quota_ok_at = now;
-	if (now < p->due_at - PUBLISH_LEAD) {
-		p->next_at = p->due_at - PUBLISH_LEAD;
-		return 0;
-	}
-	/* Due (nearly): the announcement of the publish. */
-	p->state = POST_PUBLISHING;
-	p->attempts++;
-	p->publish_at = now > p->due_at ? now : p->due_at;
-	p->check = 0;
-	p->next_at = now;
-	return 0;
-}
-
-/* Publishing (committed): the request, held until due; else later. */
-static void
-quota_ok_then(struct job *j, int r)
-{
-	if (r < 0 || j->p.state != POST_PUBLISHING) {
-		job_end(j);
-		return;
-	}
-	j->step = STEP_PUBLISH;
-	job_run(j);
-}
-
-static void
-quota_cb(const struct graph_error *e, const struct graph_quota *q, void *arg)
-{
-	struct job *j = arg;
-	int reply = j->p.reply_to[0] != '\0';
-	struct graph_quota mine;
-	int64_t used, total;
-	char what[128];
-
-	j->call = NULL;
-	if (e->class == GRAPH_AUTH) {
-		step_pause(j, e, POST_READY);
-		return;
-	}
-	if (e->class != GRAPH_OK)
-		/* Meta enforces the quota at publish too; go on. */
-		log_info("post %" PRIu64 ": cannot read the publishing quota "
-		    "(%s); publishing without checking it", j->p.id,
-		    e->message);
-	else {
-		/* Replies: Meta's figures need a scope we lack; ours. */
-		mine = *q;
-		if (sched_quota_replies(j->s, j->p.user_id, sched_now(),
-		    &mine.replies_used) < 0)
-			mine.replies_used = -1;
-		mine.replies_total = mine.replies_used >= 0 ? REPLY_QUOTA :
-		    -1;
-		sched_quota_note(j->s, j->p.user_id, &mine);
-		used = reply ? mine.replies_used : mine.posts_used;
-		total = reply ? mine.replies_total : mine.posts_total;
-		if (used >= 0 && total > 0 && used >= total) {
-			snprintf(what, sizeof(what), "the account has used "
-			    "its quota of %" PRId64 " %s per 24 h", total,
-			    reply ? "replies" : "posts");
-			step_defer_quota(j, what);
-			return;
-		}
-	}
-	job_commit_then(j, quota_ok_fn, NULL, quota_ok_then);
-}
-
-void
-step_quota(struct job *j)
-{
-	j->call = graph_publishing_limit(sched_daemon(j->s)->graph,
-	    j->token->data, quota_cb, j);
-	if (j->call == NULL)
-		step_trouble(j, &step_oom, "read the publishing quota",
-		    POST_READY);
 }
