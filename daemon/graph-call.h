@@ -132,6 +132,16 @@ struct json_object *graph_response(long status, const char *body,
 		    size_t len, struct graph_error *err);
 struct json_object *graph_get(struct json_object *, const char *key,
 		    enum json_type);
+/*
+ * graph_response() of an answer with "data" of type (every listing's,
+ * and a few more): the data, borrowed from *ret_root, which the caller
+ * puts; or NULL with err set ("missing data") and nothing to put.
+ */
+struct json_object *graph_response_data(long status, const char *body,
+		    size_t len, enum json_type type,
+		    struct json_object **ret_root, struct graph_error *err);
+/* A listing's paging.cursors.after; NULL when absent. */
+const char	*graph_cursor_after(struct json_object *root);
 const char	*graph_get_string(struct json_object *, const char *key);
 int		 graph_id(struct json_object *, char *ret_id);
 void		 graph_copy_text(char *dst, size_t size, const char *src,

@@ -139,10 +139,10 @@ graph_parse_quota(long status, const char *body, size_t len,
 	struct graph_quota	 q = { -1, -1, -1, -1, -1 };
 	int			 r = -EPROTO;
 
-	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+	if ((data = graph_response_data(status, body, len, json_type_array,
+	    &root, ret_err)) == NULL)
 		return -EPROTO;
-	if ((data = graph_get(root, "data", json_type_array)) == NULL ||
-	    json_object_array_length(data) < 1 ||
+	if (json_object_array_length(data) < 1 ||
 	    !json_object_is_type(e = json_object_array_get_idx(data, 0),
 	    json_type_object)) {
 		graph_malformed(ret_err, "missing data");
@@ -211,7 +211,7 @@ int
 graph_parse_threads(long status, const char *body, size_t len,
     struct graph_threads *ret_t, struct graph_error *ret_err)
 {
-	struct json_object	*root, *data, *e, *v, *p;
+	struct json_object	*root, *data, *e, *v;
 	struct graph_threads	 t;
 	struct graph_thread	*it;
 	const char		*s;
@@ -219,12 +219,9 @@ graph_parse_threads(long status, const char *body, size_t len,
 	int			 r = -EPROTO;
 
 	memset(&t, 0, sizeof(t));
-	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+	if ((data = graph_response_data(status, body, len, json_type_array,
+	    &root, ret_err)) == NULL)
 		return -EPROTO;
-	if ((data = graph_get(root, "data", json_type_array)) == NULL) {
-		graph_malformed(ret_err, "missing data");
-		goto out;
-	}
 	n = json_object_array_length(data);
 	if (n > 0 && (t.items = calloc(n, sizeof(*t.items))) == NULL)
 		goto nomem;
@@ -251,9 +248,7 @@ graph_parse_threads(long status, const char *body, size_t len,
 			it->reposted[0] = '\0';
 		t.n++;
 	}
-	if ((p = graph_get(root, "paging", json_type_object)) != NULL &&
-	    (p = graph_get(p, "cursors", json_type_object)) != NULL &&
-	    (s = graph_get_string(p, "after")) != NULL && *s != '\0' &&
+	if ((s = graph_cursor_after(root)) != NULL && *s != '\0' &&
 	    n > 0 && (t.after = strdup(s)) == NULL)
 		goto nomem;
 	*ret_t = t;

@@ -87,12 +87,9 @@ graph_parse_token_info(long status, const char *body, size_t len,
 	int			 r = -EPROTO;
 
 	memset(&info, 0, sizeof(info));
-	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+	if ((data = graph_response_data(status, body, len, json_type_object,
+	    &root, ret_err)) == NULL)
 		return -EPROTO;
-	if ((data = graph_get(root, "data", json_type_object)) == NULL) {
-		graph_malformed(ret_err, "missing data");
-		goto out;
-	}
 	/* An invalid token is an answer: is_valid false, maybe no user. */
 	if ((v = graph_get(data, "is_valid", json_type_boolean)) != NULL)
 		info.is_valid = json_object_get_boolean(v);

@@ -183,13 +183,9 @@ graph_parse_insights(long status, const char *body, size_t len,
 	const char		*name;
 	size_t			 i, j, n;
 
-	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+	if ((data = graph_response_data(status, body, len, json_type_array,
+	    &root, ret_err)) == NULL)
 		return -EPROTO;
-	if ((data = graph_get(root, "data", json_type_array)) == NULL) {
-		graph_malformed(ret_err, "missing data");
-		json_object_put(root);
-		return -EPROTO;
-	}
 	for (j = 0; j < sizeof(metrics) / sizeof(metrics[0]); j++)
 		*(int64_t *)(void *)((char *)&ins + metrics[j].off) =
 		    GRAPH_UNKNOWN;
@@ -245,20 +241,17 @@ int
 graph_parse_page(long status, const char *body, size_t len,
     struct graph_page *ret_page, struct graph_error *ret_err)
 {
-	struct json_object	*root, *data, *e, *paging, *cursors;
+	struct json_object	*root, *data, *e, *paging;
 	struct graph_page	 page;
-	const char		*s, *after = NULL;
+	const char		*s, *after;
 	size_t			 i, n;
 	int64_t			 t;
 	int			 r = -EPROTO;
 
 	memset(&page, 0, sizeof(page));
-	if ((root = graph_response(status, body, len, ret_err)) == NULL)
+	if ((data = graph_response_data(status, body, len, json_type_array,
+	    &root, ret_err)) == NULL)
 		return -EPROTO;
-	if ((data = graph_get(root, "data", json_type_array)) == NULL) {
-		graph_malformed(ret_err, "missing data");
-		goto out;
-	}
 	n = json_object_array_length(data);
 	if ((page.at = calloc(n > 0 ? n : 1, sizeof(*page.at))) == NULL)
 		goto nomem;
@@ -272,11 +265,10 @@ graph_parse_page(long status, const char *body, size_t len,
 			t = 0;
 		page.at[page.n++] = t;
 	}
-	if ((paging = graph_get(root, "paging", json_type_object)) != NULL &&
-	    (cursors = graph_get(paging, "cursors", json_type_object)) != NULL)
-		after = graph_get_string(cursors, "after");
+	after = graph_cursor_after(root);
 	if (after != NULL && *after != '\0' && page.n > 0 &&
-	    (graph_get_string(paging, "next") != NULL ||
+	    (((paging = graph_get(root, "paging", json_type_object)) != NULL &&
+	    graph_get_string(paging, "next") != NULL) ||
 	    page.n >= GRAPH_PAGE_LIMIT)) {
 		if (strlen(after) > GRAPH_CURSOR_MAX) {
 			graph_malformed(ret_err, "cursor too long");

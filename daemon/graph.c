@@ -180,6 +180,35 @@ graph_get(struct json_object *obj, const char *key, enum json_type type)
 	return v;
 }
 
+struct json_object *
+graph_response_data(long status, const char *body, size_t len,
+    enum json_type type, struct json_object **ret_root,
+    struct graph_error *err)
+{
+	struct json_object	*root, *data;
+
+	if ((root = graph_response(status, body, len, err)) == NULL)
+		return NULL;
+	if ((data = graph_get(root, "data", type)) == NULL) {
+		graph_malformed(err, "missing data");
+		json_object_put(root);
+		return NULL;
+	}
+	*ret_root = root;
+	return data;
+}
+
+const char *
+graph_cursor_after(struct json_object *root)
+{
+	struct json_object	*p;
+
+	if ((p = graph_get(root, "paging", json_type_object)) == NULL ||
+	    (p = graph_get(p, "cursors", json_type_object)) == NULL)
+		return NULL;
+	return graph_get_string(p, "after");
+}
+
 const char *
 graph_get_string(struct json_object *obj, const char *key)
 {
