@@ -154,13 +154,7 @@ req_post_edit(struct req *req)
 			goto refuse;
 	}
 	if ((r = store_write(d->store, edit_txn, e)) < 0) {
-		if (e->err[0] == '\0') {
-			log_error("post.edit: cannot save the post: %s",
-			    strerror(-r));
-			e->code = ERR_INTERNAL;
-			snprintf(e->err, sizeof(e->err), "cannot save the "
-			    "post: %s", strerror(-r));
-		}
+		req_save_failed(req, r, &e->code, e->err, sizeof(e->err));
 		goto refuse;
 	}
 	sched_due(d->sched, e->p.next_at);

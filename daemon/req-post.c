@@ -364,13 +364,7 @@ req_post_schedule(struct req *req)
 	if (a.then_text != NULL && (r = chain_build(sc, a.then_text)) < 0)
 		goto refuse;
 	if ((r = store_write(d->store, schedule_txn, sc)) < 0) {
-		if (sc->err[0] == '\0') {
-			log_error("post.schedule: cannot save the post: %s",
-			    strerror(-r));
-			sc->code = ERR_INTERNAL;
-			snprintf(sc->err, sizeof(sc->err), "cannot save the "
-			    "post: %s", strerror(-r));
-		}
+		req_save_failed(req, r, &sc->code, sc->err, sizeof(sc->err));
 		goto refuse;
 	}
 	sched_due(d->sched, sc->p.next_at);

@@ -12,6 +12,7 @@
 
 #include "account.h"
 #include "daemon.h"
+#include "log.h"
 #include "req.h"
 #include "store.h"
 
@@ -77,4 +78,15 @@ req_owner_result(struct req *req, int ok, const char *message)
 	json_object_object_add(res, "message",
 	    json_object_new_string(message));
 	return res;
+}
+
+void
+req_save_failed(struct req *req, int r, enum proto_err *code, char *err,
+    size_t errlen)
+{
+	if (err[0] != '\0')
+		return;
+	log_error("%s: cannot save the post: %s", req->pr.cmd, strerror(-r));
+	*code = ERR_INTERNAL;
+	snprintf(err, errlen, "cannot save the post: %s", strerror(-r));
 }

@@ -66,6 +66,13 @@ int	req_find_account(struct req *, MDB_txn *, const char *name,
  */
 struct json_object *req_owner_result(struct req *, int ok,
 	    const char *message);
+/*
+ * A post's write failed (r): unless its transaction said why in err (a
+ * refusal, with its *code), logged as the request's and said in err,
+ * with *code ERR_INTERNAL.
+ */
+void	req_save_failed(struct req *, int r, enum proto_err *code, char *err,
+	    size_t errlen);
 
 enum req_arg_type {
 	ARG_STRING,	/* const char * borrowed from the request */
