@@ -256,8 +256,6 @@ int
 cmd_refresh(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argc;
-	if (isatty(STDERR_FILENO) && !ctl->json)
-		fprintf(stderr, "refreshing the token of '%s'...\n", argv[1]);
-	return ctl_call(ctl, "account.refresh", ctl_args("account", argv[1]),
-	    ctl_show_message);
+	return ctl_call_wait(ctl, "account.refresh", argv[1],
+	    "refreshing the token of");
 }

@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "client.h"
 #include "ctl.h"
@@ -58,10 +57,7 @@ int
 cmd_poll(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argc;
-	if (isatty(STDERR_FILENO) && !ctl->json)
-		fprintf(stderr, "polling '%s'...\n", argv[1]);
-	return ctl_call(ctl, "account.poll", ctl_args("account", argv[1]),
-	    ctl_show_message);
+	return ctl_call_wait(ctl, "account.poll", argv[1], "polling");
 }
 
 int

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "ctl.h"
@@ -296,13 +297,24 @@ ctl_args(const char *key, const char *value)
 	return o;
 }
 
-void
+/* A show for ctl_call(): the result's "message" says what was done. */
+static void
 ctl_show_message(struct ctl *ctl, struct json_object *result)
 {
 	struct json_object *msg = NULL;
 
 	json_object_object_get_ex(result, "message", &msg);
 	ctl->out->done(result, json_object_get_string(msg));
+}
+
+int
+ctl_call_wait(struct ctl *ctl, const char *cmd, const char *account,
+    const char *doing)
+{
+	if (isatty(STDERR_FILENO) && !ctl->json)
+		fprintf(stderr, "%s '%s'...\n", doing, account);
+	return ctl_call(ctl, cmd, ctl_args("account", account),
+	    ctl_show_message);
 }
 
 /* ctl_call() and ctl_call_print(): one of show and print is set. */

@@ -50,8 +50,14 @@ int	ctl_call(struct ctl *, const char *cmd, struct json_object *args,
 int	ctl_call_print(struct ctl *, const char *cmd,
 	    struct json_object *args,
 	    void (*print)(struct json_object *result));
-/* A show for ctl_call(): the result's "message" says what was done. */
-void	ctl_show_message(struct ctl *, struct json_object *result);
+
+/*
+ * A request about one account that the daemon answers when its work is
+ * done (a refresh, a poll): on a terminal, "DOING 'ACCOUNT'..." first
+ * (not with --json); then the daemon's message says how it went.
+ */
+int	ctl_call_wait(struct ctl *, const char *cmd, const char *account,
+	    const char *doing);
 
 /* The arguments {key: value}; none when value is NULL. */
 struct json_object *ctl_args(const char *key, const char *value);
