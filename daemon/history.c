@@ -17,21 +17,15 @@
 #define PRUNE_EVERY	3600
 #define PRUNE_GAP_MS	10
 
-struct prune {
-	struct history	*h;
-	int64_t		 cutoff;
-};
-
 static int
-prune_txn(MDB_txn *txn, void *arg)
+prune_txn(MDB_txn *txn, void *arg, int64_t cutoff)
 {
-	struct prune *pr = arg;
-	struct history *h = pr->h;
+	struct history *h = arg;
 
 	if (h->stripping)
 		return metrics_strip_step(txn, h->d->store, &h->prune,
 		    h->d->cfg->poll_metrics, HISTORY_BUDGET);
-	return metrics_prune_step(txn, h->d->store, &h->prune, pr->cutoff,
+	return metrics_prune_step(txn, h->d->store, &h->prune, cutoff,
 	    HISTORY_BUDGET);
 }
 
@@ -53,7 +47,7 @@ strip_needed(struct history *h)
 static void
 history_prune(struct history *h, int64_t now)
 {
-	struct prune pr = { h, now - h->d->cfg->poll_history_retention };
+	int64_t cutoff = now - h->d->cfg->poll_history_retention;
 	char when[TIMEFMT_LEN];
 	int r;
 
@@ -62,7 +56,7 @@ history_prune(struct history *h, int64_t now)
 		h->pruning = 1;
 		h->stripping = 0;
 	}
-	if ((r = store_write(h->d->store, prune_txn, &pr)) < 0) {
+	if ((r = store_write_at(h->d->store, prune_txn, h, cutoff)) < 0) {
 		log_error("history: cannot prune old snapshots: %s",
 		    strerror(-r));
 		h->pruning = h->stripping = 0;
@@ -78,7 +72,7 @@ history_prune(struct history *h, int64_t now)
 	else if (h->prune.deleted > 0)
 		log_info("history: pruned %zu snapshot%s taken before %s",
 		    h->prune.deleted, h->prune.deleted == 1 ? "" : "s",
-		    timefmt_format(pr.cutoff, when, sizeof(when)));
+		    timefmt_format(cutoff, when, sizeof(when)));
 	if (!h->stripping && strip_needed(h)) {
 		metrics_prune_begin(&h->prune);
 		h->stripping = 1;

@@ -432,24 +432,18 @@ out:
 	return r;
 }
 
-struct commit {
-	struct poller	*p;
-	int64_t		 now;
-};
-
 static int
-commit_txn(MDB_txn *txn, void *arg)
+commit_txn(MDB_txn *txn, void *arg, int64_t now)
 {
-	struct commit *c = arg;
+	struct poller *p = arg;
 	struct job *j;
 	int r;
 
-	TAILQ_FOREACH(j, &c->p->finished, entry)
-		if ((r = commit_one(txn, c->p, j, c->now)) < 0)
+	TAILQ_FOREACH(j, &p->finished, entry)
+		if ((r = commit_one(txn, p, j, now)) < 0)
 			return r;
 	/* So that turning a metric off later strips it from these too. */
-	return metrics_held_add(txn, c->p->d->store,
-	    c->p->d->cfg->poll_metrics);
+	return metrics_held_add(txn, p->d->store, p->d->cfg->poll_metrics);
 }
 
 static void
@@ -570,7 +564,7 @@ pruned_report(struct poller *p, int64_t now)
 static void
 poller_flush(struct poller *p)
 {
-	struct commit c = { p, daemon_now() };
+	int64_t now = daemon_now();
 	struct job *j;
 	char msg[512];
 	int ok, r;
@@ -579,7 +573,7 @@ poller_flush(struct poller *p)
 	if (p->nfinished == 0)
 		return;
 	p->pruned = 0;
-	if ((r = store_write(p->d->store, commit_txn, &c)) < 0) {
+	if ((r = store_write_at(p->d->store, commit_txn, p, now)) < 0) {
 		log_error("poller: cannot save %d poll result%s: %s",
 		    p->nfinished, p->nfinished == 1 ? "" : "s", strerror(-r));
 		snprintf(msg, sizeof(msg), "the poll's result could not be "
@@ -589,7 +583,7 @@ poller_flush(struct poller *p)
 			job_end(j, 0, msg);
 		}
 		/* Nothing changed, so they are all due: not at once. */
-		p->scan_at = c.now + 60;
+		p->scan_at = now + 60;
 		return;
 	}
 	while ((j = TAILQ_FIRST(&p->finished)) != NULL) {
@@ -601,7 +595,7 @@ poller_flush(struct poller *p)
 	}
 	p->round_pruned += p->pruned;
 	if (!p->round)
-		pruned_report(p, c.now);
+		pruned_report(p, now);
 }
 
 /*

@@ -307,21 +307,42 @@ store_txn_commit(MDB_txn *txn)
 	return store_errno(mdb_txn_commit(txn));
 }
 
-int
-store_write(struct store *st, int (*fn)(MDB_txn *, void *), void *arg)
+/* The end of a store_write(): fn said r. */
+static int
+store_write_end(MDB_txn *txn, int r)
 {
-	MDB_txn *txn;
-	int r, c;
+	int c;
 
-	if ((r = store_txn_begin(st, 0, &txn)) < 0)
-		return r;
-	if ((r = fn(txn, arg)) < 0) {
+	if (r < 0) {
 		mdb_txn_abort(txn);
 		return r;
 	}
 	if ((c = store_txn_commit(txn)) < 0)
 		return c;
 	return r;
+}
+
+int
+store_write(struct store *st, int (*fn)(MDB_txn *, void *), void *arg)
+{
+	MDB_txn *txn;
+	int r;
+
+	if ((r = store_txn_begin(st, 0, &txn)) < 0)
+		return r;
+	return store_write_end(txn, fn(txn, arg));
+}
+
+int
+store_write_at(struct store *st, int (*fn)(MDB_txn *, void *, int64_t),
+    void *arg, int64_t t)
+{
+	MDB_txn *txn;
+	int r;
+
+	if ((r = store_txn_begin(st, 0, &txn)) < 0)
+		return r;
+	return store_write_end(txn, fn(txn, arg, t));
 }
 
 void

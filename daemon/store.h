@@ -79,6 +79,9 @@ int	store_txn_commit(MDB_txn *);
  * returns < 0.  Returns fn's result or the commit's error.
  */
 int	store_write(struct store *, int (*fn)(MDB_txn *, void *), void *arg);
+/* The same for an owner's step at a time t (now, a cutoff): fn(txn, arg, t). */
+int	store_write_at(struct store *, int (*fn)(MDB_txn *, void *, int64_t),
+	    void *arg, int64_t t);
 
 /* Big-endian keys, so LMDB's byte order is numeric order. */
 void	store_be64(uint8_t out[8], uint64_t v);
