@@ -1,13 +1,16 @@
 /*
- * The daemon's context as every part sees it: the clocks, the uptime and
- * the one-line STATUS= summary sent to systemd.  It sits below the
+ * The daemon's context as every part sees it: the clocks, the uptime,
+ * the one-line STATUS= summary sent to systemd, and the owners' timers
+ * made and freed together.  It sits below the
  * owners, which call it; it calls none of them.  The wiring that builds
  * the context is run.c's, the config reload reload.c's.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
 #include "daemon.h"
@@ -48,4 +51,32 @@ daemon_notify_status(struct daemon *d)
 		return;
 	if (sd_notifyf(0, "STATUS=%s", line) > 0)
 		snprintf(sent, sizeof(sent), "%s", line);
+}
+
+int
+daemon_timers_new(struct daemon *d, const struct daemon_timer *t, size_t n,
+    void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		*t[i].ev = NULL;
+	for (i = 0; i < n; i++)
+		if ((*t[i].ev = evtimer_new(d->base, t[i].cb, arg)) == NULL) {
+			daemon_timers_free(t, i);
+			return -ENOMEM;
+		}
+	return 0;
+}
+
+void
+daemon_timers_free(const struct daemon_timer *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (*t[i].ev != NULL) {
+			event_free(*t[i].ev);
+			*t[i].ev = NULL;
+		}
 }

@@ -69,4 +69,18 @@ int64_t	daemon_uptime(const struct daemon *);
 /* Refreshes the one-line STATUS= summary sent to systemd. */
 void	daemon_notify_status(struct daemon *);
 
+/* An owner's timer on the loop: where it goes and what it runs. */
+struct daemon_timer {
+	struct event	**ev;
+	void		(*cb)(int, short, void *);
+};
+/*
+ * Makes an owner's n timers, each running its cb with arg: all of them
+ * (0), or none (-ENOMEM, and every *ev is NULL).
+ */
+int	daemon_timers_new(struct daemon *, const struct daemon_timer *,
+	    size_t n, void *arg);
+/* Frees the timers of the table (NULL ones too) and clears them. */
+void	daemon_timers_free(const struct daemon_timer *, size_t n);
+
 #endif

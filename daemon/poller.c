@@ -148,6 +148,12 @@ struct poller {
 
 static void	poller_pump(struct poller *);
 static void	poller_schedule(struct poller *);
+static void	poller_timer_cb(evutil_socket_t, short, void *);
+static void	poller_flush_cb(evutil_socket_t, short, void *);
+
+/* Its timers, made and freed together (daemon.h). */
+#define POLLER_TIMERS(p)	((const struct daemon_timer[]){		\
+	{ &(p)->timer, poller_timer_cb }, { &(p)->flush, poller_flush_cb } })
 
 static int64_t
 mono_ms(void)
@@ -821,8 +827,7 @@ poller_new(struct daemon *d)
 	p->scan_at = daemon_now();
 	history_init(&p->hist, d, p->scan_at);
 	if ((p->queue = calloc(QUEUE_MAX, sizeof(*p->queue))) == NULL ||
-	    (p->timer = evtimer_new(d->base, poller_timer_cb, p)) == NULL ||
-	    (p->flush = evtimer_new(d->base, poller_flush_cb, p)) == NULL) {
+	    daemon_timers_new(d, POLLER_TIMERS(p), 2, p) < 0) {
 		poller_free(p);
 		return NULL;
 	}
@@ -845,10 +850,7 @@ poller_free(struct poller *p)
 		job_unlink(j);
 		job_end(j, 0, NULL);
 	}
-	if (p->timer != NULL)
-		event_free(p->timer);
-	if (p->flush != NULL)
-		event_free(p->flush);
+	daemon_timers_free(POLLER_TIMERS(p), 2);
 	free(p->queue);
 	free(p);
 }

@@ -70,6 +70,12 @@ struct tokens {
 };
 
 static void	tokens_arm(struct tokens *, int64_t when);
+static void	tokens_timer_cb(evutil_socket_t, short, void *);
+static void	save_cb(evutil_socket_t, short, void *);
+
+/* Its timers, made and freed together (daemon.h). */
+#define TOKENS_TIMERS(t)	((const struct daemon_timer[]){		\
+	{ &(t)->timer, tokens_timer_cb }, { &(t)->save, save_cb } })
 
 static int64_t
 refresh_age(const struct tokens *t)
@@ -698,10 +704,7 @@ tokens_new(struct daemon *d)
 		return NULL;
 	t->d = d;
 	TAILQ_INIT(&t->inflight);
-	if ((t->timer = evtimer_new(d->base, tokens_timer_cb, t)) == NULL ||
-	    (t->save = evtimer_new(d->base, save_cb, t)) == NULL) {
-		if (t->timer != NULL)
-			event_free(t->timer);
+	if (daemon_timers_new(d, TOKENS_TIMERS(t), 2, t) < 0) {
 		free(t);
 		return NULL;
 	}
@@ -728,8 +731,7 @@ tokens_free(struct tokens *t)
 			    rf->username, rf->username);
 		refresh_free(rf);
 	}
-	event_free(t->timer);
-	event_free(t->save);
+	daemon_timers_free(TOKENS_TIMERS(t), 2);
 	free(t);
 }
 

@@ -26,6 +26,25 @@ daemon_notify_status(struct daemon *d)
 	(void)d;
 }
 
+/* Reached through poller_new() and tokens_new(), never called here. */
+int
+daemon_timers_new(struct daemon *d, const struct daemon_timer *t, size_t n,
+    void *arg)
+{
+	(void)d;
+	(void)t;
+	(void)n;
+	(void)arg;
+	return -1;
+}
+
+void
+daemon_timers_free(const struct daemon_timer *t, size_t n)
+{
+	(void)t;
+	(void)n;
+}
+
 static void
 test_bounds(void)
 {
