@@ -15,7 +15,6 @@
  * it built at open (account_due_check()).
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,12 +199,15 @@ wbuf_str(struct wbuf *w, const char *s)
 	wbuf_add(w, "\"", 1);
 }
 
+/* Keys are ours and need no escape: ,"key": */
 static void
 wbuf_member(struct wbuf *w, const char *key)
 {
-	wbuf_add(w, w->len > 1 ? "," : "", w->len > 1);
-	wbuf_str(w, key);
-	wbuf_add(w, ":", 1);
+	if (w->len > 1)
+		wbuf_add(w, ",", 1);
+	wbuf_add(w, "\"", 1);
+	wbuf_add(w, key, strlen(key));
+	wbuf_add(w, "\":", 2);
 }
 
 static void
@@ -221,14 +223,21 @@ wbuf_str_member(struct wbuf *w, const char *key, const char *v)
 static void
 wbuf_int_member(struct wbuf *w, const char *key, int64_t v, int null_if_neg)
 {
-	char num[24];
+	char num[24], *e = num + sizeof(num), *d = e;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
 	wbuf_member(w, key);
-	if (null_if_neg && v < 0)
+	if (null_if_neg && v < 0) {
 		wbuf_add(w, "null", 4);
-	else
-		wbuf_add(w, num, (size_t)snprintf(num, sizeof(num), "%" PRId64,
-		    v));
+		return;
+	}
+	/* As "%" PRId64 writes it, without printf's cost a member. */
+	do
+		*--d = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--d = '-';
+	wbuf_add(w, d, (size_t)(e - d));
 }
 
 static void
@@ -779,6 +788,11 @@ account_put(MDB_txn *txn, struct store *st, const struct account *a)
 		return r;
 	k.mv_size = strlen(a->username);
 	k.mv_data = a->username;
+	/* Most puts keep the name: a read, not a write (a page copied). */
+	if (mdb_get(txn, st->names, &k, &v) == 0 &&
+	    v.mv_size == strlen(a->user_id) &&
+	    memcmp(v.mv_data, a->user_id, v.mv_size) == 0)
+		return 0;
 	v.mv_size = strlen(a->user_id);
 	v.mv_data = (void *)a->user_id;
 	return store_errno(mdb_put(txn, st->names, &k, &v, 0));
