@@ -206,20 +206,11 @@ show_removed(struct ctl *ctl, struct json_object *res)
 int
 cmd_remove_account(struct ctl *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *account;
-	int ch, yes = 0, r;
+	int yes, r;
 
-	while ((ch = ctl_getopt(ctl, argc, argv, "y", opts)) != -1) {
-		if (ch != 'y')
-			return EXIT_USAGE;
-		yes = 1;
-	}
-	if (ctl_operands(ctl, argc, argv, 1,
-	    "remove-account needs ACCOUNT") != 0)
+	if (ctl_yes_operand(ctl, argc, argv, "remove-account needs ACCOUNT",
+	    &yes) != 0)
 		return EXIT_USAGE;
 	account = argv[optind];
 	if (!yes) {

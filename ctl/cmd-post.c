@@ -543,19 +543,10 @@ count_would(struct ctl *ctl, struct json_object *res)
 int
 cmd_cancel(struct ctl *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct json_object *args;
-	int ch, yes = 0, r;
+	int yes, r;
 
-	while ((ch = ctl_getopt(ctl, argc, argv, "y", opts)) != -1) {
-		if (ch != 'y')
-			return EXIT_USAGE;
-		yes = 1;
-	}
-	if (ctl_operands(ctl, argc, argv, 1, "cancel needs ID") != 0 ||
+	if (ctl_yes_operand(ctl, argc, argv, "cancel needs ID", &yes) != 0 ||
 	    ctl_check_post_id(ctl, "ID", argv[optind]) != 0)
 		return EXIT_USAGE;
 	/* On a terminal, ask before taking queued replies along. */

@@ -264,6 +264,27 @@ ctl_operands(struct ctl *ctl, int argc, char **argv, int n,
 }
 
 int
+ctl_yes_operand(struct ctl *ctl, int argc, char **argv, const char *missing,
+    int *ret_yes)
+{
+	static const struct option opts[] = {
+		{ "yes", no_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, yes = 0;
+
+	while ((ch = ctl_getopt(ctl, argc, argv, "y", opts)) != -1) {
+		if (ch != 'y')
+			return EXIT_USAGE;
+		yes = 1;
+	}
+	if (ctl_operands(ctl, argc, argv, 1, missing) != 0)
+		return EXIT_USAGE;
+	*ret_yes = yes;
+	return 0;
+}
+
+int
 ctl_confirm(const char *no, const char *fmt, ...)
 {
 	char answer[16];

@@ -90,6 +90,14 @@ int	ctl_operands(struct ctl *, int argc, char **argv, int n,
 	    const char *missing);
 
 /*
+ * The syntax of a verb that asks first (remove-account, cancel): -y or
+ * --yes (*ret_yes), then one operand (argv[optind]).  0 or EXIT_USAGE,
+ * as ctl_operands().
+ */
+int	ctl_yes_operand(struct ctl *, int argc, char **argv,
+	    const char *missing, int *ret_yes);
+
+/*
  * Asks on stderr (fmt, then " [y/N] ") and reads the answer from stdin:
  * 0 when it is yes, else EXIT_REFUSED after printing no.
  */
