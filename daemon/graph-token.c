@@ -129,6 +129,17 @@ static const struct graph_def token_calls[] = {
 	    GRAPH_DURABLE, &token_info_reader },
 };
 
+/* A token call: its form kv, refused when input (what it trades) is NULL. */
+static struct graph_call *
+graph_token_send(struct graph *g, int which, const char *input,
+    const char *const *kv, graph_cb cb, void *arg)
+{
+	if (input == NULL)
+		return NULL;
+	return graph_send(g, &token_calls[which],
+	    &(struct graph_req){ .kv = kv }, cb, arg);
+}
+
 struct graph_call *
 graph_exchange_code(struct graph *g, const char *code, graph_token_cb cb,
     void *arg)
@@ -142,10 +153,8 @@ graph_exchange_code(struct graph *g, const char *code, graph_token_cb cb,
 		NULL,
 	};
 
-	if (code == NULL)
-		return NULL;
-	return graph_send(g, &token_calls[TOKEN_CODE],
-	    &(struct graph_req){ .kv = kv }, (graph_cb)cb, arg);
+	return graph_token_send(g, TOKEN_CODE, code, kv, (graph_cb)cb,
+	    arg);
 }
 
 struct graph_call *
@@ -159,10 +168,8 @@ graph_exchange_long(struct graph *g, const char *short_token,
 		NULL,
 	};
 
-	if (short_token == NULL)
-		return NULL;
-	return graph_send(g, &token_calls[TOKEN_LONG],
-	    &(struct graph_req){ .kv = kv }, (graph_cb)cb, arg);
+	return graph_token_send(g, TOKEN_LONG, short_token, kv, (graph_cb)cb,
+	    arg);
 }
 
 /* No client_secret: the refresh does not need one. */
@@ -176,10 +183,8 @@ graph_refresh(struct graph *g, const char *token, graph_token_cb cb,
 		NULL,
 	};
 
-	if (token == NULL)
-		return NULL;
-	return graph_send(g, &token_calls[TOKEN_REFRESH],
-	    &(struct graph_req){ .kv = kv }, (graph_cb)cb, arg);
+	return graph_token_send(g, TOKEN_REFRESH, token, kv, (graph_cb)cb,
+	    arg);
 }
 
 /*
@@ -196,8 +201,6 @@ graph_debug_token(struct graph *g, const char *token, graph_token_info_cb cb,
 		NULL,
 	};
 
-	if (token == NULL)
-		return NULL;
-	return graph_send(g, &token_calls[TOKEN_DEBUG],
-	    &(struct graph_req){ .kv = kv }, (graph_cb)cb, arg);
+	return graph_token_send(g, TOKEN_DEBUG, token, kv, (graph_cb)cb,
+	    arg);
 }
