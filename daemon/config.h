@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config-value.h"
+#include "daemon/config-value.h"
 
 #ifndef THREADSD_SYSCONFDIR
 #define THREADSD_SYSCONFDIR	"/etc"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "counters.h"
+#include "daemon/counters.h"
 
 /* From a fast answer (tens of ms) to an hour late. */
 const double counters_late_bounds[COUNTERS_LATE_NBOUNDS] = {

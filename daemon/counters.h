@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "graph.h"
+#include "daemon/graph/graph.h"
 
 enum counters_op {
 	COUNTERS_POLL,		/* a poll (any of its calls) */

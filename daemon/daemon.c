@@ -13,8 +13,8 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
-#include "daemon.h"
-#include "status.h"
+#include "daemon/daemon.h"
+#include "daemon/store/status.h"
 
 int64_t
 daemon_now(void)

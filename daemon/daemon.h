@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth.h"
+#include "daemon/graph/auth.h"
 
 struct event_base;
 struct event;

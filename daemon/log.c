@@ -12,7 +12,7 @@
 
 #include <systemd/sd-journal.h>
 
-#include "log.h"
+#include "daemon/log.h"
 
 #define LOG_LINE_MAX	2048
 #define LOG_FIELDS_MAX	10

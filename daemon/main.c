@@ -8,10 +8,10 @@
 
 #include <event2/event.h>
 
-#include "config.h"
-#include "daemon.h"
-#include "log.h"
-#include "run.h"
+#include "daemon/config.h"
+#include "daemon/daemon.h"
+#include "daemon/log.h"
+#include "daemon/run.h"
 
 static void
 usage(FILE *f)

@@ -3,11 +3,12 @@
 # of daemon/, ctl/ and common/, and common/ uses neither daemon/ nor ctl/
 # (STYLE.md, "Arrows point down only").
 #
-# A module is a file without its ending: daemon/store.c and daemon/store.h
-# are one module, daemon/store.  Module A uses module B when A includes
-# one of B's headers ("..." includes only) or names a function that B
-# defines; a definition is a name at column 0 followed by '(' (STYLE's
-# rule, so `git grep '^name('` finds it), and a static one is B's own.
+# A module is a file without its ending: daemon/store/store.c and
+# daemon/store/store.h are one module, daemon/store/store.  Module A uses
+# module B when A includes one of B's headers ("..." includes only) or
+# names a function that B defines; a definition is a name at column 0
+# followed by '(' (STYLE's rule, so `git grep '^name('` finds it), and a
+# static one is B's own.
 # Names inside comments and strings do not count.
 #
 # Usage: check-cycles.sh [SOURCE_ROOT]; exit 0 when the tree is clean,

@@ -21,10 +21,10 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
-#include "daemon/account.h"
-#include "daemon/seal.h"
-#include "daemon/secret.h"
-#include "daemon/store.h"
+#include "daemon/store/account.h"
+#include "daemon/store/seal.h"
+#include "daemon/store/secret.h"
+#include "daemon/store/store.h"
 
 struct buf {
 	char	*data;

@@ -21,9 +21,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/account.h"
-#include "daemon/post.h"
-#include "daemon/store.h"
+#include "daemon/store/account.h"
+#include "daemon/store/post.h"
+#include "daemon/store/store.h"
 
 #define MAP_SIZE	(8ULL << 30)
 #define BATCH		1000

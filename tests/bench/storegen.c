@@ -32,18 +32,18 @@
 
 #include <sodium.h>
 
-#include "daemon/account.h"
-#include "daemon/metrics.h"
-#include "daemon/seal.h"
-#include "daemon/secret.h"
-#include "daemon/store.h"
+#include "daemon/store/account.h"
+#include "daemon/store/metrics.h"
+#include "daemon/store/seal.h"
+#include "daemon/store/secret.h"
+#include "daemon/store/store.h"
 
 #define MAP_SIZE	(16ULL << 30)
 #define BATCH		100000		/* puts per transaction */
-#define POST_ID_COUNTER	"next.post"	/* as daemon/post.c names it */
+#define POST_ID_COUNTER	"next.post"	/* as daemon/store/post.c names it */
 #define DUE_AHEAD	(30 * 86400)
 #define SNAPSHOT_EVERY	900
-#define HELD_KEY	"metrics.held"	/* as daemon/metrics.c names it */
+#define HELD_KEY	"metrics.held"	/* as daemon/store/metrics.c names it */
 #define HELD_KNOWN	(1u << 16)	/* ... and marks a recorded set */
 
 struct gen {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/graph.h"
+#include "daemon/graph/graph.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/post.h"
-#include "daemon/store.h"
+#include "daemon/store/post.h"
+#include "daemon/store/store.h"
 
 static int
 agree_str_eq(const char *a, const char *b)

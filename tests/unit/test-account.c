@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/account.h"
-#include "daemon/seal.h"
-#include "daemon/secret.h"
-#include "daemon/store.h"
+#include "daemon/store/account.h"
+#include "daemon/store/seal.h"
+#include "daemon/store/secret.h"
+#include "daemon/store/store.h"
 #include "check.h"
 
 static struct store *st;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/advice.h"
-#include "daemon/auth.h"
+#include "daemon/graph/advice.h"
+#include "daemon/graph/auth.h"
 #include "tests/unit/check.h"
 
 static int

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/auth.h"
+#include "daemon/graph/auth.h"
 #include "check.h"
 
 static void

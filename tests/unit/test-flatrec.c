@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/account.h"
-#include "daemon/flatrec.h"
-#include "daemon/store.h"
+#include "daemon/store/account.h"
+#include "daemon/store/flatrec.h"
+#include "daemon/store/store.h"
 #include "check.h"
 
 static struct store *st;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/graph.h"
+#include "daemon/graph/graph.h"
 #include "tests/unit/check.h"
 
 #define B(s)	(s), sizeof(s) - 1

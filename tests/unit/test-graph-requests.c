@@ -20,8 +20,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "daemon/graph.h"
-#include "daemon/http.h"
+#include "daemon/graph/graph.h"
+#include "daemon/graph/http.h"
 #include "tests/unit/check.h"
 
 static struct event_base	*base;

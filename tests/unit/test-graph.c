@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/graph.h"
+#include "daemon/graph/graph.h"
 #include "tests/unit/check.h"
 
 /* A string literal as body and length. */

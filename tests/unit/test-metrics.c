@@ -12,12 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/account.h"
+#include "daemon/store/account.h"
 #include "daemon/config.h"
 #include "daemon/counters.h"
-#include "daemon/metrics.h"
-#include "daemon/openmetrics.h"
-#include "daemon/store.h"
+#include "daemon/store/metrics.h"
+#include "daemon/control/openmetrics.h"
+#include "daemon/store/store.h"
 #include "check.h"
 
 static struct store *st;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "daemon/daemon.h"
-#include "daemon/poller.h"
+#include "daemon/owners/poller.h"
 #include "check.h"
 
 /* The poller's clock (daemon.c), fixed for these tests. */

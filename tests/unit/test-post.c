@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/account.h"
-#include "daemon/post.h"
-#include "daemon/store.h"
+#include "daemon/store/account.h"
+#include "daemon/store/post.h"
+#include "daemon/store/store.h"
 #include "tests/unit/check.h"
 
 static struct store *st;

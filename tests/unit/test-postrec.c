@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/post.h"
-#include "daemon/store.h"
+#include "daemon/store/post.h"
+#include "daemon/store/store.h"
 #include "tests/unit/check.h"
 #include "tests/unit/post-agree.h"
 

@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "daemon/seal.h"
+#include "daemon/store/seal.h"
 #include "check.h"
 
 #define TOKEN	"THAAGxZCZBt0k3nS3cr3tL0ngL1v3dT0k3nV4lu3ZDZD"

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/secret.h"
+#include "daemon/store/secret.h"
 #include "check.h"
 
 /* What a refused file holds; no message may show it. */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/store.h"
+#include "daemon/store/store.h"
 #include "check.h"
 
 static char dir[] = "/tmp/test-store.XXXXXX";

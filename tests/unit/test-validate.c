@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/post.h"
-#include "daemon/validate.h"
+#include "daemon/store/post.h"
+#include "daemon/control/validate.h"
 #include "tests/unit/check.h"
 
 static char err[512];

@@ -1,0 +1,1240 @@
+/*
+ * Post records in LMDB.  The record is JSON with a "v" field; account.c's
+ * account_erase() reads two of its fields, "state" (for the tally) and
+ * "next_at" (the time part of the `due` key), so those keep their names
+ * and meaning.  post_put() is the only writer: it reads the stored record
+ * to learn which `due` key and tally to move, so the index and the counts
+ * "posts.<state>" in meta cannot drift from the records.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/store/flatrec.h"
+#include "daemon/store/post.h"
+#include "daemon/store/record.h"
+#include "daemon/store/store.h"
+
+#define POST_RECORD_VERSION	1
+#define POST_ID_COUNTER		"next.post"
+
+const char *const post_state_names[POST_NSTATES] = {
+	"scheduled", "staging", "staged", "ready", "publishing",
+	"published", "failed", "cancelled",
+};
+
+static const char *const kind_names[] = {
+	[POST_TEXT] = "text",
+	[POST_IMAGE] = "image",
+	[POST_VIDEO] = "video",
+	[POST_CAROUSEL] = "carousel",
+	[POST_REPOST] = "repost",
+};
+
+const char *
+post_kind_name(enum post_kind k)
+{
+	return (size_t)k < sizeof(kind_names) / sizeof(kind_names[0]) ?
+	    kind_names[k] : "text";
+}
+
+int
+post_state_from_name(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < POST_NSTATES; i++)
+		if (strcmp(s, post_state_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+post_state_final(enum post_state s)
+{
+	return s == POST_PUBLISHED || s == POST_FAILED || s == POST_CANCELLED;
+}
+
+void
+post_init(struct post *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void
+post_clear(struct post *p)
+{
+	size_t i;
+
+	free(p->text);
+	for (i = 0; i < p->nmedia; i++) {
+		free(p->media[i].url);
+		free(p->media[i].alt);
+	}
+	free(p->reply_control);
+	free(p->link);
+	free(p->topic);
+	for (i = 0; i < p->npoll; i++)
+		free(p->poll[i]);
+	free(p->attachment);
+	free(p->attachment_link);
+	free(p->gif);
+	free(p->replies);
+	free(p->permalink);
+	free(p->error);
+	post_init(p);
+}
+
+int
+post_copy(struct post *dst, const struct post *src)
+{
+	size_t i;
+
+	post_clear(dst);
+	*dst = *src;
+	dst->text = dst->reply_control = dst->link = dst->topic = NULL;
+	dst->permalink = dst->error = NULL;
+	dst->replies = NULL;
+	dst->attachment = dst->attachment_link = dst->gif = NULL;
+	for (i = 0; i < src->nmedia; i++)
+		dst->media[i].url = dst->media[i].alt = NULL;
+	for (i = 0; i < src->npoll; i++)
+		dst->poll[i] = NULL;
+	if (post_set_str(&dst->text, src->text) < 0 ||
+	    post_set_str(&dst->reply_control, src->reply_control) < 0 ||
+	    post_set_str(&dst->link, src->link) < 0 ||
+	    post_set_str(&dst->topic, src->topic) < 0 ||
+	    post_set_str(&dst->permalink, src->permalink) < 0 ||
+	    post_set_str(&dst->error, src->error) < 0 ||
+	    post_set_str(&dst->attachment, src->attachment) < 0 ||
+	    post_set_str(&dst->attachment_link, src->attachment_link) < 0 ||
+	    post_set_str(&dst->gif, src->gif) < 0)
+		goto nomem;
+	for (i = 0; i < src->npoll; i++)
+		if (post_set_str(&dst->poll[i], src->poll[i]) < 0)
+			goto nomem;
+	for (i = 0; i < src->nmedia; i++)
+		if (post_set_str(&dst->media[i].url, src->media[i].url) < 0 ||
+		    post_set_str(&dst->media[i].alt, src->media[i].alt) < 0)
+			goto nomem;
+	if (src->nreplies > 0) {
+		dst->replies = calloc(src->nreplies, sizeof(*dst->replies));
+		if (dst->replies == NULL)
+			goto nomem;
+		memcpy(dst->replies, src->replies,
+		    src->nreplies * sizeof(*dst->replies));
+	}
+	return 0;
+nomem:
+	dst->nreplies = 0;
+	post_clear(dst);
+	return -ENOMEM;
+}
+
+int
+post_add_reply(struct post *p, uint64_t reply_id)
+{
+	uint64_t *v;
+
+	v = reallocarray(p->replies, p->nreplies + 1, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	v[p->nreplies++] = reply_id;
+	p->replies = v;
+	return 0;
+}
+
+char *
+post_id_str(uint64_t id, char *buf)
+{
+	snprintf(buf, POST_ID_LEN, "%" PRIu64, id);
+	return buf;
+}
+
+uint64_t
+post_id_parse(const char *s)
+{
+	uint64_t v = 0;
+	size_t i, len;
+
+	if (s == NULL || (len = strlen(s)) == 0 || len > 19 ||
+	    strspn(s, "0123456789") != len)
+		return 0;
+	for (i = 0; i < len; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	return v;
+}
+
+/* An empty string is not kept: the record holds what was given. */
+static void
+add_str(struct json_object *o, const char *k, const char *v)
+{
+	record_add_str(o, k, v != NULL && *v != '\0' ? v : NULL);
+}
+
+static void
+add_id(struct json_object *o, const char *k, uint64_t id)
+{
+	char buf[POST_ID_LEN];
+
+	add_str(o, k, id != 0 ? post_id_str(id, buf) : NULL);
+}
+
+/* A fixed id buffer from the record; "" when absent or too long. */
+static void
+get_id(struct json_object *o, const char *k, char buf[GRAPH_ID_LEN])
+{
+	const char *s = record_get_str(o, k);
+
+	if (s != NULL && strlen(s) < GRAPH_ID_LEN)
+		strcpy(buf, s);
+	else
+		buf[0] = '\0';
+}
+
+/*
+ * The newer options (Create Posts: ghost posts, polls, spoilers, text
+ * attachments, GIFs, reposts).  Each key is written only when set, so a
+ * record from before them reads back as a post without them.
+ */
+static void
+options_record(struct json_object *o, const struct post *p)
+{
+	struct json_object *arr, *sp;
+	size_t i;
+
+	if (p->ghost)
+		record_add_int(o, "ghost", 1);
+	if (p->npoll > 0) {
+		arr = json_object_new_array();
+		for (i = 0; i < p->npoll; i++)
+			json_object_array_add(arr,
+			    json_object_new_string(p->poll[i]));
+		json_object_object_add(o, "poll", arr);
+	}
+	if (p->nspoilers > 0) {
+		arr = json_object_new_array();
+		for (i = 0; i < p->nspoilers; i++) {
+			sp = json_object_new_object();
+			record_add_int(sp, "offset", p->spoilers[i].offset);
+			record_add_int(sp, "length", p->spoilers[i].length);
+			json_object_array_add(arr, sp);
+		}
+		json_object_object_add(o, "spoilers", arr);
+	}
+	if (p->spoiler_media)
+		record_add_int(o, "spoiler_media", 1);
+	if (p->attachment != NULL)
+		add_str(o, "attachment", p->attachment);
+	if (p->attachment_link != NULL)
+		add_str(o, "attachment_link", p->attachment_link);
+	if (p->gif != NULL)
+		add_str(o, "gif", p->gif);
+	if (p->repost_of[0] != '\0')
+		add_str(o, "repost_of", p->repost_of);
+}
+
+static int
+options_from_record(struct json_object *o, struct post *p)
+{
+	struct json_object *arr, *v;
+	const char *s;
+	int64_t off, len;
+	size_t i, n;
+
+	p->ghost = record_get_int(o, "ghost", 0) != 0;
+	p->spoiler_media = record_get_int(o, "spoiler_media", 0) != 0;
+	get_id(o, "repost_of", p->repost_of);
+	if (post_set_str(&p->attachment, record_get_str(o, "attachment")) < 0 ||
+	    post_set_str(&p->attachment_link, record_get_str(o,
+	    "attachment_link")) < 0 ||
+	    post_set_str(&p->gif, record_get_str(o, "gif")) < 0)
+		return -ENOMEM;
+	if ((arr = record_get_array(o, "poll")) != NULL) {
+		if ((n = json_object_array_length(arr)) > POST_POLL_MAX)
+			return -EBADMSG;
+		for (i = 0; i < n; i++) {
+			s = json_object_get_string(
+			    json_object_array_get_idx(arr, i));
+			if (s == NULL)
+				return -EBADMSG;
+			if (post_set_str(&p->poll[i], s) < 0)
+				return -ENOMEM;
+			p->npoll = i + 1;
+		}
+	}
+	if ((arr = record_get_array(o, "spoilers")) != NULL) {
+		if ((n = json_object_array_length(arr)) > POST_SPOILER_MAX)
+			return -EBADMSG;
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(arr, i);
+			off = record_get_int(v, "offset", 0);
+			len = record_get_int(v, "length", 0);
+			if (off < 0 || len < 1 || off > UINT32_MAX ||
+			    len > UINT32_MAX)
+				return -EBADMSG;
+			p->spoilers[i].offset = (uint32_t)off;
+			p->spoilers[i].length = (uint32_t)len;
+			p->nspoilers = i + 1;
+		}
+	}
+	return 0;
+}
+
+static void
+media_record(struct json_object *o, const struct post *p)
+{
+	struct json_object *arr, *m;
+	size_t i;
+
+	arr = json_object_new_array();
+	for (i = 0; i < p->nmedia; i++) {
+		m = json_object_new_object();
+		add_str(m, "type", p->media[i].video ? "video" : "image");
+		add_str(m, "url", p->media[i].url);
+		add_str(m, "alt", p->media[i].alt);
+		json_object_array_add(arr, m);
+	}
+	json_object_object_add(o, "media", arr);
+}
+
+static void
+replies_record(struct json_object *o, const struct post *p)
+{
+	struct json_object *arr;
+	char buf[POST_ID_LEN];
+	size_t i;
+
+	arr = json_object_new_array();
+	for (i = 0; i < p->nreplies; i++)
+		json_object_array_add(arr, json_object_new_string(
+		    post_id_str(p->replies[i], buf)));
+	json_object_object_add(o, "replies", arr);
+}
+
+static void
+children_record(struct json_object *o, const struct post *p)
+{
+	struct json_object *arr;
+	size_t i;
+
+	arr = json_object_new_array();
+	for (i = 0; i < p->nchildren; i++)
+		json_object_array_add(arr,
+		    json_object_new_string(p->children[i]));
+	json_object_object_add(o, "children", arr);
+}
+
+/*
+ * The record's fields after its head (v, id, user_id, state, kind), in
+ * the order they are written, each under its field's name: an int64_t
+ * (F_TIME), an int (F_NUM), a string (F_STR), an id buffer (F_GID), a
+ * queued post's id (F_PID), or a list written by its own function in
+ * its place (F_LIST: media, the options, replies, children), which
+ * post_from_record() reads by hand.
+ */
+enum field_kind { F_TIME, F_NUM, F_STR, F_GID, F_PID, F_LIST };
+
+#define FIELD(f, k)	{ #f, k, offsetof(struct post, f), NULL }
+#define LIST(fn)	{ NULL, F_LIST, 0, fn }
+static const struct field {
+	const char	*key;
+	enum field_kind	 kind;
+	size_t		 off;
+	void		(*list)(struct json_object *, const struct post *);
+} fields[] = {
+	FIELD(due_at, F_TIME),
+	FIELD(next_at, F_TIME),
+	FIELD(created_at, F_TIME),
+	FIELD(text, F_STR),
+	LIST(media_record),
+	FIELD(reply_to_post, F_PID),
+	FIELD(reply_to, F_GID),
+	FIELD(reply_control, F_STR),
+	FIELD(quote, F_GID),
+	FIELD(link, F_STR),
+	FIELD(topic, F_STR),
+	LIST(options_record),
+	LIST(replies_record),
+	FIELD(attempts, F_NUM),
+	FIELD(tries, F_NUM),
+	FIELD(container, F_GID),
+	LIST(children_record),
+	FIELD(quota_ok_at, F_TIME),
+	FIELD(publish_at, F_TIME),
+	FIELD(check, F_NUM),
+	FIELD(paused, F_NUM),
+	FIELD(searches, F_NUM),
+	FIELD(remakes, F_NUM),
+	FIELD(staged_at, F_TIME),
+	FIELD(notready, F_NUM),
+	FIELD(stuck, F_NUM),
+	FIELD(media_id, F_GID),
+	FIELD(media_unknown, F_NUM),
+	FIELD(permalink, F_STR),
+	FIELD(error, F_STR),
+	FIELD(published_at, F_TIME),
+};
+#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+
+struct json_object *
+post_record(const struct post *p)
+{
+	struct json_object *o;
+	const struct field *f;
+	const char *v;
+
+	o = json_object_new_object();
+	record_add_int(o, "v", POST_RECORD_VERSION);
+	add_id(o, "id", p->id);
+	add_str(o, "user_id", p->user_id);
+	add_str(o, "state", post_state_names[p->state]);
+	add_str(o, "kind", post_kind_name(p->kind));
+	for (f = fields; f < fields + NFIELDS; f++) {
+		v = (const char *)p + f->off;
+		switch (f->kind) {
+		case F_TIME:
+			record_add_int(o, f->key,
+			    *(const int64_t *)(const void *)v);
+			break;
+		case F_NUM:
+			record_add_int(o, f->key,
+			    *(const int *)(const void *)v);
+			break;
+		case F_STR:
+			add_str(o, f->key, *(char *const *)(const void *)v);
+			break;
+		case F_GID:
+			add_str(o, f->key, v);
+			break;
+		case F_PID:
+			add_id(o, f->key, *(const uint64_t *)(const void *)v);
+			break;
+		case F_LIST:
+			f->list(o, p);
+			break;
+		}
+	}
+	return o;
+}
+
+/* A field of the table from o into p; -ENOMEM. */
+static int
+field_from_record(struct json_object *o, const struct field *f,
+    struct post *p)
+{
+	char *v = (char *)p + f->off;
+
+	switch (f->kind) {
+	case F_TIME:
+		*(int64_t *)(void *)v = record_get_int(o, f->key, 0);
+		break;
+	case F_NUM:
+		*(int *)(void *)v = (int)record_get_int(o, f->key, 0);
+		break;
+	case F_STR:
+		return post_set_str((char **)(void *)v,
+		    record_get_str(o, f->key));
+	case F_GID:
+		get_id(o, f->key, v);
+		break;
+	case F_PID:
+		*(uint64_t *)(void *)v = post_id_parse(record_get_str(o,
+		    f->key));
+		break;
+	case F_LIST:
+		break;
+	}
+	return 0;
+}
+
+/* The record's lists: media, replies, children. */
+static int
+lists_from_record(struct json_object *o, struct post *p)
+{
+	struct json_object *arr, *v;
+	const char *s;
+	size_t i, n;
+
+	if ((arr = record_get_array(o, "media")) != NULL) {
+		if ((n = json_object_array_length(arr)) > POST_MAX_MEDIA)
+			return -EBADMSG;
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(arr, i);
+			if ((s = record_get_str(v, "type")) == NULL ||
+			    record_get_str(v, "url") == NULL)
+				return -EBADMSG;
+			p->media[i].video = strcmp(s, "video") == 0;
+			p->nmedia = i + 1;
+			if (post_set_str(&p->media[i].url,
+			    record_get_str(v, "url")) < 0 ||
+			    post_set_str(&p->media[i].alt,
+			    record_get_str(v, "alt")) < 0)
+				return -ENOMEM;
+		}
+	}
+	if ((arr = record_get_array(o, "replies")) != NULL &&
+	    (n = json_object_array_length(arr)) > 0) {
+		if ((p->replies = calloc(n, sizeof(*p->replies))) == NULL)
+			return -ENOMEM;
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(arr, i);
+			p->replies[p->nreplies] = post_id_parse(
+			    json_object_get_string(v));
+			if (p->replies[p->nreplies] != 0)
+				p->nreplies++;
+		}
+	}
+	if ((arr = record_get_array(o, "children")) != NULL) {
+		n = json_object_array_length(arr);
+		if (n > POST_MAX_MEDIA)
+			return -EBADMSG;
+		for (i = 0; i < n; i++) {
+			s = json_object_get_string(
+			    json_object_array_get_idx(arr, i));
+			if (s == NULL || strlen(s) >= GRAPH_ID_LEN)
+				return -EBADMSG;
+			strcpy(p->children[p->nchildren++], s);
+		}
+	}
+	return 0;
+}
+
+int
+post_from_record(struct json_object *o, struct post *ret)
+{
+	const struct field *f;
+	struct post p;
+	const char *s;
+	int st, r;
+
+	post_init(&p);
+	if ((p.id = post_id_parse(record_get_str(o, "id"))) == 0 ||
+	    (s = record_get_str(o, "user_id")) == NULL || strlen(s) >= GRAPH_ID_LEN ||
+	    (st = post_state_from_name(record_get_str(o, "state"))) < 0)
+		return -EBADMSG;
+	strcpy(p.user_id, s);
+	p.state = (enum post_state)st;
+	s = record_get_str(o, "kind");
+	for (p.kind = POST_TEXT; s != NULL && p.kind < POST_REPOST &&
+	    strcmp(s, kind_names[p.kind]) != 0; p.kind++)
+		;
+	for (f = fields; f < fields + NFIELDS; f++)
+		if (field_from_record(o, f, &p) < 0) {
+			post_clear(&p);
+			return -ENOMEM;
+		}
+	if ((r = lists_from_record(o, &p)) < 0 ||
+	    (r = options_from_record(o, &p)) < 0) {
+		post_clear(&p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
+/*
+ * The record for the flat reader (flatrec.h): the fields of the table
+ * above, and the head, the lists and the options, which post_from_record()
+ * reads by hand, here by the same rules (a value of another type is the
+ * default; a kind it does not know is a repost).  Whatever
+ * post_from_record() would refuse, a key given twice (json-c keeps the
+ * last) and a list element of another kind than post_record() writes
+ * are -ENOTSUP: json-c decides those.
+ */
+enum flat_kind {
+	FL_ID, FL_USER, FL_STATE, FL_KIND, FL_FLAG, FL_STR, FL_GID,
+	FL_MEDIA, FL_REPLIES, FL_CHILDREN, FL_POLL, FL_SPOILERS,
+};
+
+/* list: the writer of fields[] that writes it (NULL: the head). */
+#define FL(k, kind, m, list)	{ k, kind, offsetof(struct post, m), list }
+
+static const struct flat_field {
+	const char	*key;
+	enum flat_kind	 kind;
+	size_t		 off;
+	void		(*list)(struct json_object *, const struct post *);
+} flat_fields[] = {
+	FL("id", FL_ID, id, NULL),
+	FL("user_id", FL_USER, user_id, NULL),
+	FL("state", FL_STATE, state, NULL),
+	FL("kind", FL_KIND, kind, NULL),
+	FL("media", FL_MEDIA, media, media_record),
+	FL("ghost", FL_FLAG, ghost, options_record),
+	FL("poll", FL_POLL, poll, options_record),
+	FL("spoilers", FL_SPOILERS, spoilers, options_record),
+	FL("spoiler_media", FL_FLAG, spoiler_media, options_record),
+	FL("attachment", FL_STR, attachment, options_record),
+	FL("attachment_link", FL_STR, attachment_link, options_record),
+	FL("gif", FL_STR, gif, options_record),
+	FL("repost_of", FL_GID, repost_of, options_record),
+	FL("replies", FL_REPLIES, replies, replies_record),
+	FL("children", FL_CHILDREN, children, children_record),
+};
+
+#undef FL
+
+#define NFLAT_FIELDS	(sizeof(flat_fields) / sizeof(flat_fields[0]))
+#define NFLAT_KEYS	(NFLAT_FIELDS + NFIELDS)
+
+_Static_assert(NFLAT_KEYS <= 64, "flat_post.seen is 64 bits");
+
+/*
+ * Every key of both tables, in the order post_record() writes them, with
+ * its length and its bit (flat_fields' index, or NFLAT_FIELDS + fields'):
+ * a record's next key is the one after the last, found at the first
+ * comparison.  Made once, from the tables.
+ */
+static struct flat_key {
+	const char	*key;
+	size_t		 len;
+	unsigned	 bit;
+} flat_keys[NFLAT_KEYS];
+static size_t nflat_keys;
+
+static void
+flat_keys_add(const char *key, unsigned bit, uint64_t *added)
+{
+	flat_keys[nflat_keys].key = key;
+	flat_keys[nflat_keys].len = strlen(key);
+	flat_keys[nflat_keys++].bit = bit;
+	*added |= UINT64_C(1) << bit;
+}
+
+static void
+flat_keys_init(void)
+{
+	uint64_t added = 0;
+	size_t i, j;
+
+	for (i = 0; i < NFLAT_FIELDS; i++)
+		if (flat_fields[i].list == NULL)
+			flat_keys_add(flat_fields[i].key, i, &added);
+	for (j = 0; j < NFIELDS; j++) {
+		if (fields[j].key != NULL) {
+			flat_keys_add(fields[j].key, NFLAT_FIELDS + j, &added);
+			continue;
+		}
+		for (i = 0; i < NFLAT_FIELDS; i++)
+			if (flat_fields[i].list == fields[j].list)
+				flat_keys_add(flat_fields[i].key, i, &added);
+	}
+	for (i = 0; i < NFLAT_FIELDS; i++)
+		if (!(added & (UINT64_C(1) << i)))
+			flat_keys_add(flat_fields[i].key, i, &added);
+}
+
+struct flat_post {
+	struct post	*p;
+	uint64_t	 seen;		/* flat_keys' bits met */
+	size_t		 next;		/* the flat_keys entry to try first */
+	int		 user_ok;
+	int		 state;		/* -1: none */
+};
+
+struct flat_media {
+	struct post_media m;
+	int		 type_ok;
+	unsigned	 seen;
+};
+
+struct flat_spoiler {
+	int64_t		 off;
+	int64_t		 len;
+	unsigned	 seen;
+};
+
+static int
+flat_is(const struct flatrec_val *v, const char *s)
+{
+	return v->type == FLATREC_STR && v->len == strlen(s) &&
+	    memcmp(v->s, s, v->len) == 0;
+}
+
+/* post_id_parse() of a value: 0 unless a string of digits. */
+static uint64_t
+flat_id(const struct flatrec_val *v)
+{
+	char buf[POST_ID_LEN];
+
+	if (v->type != FLATREC_STR || v->len >= sizeof(buf))
+		return 0;
+	memcpy(buf, v->s, v->len);
+	buf[v->len] = '\0';
+	return post_id_parse(buf);
+}
+
+/* A string into *dst (NULL for another type).  0 or -ENOMEM. */
+static int
+flat_str(const struct flatrec_val *v, char **dst)
+{
+	char *s = NULL;
+
+	if (v->type == FLATREC_STR && (s = strndup(v->s, v->len)) == NULL)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int
+flat_media_member(const char *k, size_t kl, const struct flatrec_val *v,
+    void *arg)
+{
+	struct flat_media *fm = arg;
+	unsigned bit;
+
+	if (kl == 4 && memcmp(k, "type", 4) == 0)
+		bit = 1;
+	else if (kl == 3 && memcmp(k, "url", 3) == 0)
+		bit = 2;
+	else if (kl == 3 && memcmp(k, "alt", 3) == 0)
+		bit = 4;
+	else
+		return 0;
+	if (fm->seen & bit)
+		return -ENOTSUP;
+	fm->seen |= bit;
+	if (bit == 1) {
+		fm->type_ok = v->type == FLATREC_STR;
+		fm->m.video = flat_is(v, "video");
+		return 0;
+	}
+	if (v->type != FLATREC_STR && bit == 2)
+		return -ENOTSUP;	/* refused: json-c says so */
+	return flat_str(v, bit == 2 ? &fm->m.url : &fm->m.alt);
+}
+
+static int
+flat_media(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+	struct flat_media fm;
+	int r;
+
+	if (i >= POST_MAX_MEDIA || v->type != FLATREC_OBJECT)
+		return -ENOTSUP;
+	memset(&fm, 0, sizeof(fm));
+	r = flatrec_object(v->s, v->len, flat_media_member, &fm);
+	if (r == 0 && (!fm.type_ok || fm.m.url == NULL))
+		r = -ENOTSUP;
+	if (r != 0) {
+		free(fm.m.url);
+		free(fm.m.alt);
+		return r;
+	}
+	p->media[i] = fm.m;
+	p->nmedia = i + 1;
+	return 0;
+}
+
+static int
+flat_reply(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+	uint64_t id;
+
+	(void)i;
+	if (v->type == FLATREC_NULL)
+		return 0;	/* json-c's string of it is NULL: skipped */
+	if (v->type != FLATREC_STR)
+		return -ENOTSUP;
+	if ((id = flat_id(v)) == 0)
+		return 0;
+	return post_add_reply(p, id);
+}
+
+static int
+flat_child(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+
+	if (i >= POST_MAX_MEDIA || v->type != FLATREC_STR ||
+	    v->len >= GRAPH_ID_LEN)
+		return -ENOTSUP;
+	memcpy(p->children[i], v->s, v->len);
+	p->children[i][v->len] = '\0';
+	p->nchildren = i + 1;
+	return 0;
+}
+
+static int
+flat_option(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+	int r;
+
+	if (i >= POST_POLL_MAX || v->type != FLATREC_STR)
+		return -ENOTSUP;
+	if ((r = flat_str(v, &p->poll[i])) < 0)
+		return r;
+	p->npoll = i + 1;
+	return 0;
+}
+
+static int
+flat_spoiler_member(const char *k, size_t kl, const struct flatrec_val *v,
+    void *arg)
+{
+	struct flat_spoiler *fs = arg;
+	unsigned bit;
+
+	if (kl == 6 && memcmp(k, "offset", 6) == 0)
+		bit = 1;
+	else if (kl == 6 && memcmp(k, "length", 6) == 0)
+		bit = 2;
+	else
+		return 0;
+	if (fs->seen & bit)
+		return -ENOTSUP;
+	fs->seen |= bit;
+	*(bit == 1 ? &fs->off : &fs->len) = v->type == FLATREC_INT ? v->i : 0;
+	return 0;
+}
+
+static int
+flat_spoiler(size_t i, const struct flatrec_val *v, void *arg)
+{
+	struct post *p = arg;
+	struct flat_spoiler fs = { 0, 0, 0 };
+	int r;
+
+	if (i >= POST_SPOILER_MAX || v->type != FLATREC_OBJECT)
+		return -ENOTSUP;
+	if ((r = flatrec_object(v->s, v->len, flat_spoiler_member, &fs)) != 0)
+		return r;
+	if (fs.off < 0 || fs.len < 1 || fs.off > UINT32_MAX ||
+	    fs.len > UINT32_MAX)
+		return -ENOTSUP;
+	p->spoilers[i].offset = (uint32_t)fs.off;
+	p->spoilers[i].length = (uint32_t)fs.len;
+	p->nspoilers = i + 1;
+	return 0;
+}
+
+static int
+flat_list(const struct flatrec_val *v,
+    int (*fn)(size_t, const struct flatrec_val *, void *), struct post *p)
+{
+	if (v->type != FLATREC_ARRAY)
+		return 0;	/* not a list: none, as json-c reads it */
+	return flatrec_array(v->s, v->len, fn, p);
+}
+
+/* A field of the table above, from the flat reader. */
+static int
+flat_plain(const struct field *f, const struct flatrec_val *v,
+    struct post *p)
+{
+	char *base = (char *)p + f->off;
+	int is_int = v->type == FLATREC_INT;
+
+	switch (f->kind) {
+	case F_TIME:
+		*(int64_t *)(void *)base = is_int ? v->i : 0;
+		break;
+	case F_NUM:
+		*(int *)(void *)base = is_int ? (int)v->i : 0;
+		break;
+	case F_STR:
+		return flat_str(v, (char **)(void *)base);
+	case F_GID:
+		if (v->type == FLATREC_STR && v->len < GRAPH_ID_LEN) {
+			memcpy(base, v->s, v->len);
+			base[v->len] = '\0';
+		}
+		break;
+	case F_PID:
+		*(uint64_t *)(void *)base = flat_id(v);
+		break;
+	case F_LIST:
+		break;
+	}
+	return 0;
+}
+
+static int
+flat_member(const char *key, size_t klen, const struct flatrec_val *v,
+    void *arg)
+{
+	struct flat_post *fp = arg;
+	const struct flat_field *f;
+	char *base = (char *)fp->p;
+	size_t i, j, n;
+
+	for (n = 0, j = fp->next; n < nflat_keys; n++,
+	    j = j + 1 == nflat_keys ? 0 : j + 1)
+		if (flat_keys[j].len == klen &&
+		    memcmp(flat_keys[j].key, key, klen) == 0)
+			break;
+	if (n == nflat_keys)
+		return 0;
+	fp->next = j + 1 == nflat_keys ? 0 : j + 1;
+	i = flat_keys[j].bit;
+	if (fp->seen & (UINT64_C(1) << i))
+		return -ENOTSUP;
+	fp->seen |= UINT64_C(1) << i;
+	if (i >= NFLAT_FIELDS)
+		return flat_plain(&fields[i - NFLAT_FIELDS], v, fp->p);
+	f = &flat_fields[i];
+	switch (f->kind) {
+	case FL_ID:
+		fp->p->id = flat_id(v);
+		return 0;
+	case FL_USER:
+		fp->user_ok = v->type == FLATREC_STR && v->len < GRAPH_ID_LEN;
+		if (fp->user_ok) {
+			memcpy(fp->p->user_id, v->s, v->len);
+			fp->p->user_id[v->len] = '\0';
+		}
+		return 0;
+	case FL_STATE:
+		fp->state = -1;
+		for (j = 0; j < POST_NSTATES; j++)
+			if (flat_is(v, post_state_names[j]))
+				fp->state = (int)j;
+		return 0;
+	case FL_KIND:
+		/* As post_from_record(): a name it does not know is a repost. */
+		if (v->type != FLATREC_STR)
+			fp->p->kind = POST_TEXT;
+		else
+			for (fp->p->kind = POST_TEXT; fp->p->kind < POST_REPOST &&
+			    !flat_is(v, kind_names[fp->p->kind]); fp->p->kind++)
+				;
+		return 0;
+	case FL_FLAG:
+		*(int *)(void *)(base + f->off) = v->type == FLATREC_INT &&
+		    v->i != 0;
+		return 0;
+	case FL_STR:
+		return flat_str(v, (char **)(void *)(base + f->off));
+	case FL_GID:
+		if (v->type == FLATREC_STR && v->len < GRAPH_ID_LEN) {
+			memcpy(base + f->off, v->s, v->len);
+			base[f->off + v->len] = '\0';
+		}
+		return 0;
+	case FL_MEDIA:
+		return flat_list(v, flat_media, fp->p);
+	case FL_REPLIES:
+		return flat_list(v, flat_reply, fp->p);
+	case FL_CHILDREN:
+		return flat_list(v, flat_child, fp->p);
+	case FL_POLL:
+		return flat_list(v, flat_option, fp->p);
+	case FL_SPOILERS:
+		return flat_list(v, flat_spoiler, fp->p);
+	}
+	return 0;
+}
+
+int
+post_from_flat(const char *buf, size_t len, struct post *ret)
+{
+	struct flat_post fp;
+	struct post p;
+	int r;
+
+	if (nflat_keys == 0)
+		flat_keys_init();
+	post_init(&p);
+	fp.p = &p;
+	fp.seen = 0;
+	fp.next = 0;
+	fp.user_ok = 0;
+	fp.state = -1;
+	r = flatrec_object(buf, len, flat_member, &fp);
+	if (r == 0 && (p.id == 0 || !fp.user_ok || fp.state < 0))
+		r = -ENOTSUP;	/* refused: json-c says why */
+	if (r != 0) {
+		post_clear(&p);
+		return r;
+	}
+	p.state = (enum post_state)fp.state;
+	*ret = p;
+	return 0;
+}
+
+/*
+ * A record as stored: the flat reader, which builds no tree (each
+ * transition reads its post, and so do the scans), or json-c for
+ * whatever it leaves to it.
+ */
+static int
+post_from_val(const MDB_val *v, struct post *ret)
+{
+	struct json_object *o;
+	int r;
+
+	if ((r = post_from_flat(v->mv_data, v->mv_size, ret)) != -ENOTSUP)
+		return r;
+	if ((r = store_json_from_val(v, &o)) < 0)
+		return r;
+	r = post_from_record(o, ret);
+	json_object_put(o);
+	return r;
+}
+
+static void
+post_key(uint64_t id, uint8_t key[8])
+{
+	store_be64(key, id);
+}
+
+int
+post_get(MDB_txn *txn, struct store *st, uint64_t id, struct post *ret)
+{
+	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v;
+	int rc;
+
+	post_key(id, key);
+	if ((rc = mdb_get(txn, st->posts, &k, &v)) != 0)
+		return store_errno(rc);
+	return post_from_val(&v, ret);
+}
+
+/*
+ * A `due` entry's value: the post's due time (be64), its state and
+ * whether it is paused, so that what is next due is read from the index
+ * alone (status).  Entries written before it have an empty value.
+ */
+#define DUE_VAL_LEN	10
+
+static void
+due_val(const struct post *p, uint8_t v[DUE_VAL_LEN])
+{
+	store_be64(v, (uint64_t)p->due_at);
+	v[8] = (uint8_t)p->state;
+	v[9] = p->paused != 0;
+}
+
+static int
+due_key_op(MDB_txn *txn, struct store *st, int64_t at, const struct post *p,
+    int put)
+{
+	uint8_t key[16], val[DUE_VAL_LEN];
+	MDB_val k = { sizeof(key), key }, v = { sizeof(val), val };
+	int rc;
+
+	if (at <= 0)
+		return 0;
+	store_be64(key, (uint64_t)at);
+	store_be64(key + 8, p->id);
+	due_val(p, val);
+	if (put)
+		rc = mdb_put(txn, st->due, &k, &v, 0);
+	else if ((rc = mdb_del(txn, st->due, &k, NULL)) == MDB_NOTFOUND)
+		rc = 0;
+	return store_errno(rc);
+}
+
+/* The key stays; its value follows the post (an existing key only). */
+static int
+due_val_update(MDB_txn *txn, struct store *st, const struct post *p)
+{
+	uint8_t key[16], val[DUE_VAL_LEN];
+	MDB_val k = { sizeof(key), key }, v;
+	int rc;
+
+	if (p->next_at <= 0)
+		return 0;
+	store_be64(key, (uint64_t)p->next_at);
+	store_be64(key + 8, p->id);
+	if ((rc = mdb_get(txn, st->due, &k, &v)) == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return store_errno(rc);
+	due_val(p, val);
+	if (v.mv_size == sizeof(val) && memcmp(v.mv_data, val,
+	    sizeof(val)) == 0)
+		return 0;
+	v.mv_size = sizeof(val);
+	v.mv_data = val;
+	return store_errno(mdb_put(txn, st->due, &k, &v, 0));
+}
+
+int
+post_due_entry(MDB_txn *txn, struct store *st, const MDB_val *k,
+    const MDB_val *v, struct post_due *ret)
+{
+	const uint8_t *b = v->mv_data;
+	struct post p;
+	int r;
+
+	if (k->mv_size != 16)
+		return -EBADMSG;
+	ret->at = (int64_t)store_get_be64(k->mv_data);
+	ret->id = store_get_be64((const uint8_t *)k->mv_data + 8);
+	if (v->mv_size == DUE_VAL_LEN && b[8] < POST_NSTATES) {
+		ret->due_at = (int64_t)store_get_be64(b);
+		ret->state = (enum post_state)b[8];
+		ret->paused = b[9];
+		return 0;
+	}
+	post_init(&p);
+	if ((r = post_get(txn, st, ret->id, &p)) == 0) {
+		ret->id = p.id;
+		ret->due_at = p.due_at;
+		ret->state = p.state;
+		ret->paused = p.paused;
+	}
+	post_clear(&p);
+	return r;
+}
+
+static int
+tally_add(MDB_txn *txn, struct store *st, enum post_state s, int delta)
+{
+	char name[32];
+	uint64_t n;
+	int r;
+
+	snprintf(name, sizeof(name), "posts.%s", post_state_names[s]);
+	if ((r = store_meta_get_u64(txn, st, name, &n)) < 0)
+		return r;
+	if (delta < 0 && n == 0)
+		return 0;	/* never below zero */
+	return store_meta_put_u64(txn, st, name, n + delta);
+}
+
+static int
+account_posts_put(MDB_txn *txn, struct store *st, const struct post *p)
+{
+	uint8_t key[GRAPH_ID_LEN + 1 + 8];
+	size_t len = strlen(p->user_id) + 1;
+	MDB_val k = { len + 8, key }, v = { 0, "" };
+
+	memcpy(key, p->user_id, len);	/* the id and its NUL */
+	store_be64(key + len, p->id);
+	return store_errno(mdb_put(txn, st->account_posts, &k, &v, 0));
+}
+
+/* What post_put() needs of the stored record: its `due` key and tally. */
+struct post_was {
+	int64_t		 next_at;
+	int		 state;		/* -1: none */
+	unsigned	 seen;
+};
+
+static int
+was_member(const char *k, size_t kl, const struct flatrec_val *v, void *arg)
+{
+	struct post_was *w = arg;
+	int i;
+
+	if (kl == 7 && memcmp(k, "next_at", 7) == 0) {
+		if (w->seen & 1)
+			return -ENOTSUP;	/* json-c keeps the last */
+		w->seen |= 1;
+		w->next_at = v->type == FLATREC_INT ? v->i : 0;
+	} else if (kl == 5 && memcmp(k, "state", 5) == 0) {
+		if (w->seen & 2)
+			return -ENOTSUP;
+		w->seen |= 2;
+		w->state = -1;
+		for (i = 0; i < POST_NSTATES; i++)
+			if (flat_is(v, post_state_names[i]))
+				w->state = i;
+	}
+	return 0;
+}
+
+/* Without building the record: the flat reader, else json-c. */
+static int
+post_was(MDB_txn *txn, struct store *st, uint64_t id, struct post_was *ret)
+{
+	struct json_object *o;
+	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v;
+	int rc, r;
+
+	post_key(id, key);
+	if ((rc = mdb_get(txn, st->posts, &k, &v)) != 0)
+		return store_errno(rc);
+	ret->next_at = 0;
+	ret->state = -1;
+	ret->seen = 0;
+	r = flatrec_object(v.mv_data, v.mv_size, was_member, ret);
+	if (r != -ENOTSUP)
+		return r;
+	if ((r = store_json_from_val(&v, &o)) < 0)
+		return r;
+	ret->next_at = record_get_int(o, "next_at", 0);
+	ret->state = post_state_from_name(record_get_str(o, "state"));
+	json_object_put(o);
+	return 0;
+}
+
+int
+post_put(MDB_txn *txn, struct store *st, struct post *p)
+{
+	struct json_object *o;
+	struct post_was old;
+	uint8_t key[8];
+	int r;
+
+	if (p->id == 0) {
+		if ((r = store_next_id(txn, st, POST_ID_COUNTER, &p->id)) < 0)
+			return r;
+		if ((r = account_posts_put(txn, st, p)) < 0 ||
+		    (r = tally_add(txn, st, p->state, 1)) < 0 ||
+		    (r = due_key_op(txn, st, p->next_at, p, 1)) < 0)
+			return r;
+	} else {
+		if ((r = post_was(txn, st, p->id, &old)) < 0)
+			return r;
+		if (old.next_at != p->next_at) {
+			if ((r = due_key_op(txn, st, old.next_at, p, 0)) < 0 ||
+			    (r = due_key_op(txn, st, p->next_at, p, 1)) < 0)
+				return r;
+		} else if ((r = due_val_update(txn, st, p)) < 0)
+			return r;
+		if (old.state != (int)p->state) {
+			if (old.state >= 0 && (r = tally_add(txn, st,
+			    (enum post_state)old.state, -1)) < 0)
+				return r;
+			if ((r = tally_add(txn, st, p->state, 1)) < 0)
+				return r;
+		}
+	}
+	post_key(p->id, key);
+	o = post_record(p);
+	r = store_put_json(txn, st->posts, key, sizeof(key), o);
+	json_object_put(o);
+	return r;
+}
+
+struct json_object *
+post_to_json(const struct post *p, const char *username)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_id(o, "id", p->id);
+	add_str(o, "user_id", p->user_id);
+	add_str(o, "username", username);
+	add_str(o, "state", post_state_names[p->state]);
+	record_add_time(o, "due_at", p->due_at);
+	add_str(o, "kind", post_kind_name(p->kind));
+	add_str(o, "text", p->text);
+	/*
+	 * A reply also says what it replies to (a queued post's id, or a
+	 * media id), so the queue can show it; other posts keep exactly
+	 * DESIGN.md's fields.
+	 */
+	if (p->reply_to_post != 0)
+		add_id(o, "reply_to_post", p->reply_to_post);
+	if (p->reply_to[0] != '\0')
+		add_str(o, "reply_to", p->reply_to);
+	record_add_int(o, "attempts", p->attempts);
+	add_str(o, "media_id", p->media_id);
+	add_str(o, "permalink", p->permalink);
+	add_str(o, "error", p->error);
+	record_add_time(o, "published_at", p->published_at);
+	return o;
+}
