@@ -253,6 +253,7 @@ walk_resume(MDB_txn *txn, struct store *st, const struct metrics_prune *mp,
 {
 	int rc;
 
+	*ret_rc = MDB_NOTFOUND;	/* also on failure: -O3 cannot tell */
 	if ((rc = mdb_cursor_open(txn, st->metrics, ret_cur)) != 0)
 		return store_errno(rc);
 	if (mp->poslen == 0)
