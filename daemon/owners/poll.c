@@ -12,6 +12,8 @@
  * count, which the poller asks for now and then.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,6 +345,23 @@ const struct poll_result *
 poll_result(const struct poll *p)
 {
 	return &p->res;
+}
+
+/* One line for the journal and the poll request: what it found. */
+void
+poll_summary(const struct poll *p, char *buf, size_t len)
+{
+	const struct poll_result *res = &p->res;
+	const int64_t *v = res->snap.v;
+	char f[32] = "unknown", m[32] = "unknown";
+
+	if (v[METRIC_FOLLOWERS] >= 0)
+		snprintf(f, sizeof(f), "%" PRId64, v[METRIC_FOLLOWERS]);
+	if (v[METRIC_MEDIA] >= 0)
+		snprintf(m, sizeof(m), "%" PRId64, v[METRIC_MEDIA]);
+	snprintf(buf, len, "polled '%s': %s followers%s, %s posts",
+	    res->acct.username, f, res->snap.source == SOURCE_LOOKUP ?
+	    " (from profile_lookup)" : "", m);
 }
 
 void

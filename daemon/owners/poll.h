@@ -48,6 +48,8 @@ struct poll	*poll_start(struct graph *, const struct account *a,
 		    poll_done_cb, void *arg);
 /* Valid once the poll has ended, until poll_free(). */
 const struct poll_result *poll_result(const struct poll *);
+/* "polled 'name': N followers, M posts", for an ended poll. */
+void		 poll_summary(const struct poll *, char *buf, size_t len);
 /* Cancels a poll still running (no callback); accepts NULL. */
 void		 poll_free(struct poll *);
 

@@ -452,22 +452,6 @@ commit_txn(MDB_txn *txn, void *arg, int64_t now)
 	return metrics_held_add(txn, p->d->store, p->d->cfg->poll_metrics);
 }
 
-static void
-summary(const struct job *j, char *buf, size_t len)
-{
-	const struct poll_result *res = poll_result(j->poll);
-	const int64_t *v = res->snap.v;
-	char f[32] = "unknown", m[32] = "unknown";
-
-	if (v[METRIC_FOLLOWERS] >= 0)
-		snprintf(f, sizeof(f), "%" PRId64, v[METRIC_FOLLOWERS]);
-	if (v[METRIC_MEDIA] >= 0)
-		snprintf(m, sizeof(m), "%" PRId64, v[METRIC_MEDIA]);
-	snprintf(buf, len, "polled '%s': %s followers%s, %s posts",
-	    res->acct.username, f, res->snap.source == SOURCE_LOOKUP ?
-	    " (from profile_lookup)" : "", m);
-}
-
 static const char *const insights_said[] = {
 	[ACCOUNT_REFUSED_NONE] = "Meta gives insights for '%s' again",
 	[ACCOUNT_REFUSED_FOLLOWERS] = "Meta refuses the follower count of "
@@ -493,7 +477,7 @@ job_report(struct job *j, char *msg, size_t len)
 		counters_failed(COUNTERS_POLL, e->class);
 	switch (j->out) {
 	case OUT_OK:
-		summary(j, msg, len);
+		poll_summary(j->poll, msg, len);
 		if (strcmp(j->username, res->acct.username) != 0)
 			log_with(LOG_NOTICE, &lf, "account '%s' is now called "
 			    "'%s' on Threads", j->username,

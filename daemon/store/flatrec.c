@@ -315,3 +315,10 @@ flatrec_array(const char *buf, size_t len, element_fn *fn, void *arg)
 {
 	return whole(buf, len, FLATREC_DEPTH_MAX, NULL, fn, arg);
 }
+
+int
+flatrec_is(const struct flatrec_val *v, const char *s)
+{
+	return v->type == FLATREC_STR && v->len == strlen(s) &&
+	    memcmp(v->s, s, v->len) == 0;
+}

@@ -57,5 +57,7 @@ int	flatrec_object(const char *buf, size_t len,
 /* Calls fn(index, value, arg) for each element of the array in buf. */
 int	flatrec_array(const char *buf, size_t len,
 	    int (*fn)(size_t, const struct flatrec_val *, void *), void *arg);
+/* Whether v is the string s. */
+int	flatrec_is(const struct flatrec_val *v, const char *s);
 
 #endif

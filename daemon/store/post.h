@@ -144,6 +144,8 @@ int		 post_from_record(struct json_object *, struct post *ret_p);
  * post_record() does not write: flatrec.h), and then nothing is set.
  */
 int		 post_from_flat(const char *buf, size_t len, struct post *ret_p);
+/* A record as stored: post_from_flat(), else post_from_record(). */
+int		 post_from_val(const MDB_val *, struct post *ret_p);
 
 /* -ENOENT when there is no such post. */
 int		 post_get(MDB_txn *, struct store *, uint64_t id,
