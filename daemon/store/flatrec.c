@@ -322,3 +322,22 @@ flatrec_is(const struct flatrec_val *v, const char *s)
 	return v->type == FLATREC_STR && v->len == strlen(s) &&
 	    memcmp(v->s, s, v->len) == 0;
 }
+
+int
+flatrec_key_bit(const char *k, size_t kl, const char *const *names,
+    unsigned *seen)
+{
+	unsigned bit;
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == kl && memcmp(names[i], k, kl) == 0)
+			break;
+	if (names[i] == NULL)
+		return 0;
+	bit = 1u << i;
+	if (*seen & bit)
+		return -ENOTSUP;
+	*seen |= bit;
+	return (int)bit;
+}

@@ -57,6 +57,14 @@ int	flatrec_object(const char *buf, size_t len,
 /* Calls fn(index, value, arg) for each element of the array in buf. */
 int	flatrec_array(const char *buf, size_t len,
 	    int (*fn)(size_t, const struct flatrec_val *, void *), void *arg);
+/*
+ * Which of names (NULL-terminated, at most 32) the key k (kl bytes) is, as
+ * a bit: 1 << its index, 0 for none of them.  A key met before (its bit in
+ * *seen) is -ENOTSUP, since json-c keeps the last of two; *seen gets the
+ * bit.
+ */
+int	flatrec_key_bit(const char *k, size_t kl, const char *const *names,
+	    unsigned *seen);
 /* Whether v is the string s. */
 int	flatrec_is(const struct flatrec_val *v, const char *s);
 

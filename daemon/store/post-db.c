@@ -165,18 +165,15 @@ struct post_was {
 static int
 was_member(const char *k, size_t kl, const struct flatrec_val *v, void *arg)
 {
+	static const char *const names[] = { "next_at", "state", NULL };
 	struct post_was *w = arg;
-	int i;
+	int bit, i;
 
-	if (kl == 7 && memcmp(k, "next_at", 7) == 0) {
-		if (w->seen & 1)
-			return -ENOTSUP;	/* json-c keeps the last */
-		w->seen |= 1;
+	if ((bit = flatrec_key_bit(k, kl, names, &w->seen)) <= 0)
+		return bit;
+	if (bit == 1)
 		w->next_at = v->type == FLATREC_INT ? v->i : 0;
-	} else if (kl == 5 && memcmp(k, "state", 5) == 0) {
-		if (w->seen & 2)
-			return -ENOTSUP;
-		w->seen |= 2;
+	else {
 		w->state = -1;
 		for (i = 0; i < POST_NSTATES; i++)
 			if (flatrec_is(v, post_state_names[i]))

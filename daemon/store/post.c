@@ -674,20 +674,12 @@ static int
 flat_media_member(const char *k, size_t kl, const struct flatrec_val *v,
     void *arg)
 {
+	static const char *const names[] = { "type", "url", "alt", NULL };
 	struct flat_media *fm = arg;
-	unsigned bit;
+	int bit;
 
-	if (kl == 4 && memcmp(k, "type", 4) == 0)
-		bit = 1;
-	else if (kl == 3 && memcmp(k, "url", 3) == 0)
-		bit = 2;
-	else if (kl == 3 && memcmp(k, "alt", 3) == 0)
-		bit = 4;
-	else
-		return 0;
-	if (fm->seen & bit)
-		return -ENOTSUP;
-	fm->seen |= bit;
+	if ((bit = flatrec_key_bit(k, kl, names, &fm->seen)) <= 0)
+		return bit;
 	if (bit == 1) {
 		fm->type_ok = v->type == FLATREC_STR;
 		fm->m.video = flatrec_is(v, "video");
@@ -769,18 +761,12 @@ static int
 flat_spoiler_member(const char *k, size_t kl, const struct flatrec_val *v,
     void *arg)
 {
+	static const char *const names[] = { "offset", "length", NULL };
 	struct flat_spoiler *fs = arg;
-	unsigned bit;
+	int bit;
 
-	if (kl == 6 && memcmp(k, "offset", 6) == 0)
-		bit = 1;
-	else if (kl == 6 && memcmp(k, "length", 6) == 0)
-		bit = 2;
-	else
-		return 0;
-	if (fs->seen & bit)
-		return -ENOTSUP;
-	fs->seen |= bit;
+	if ((bit = flatrec_key_bit(k, kl, names, &fs->seen)) <= 0)
+		return bit;
 	*(bit == 1 ? &fs->off : &fs->len) = v->type == FLATREC_INT ? v->i : 0;
 	return 0;
 }
