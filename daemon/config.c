@@ -691,7 +691,7 @@ config_new(void)
 	cfg->sched_max_attempts = 5;
 	cfg->sched_retry_delay = 30;
 	cfg->sched_quota_retry = 15 * MINUTE;
-	cfg->sched_container_timeout = 15 * MINUTE;
+	cfg->sched_container_timeout = 5 * MINUTE;
 	cfg->base_url = strdup("https://graph.threads.net");
 	cfg->auth_url = strdup("https://threads.net/oauth/authorize");
 	cfg->store_path = strdup("/var/lib/threadsd");

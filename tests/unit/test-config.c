@@ -92,7 +92,7 @@ check_defaults(const struct config *cfg)
 	CHECK(cfg->sched_timezone == NULL);
 	CHECK_INT(cfg->sched_retry_delay, 30);
 	CHECK_INT(cfg->sched_quota_retry, 15 * 60);
-	CHECK_INT(cfg->sched_container_timeout, 15 * 60);
+	CHECK_INT(cfg->sched_container_timeout, 5 * 60);
 }
 
 static void
