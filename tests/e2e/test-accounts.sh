@@ -126,9 +126,10 @@ for f in "$T/export.json" "$T/daemon.log" "$T/state/data.mdb" \
     "$T/state/lock.mdb"; do
 	grep -qaF "$tok" "$f" && fail "bob's token found in ${f##*/}"
 done
-# While a connect waits on Meta (a stalled /me), no command line anywhere
-# holds the token.
-fake_admin POST "/__admin/fault?path=/me&kind=stall&delay_ms=4000&count=1" \
+# While a connect waits on Meta (a stalled debug_token), no command line
+# anywhere holds the token.  Not /me: the poller's first polls of alice
+# and bob (/me, /me/threads) come about now and could take the stall.
+fake_admin POST "/__admin/fault?path=/debug_token&kind=stall&delay_ms=4000&count=1" \
     >/dev/null
 tctl add-account --token-stdin < "$T/bob.token" >/dev/null &
 ctl_pid=$!
