@@ -505,14 +505,7 @@ job_report(struct job *j, char *msg, size_t len)
 		    graph_class_name(e->class), e->message, in);
 		return 0;
 	case OUT_REAUTH:
-		lf.msgid = MSGID_REAUTH_REQUIRED;
-		log_with(LOG_ERR, &lf, "Meta rejected the token of '%s' "
-		    "(code %d/%d: %s); the account needs re-authorization: "
-		    "run 'threadsctl add-account' and approve it as '%s'",
-		    j->username, e->code, e->subcode, e->message,
-		    j->username);
-		snprintf(msg, len, "Meta rejected the token (%s); reconnect "
-		    "the account with 'threadsctl add-account'", e->message);
+		tokens_rejected(&lf, e, msg, len);
 		return 0;
 	case OUT_REVOKED:
 		forget_revoked(j->p->d->forget, j->user_id, e);

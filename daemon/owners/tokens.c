@@ -309,6 +309,21 @@ save_cb(evutil_socket_t fd, short what, void *arg)
 		save_arm(t);
 }
 
+void
+tokens_rejected(const struct log_fields *lf, const struct graph_error *e,
+    char *msg, size_t len)
+{
+	struct log_fields f = *lf;
+
+	f.msgid = MSGID_REAUTH_REQUIRED;
+	log_with(LOG_ERR, &f, "Meta rejected the token of '%s' "
+	    "(code %d/%d: %s); the account needs re-authorization: "
+	    "run 'threadsctl add-account' and approve it as '%s'",
+	    f.account, e->code, e->subcode, e->message, f.account);
+	snprintf(msg, len, "Meta rejected the token (%s); reconnect "
+	    "the account with 'threadsctl add-account'", e->message);
+}
+
 static void
 refresh_cb(const struct graph_error *e, struct graph_token *tok, void *arg)
 {
@@ -352,15 +367,7 @@ refresh_cb(const struct graph_error *e, struct graph_token *tok, void *arg)
 		    when);
 		break;
 	case OUT_REAUTH:
-		lf.msgid = MSGID_REAUTH_REQUIRED;
-		log_with(LOG_ERR, &lf, "Meta rejected the token of '%s' "
-		    "(code %d/%d: %s); the account needs re-authorization: "
-		    "run 'threadsctl add-account' and approve it as '%s'",
-		    rf->username, e->code, e->subcode, e->message,
-		    rf->username);
-		snprintf(msg, sizeof(msg), "Meta rejected the token (%s); "
-		    "reconnect the account with 'threadsctl add-account'",
-		    e->message);
+		tokens_rejected(&lf, e, msg, sizeof(msg));
 		break;
 	case OUT_REVOKED:
 		forget_revoked(t->d->forget, rf->user_id, e);

@@ -9,9 +9,12 @@
 #ifndef THREADSD_TOKENS_H
 #define THREADSD_TOKENS_H
 
+#include <stddef.h>
+
 struct daemon;
 struct tokens;
 struct graph_error;
+struct log_fields;
 
 /* Called once when a refresh asked for by tokens_refresh_now() ends. */
 typedef void	(*tokens_done_cb)(void *arg, int ok, const char *message);
@@ -51,5 +54,14 @@ void		 tokens_stop(struct tokens *);
  */
 int		 tokens_auth_stale(struct tokens *, const char *user_id,
 		    const char *used);
+
+/*
+ * Meta rejected the token of lf's account (e) and the account is marked
+ * reauth_required: says so in the journal under lf, with the fix, and
+ * puts the answer for whoever asked in msg.  The refresh and the poller
+ * say it in the same words.
+ */
+void		 tokens_rejected(const struct log_fields *lf,
+		    const struct graph_error *e, char *msg, size_t len);
 
 #endif
