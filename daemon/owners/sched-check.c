@@ -53,6 +53,35 @@ republish_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	return 0;
 }
 
+/*
+ * Not out, so sent again as one more attempt: the republish committed,
+ * the notice (again, then the attempt), and the publish step.  When
+ * counted and the attempts are spent, it fails instead ("not done after
+ * N attempts"), with advice.
+ */
+static void
+publish_again(struct job *j, int counted, const char *done,
+    enum fail_advice advice, const char *again)
+{
+	char why[300];
+	int max = sched_max_attempts(j->s);
+
+	if (counted && j->p.attempts >= max) {
+		snprintf(why, sizeof(why), "not %s after %d attempts (last: "
+		    "%s)", done, j->p.attempts, j->p.error != NULL ?
+		    j->p.error : "no answer");
+		job_fail(j, NULL, why, advice);
+		return;
+	}
+	if (job_commit(j, republish_fn, NULL) < 0) {
+		job_end(j);
+		return;
+	}
+	sched_log(j, LOG_NOTICE, NULL, NULL, "post %" PRIu64 ": %s (attempt "
+	    "%d of %d)", j->p.id, again, j->p.attempts, max);
+	job_next(j, STEP_PUBLISH);
+}
+
 /* Reading the container failed: keep the post where it is and retry. */
 static void
 check_later(struct job *j, const struct graph_error *e, const char *what)
@@ -89,8 +118,6 @@ check_cb(const struct graph_error *e, const struct graph_container *c,
     void *arg)
 {
 	struct job *j = arg;
-	char why[300];
-	int max = sched_max_attempts(j->s);
 
 	j->call = NULL;
 	if (e->class != GRAPH_OK) {
@@ -109,21 +136,8 @@ check_cb(const struct graph_error *e, const struct graph_container *c,
 		 * restart between the commit and the request is no attempt
 		 * of Meta's to refuse.
 		 */
-		if (j->p.check && j->p.attempts >= max) {
-			snprintf(why, sizeof(why), "not published after %d "
-			    "attempts (last: %s)", j->p.attempts,
-			    j->p.error != NULL ? j->p.error : "no answer");
-			job_fail(j, NULL, why, FAIL_LATER);
-			return;
-		}
-		if (job_commit(j, republish_fn, NULL) < 0) {
-			job_end(j);
-			return;
-		}
-		sched_log(j, LOG_NOTICE, NULL, NULL, "post %" PRIu64 ": its "
-		    "container was not published; publishing it (attempt %d "
-		    "of %d)", j->p.id, j->p.attempts, max);
-		job_next(j, STEP_PUBLISH);
+		publish_again(j, j->p.check, "published", FAIL_LATER,
+		    "its container was not published; publishing it");
 		return;
 	case GRAPH_CONTAINER_IN_PROGRESS:
 		job_wait(j, sched_stage_poll_at(j));
@@ -206,32 +220,6 @@ searched_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	return 0;
 }
 
-/*
- * A repost not in the listing after SEARCH_TRIES looks: it did not go
- * out, so it is sent again (Meta refuses a second repost of one post).
- */
-static void
-repost_again(struct job *j)
-{
-	char why[300];
-
-	if (j->p.attempts >= sched_max_attempts(j->s)) {
-		snprintf(why, sizeof(why), "not reposted after %d attempts "
-		    "(last: %s)", j->p.attempts, j->p.error != NULL ?
-		    j->p.error : "no answer");
-		job_fail(j, NULL, why, FAIL_LOOK);
-		return;
-	}
-	if (job_commit(j, republish_fn, NULL) < 0) {
-		job_end(j);
-		return;
-	}
-	sched_log(j, LOG_NOTICE, NULL, NULL, "post %" PRIu64 ": the repost is "
-	    "not on Threads; sending it again (attempt %d of %d)", j->p.id,
-	    j->p.attempts, sched_max_attempts(j->s));
-	job_next(j, STEP_PUBLISH);
-}
-
 static void
 search_cb(const struct graph_error *e, const struct graph_threads *t,
     void *arg)
@@ -276,8 +264,14 @@ search_cb(const struct graph_error *e, const struct graph_threads *t,
 		job_end(j);
 		return;
 	}
+	/*
+	 * A repost not in the listing after SEARCH_TRIES looks did not go
+	 * out, so it is sent again (Meta refuses a second repost of one
+	 * post).
+	 */
 	if (j->p.kind == POST_REPOST) {
-		repost_again(j);
+		publish_again(j, 1, "reposted", FAIL_LOOK,
+		    "the repost is not on Threads; sending it again");
 		return;
 	}
 	sched_publish_done(j, NULL, 0);
