@@ -144,6 +144,8 @@ struct json_object *graph_response_data(long status, const char *body,
 const char	*graph_cursor_after(struct json_object *root);
 const char	*graph_get_string(struct json_object *, const char *key);
 int		 graph_id(struct json_object *, char *ret_id);
+int		 graph_get_id(struct json_object *, const char *key,
+		    char *ret_id);
 void		 graph_copy_text(char *dst, size_t size, const char *src,
 		    size_t len);
 void		 graph_set_message(struct graph_error *, const char *msg);

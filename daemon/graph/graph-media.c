@@ -55,14 +55,13 @@ int
 graph_parse_id(long status, const char *body, size_t len,
     char ret_id[GRAPH_ID_LEN], struct graph_error *ret_err)
 {
-	struct json_object	*root, *v;
+	struct json_object	*root;
 	char			 id[GRAPH_ID_LEN];
 	int			 r = -EPROTO;
 
 	if ((root = graph_response(status, body, len, ret_err)) == NULL)
 		return -EPROTO;
-	if (!json_object_object_get_ex(root, "id", &v) ||
-	    graph_id(v, id) < 0)
+	if (graph_get_id(root, "id", id) < 0)
 		graph_malformed(ret_err, "missing or bad id");
 	else {
 		memcpy(ret_id, id, GRAPH_ID_LEN);
@@ -83,7 +82,7 @@ graph_parse_container(long status, const char *body, size_t len,
 		[GRAPH_CONTAINER_ERROR] = "ERROR",
 		[GRAPH_CONTAINER_EXPIRED] = "EXPIRED",
 	};
-	struct json_object	*root, *v;
+	struct json_object	*root;
 	struct graph_container	 c;
 	const char		*s;
 	size_t			 i;
@@ -92,8 +91,7 @@ graph_parse_container(long status, const char *body, size_t len,
 	memset(&c, 0, sizeof(c));
 	if ((root = graph_response(status, body, len, ret_err)) == NULL)
 		return -EPROTO;
-	if (!json_object_object_get_ex(root, "id", &v) ||
-	    graph_id(v, c.id) < 0) {
+	if (graph_get_id(root, "id", c.id) < 0) {
 		graph_malformed(ret_err, "missing or bad id");
 		goto out;
 	}
@@ -167,7 +165,7 @@ int
 graph_parse_media(long status, const char *body, size_t len,
     struct graph_media *ret_m, struct graph_error *ret_err)
 {
-	struct json_object	*root, *v;
+	struct json_object	*root;
 	struct graph_media	 m;
 	const char		*s;
 	int			 r = -EPROTO;
@@ -175,8 +173,7 @@ graph_parse_media(long status, const char *body, size_t len,
 	memset(&m, 0, sizeof(m));
 	if ((root = graph_response(status, body, len, ret_err)) == NULL)
 		return -EPROTO;
-	if (!json_object_object_get_ex(root, "id", &v) ||
-	    graph_id(v, m.id) < 0) {
+	if (graph_get_id(root, "id", m.id) < 0) {
 		graph_malformed(ret_err, "missing or bad id");
 		goto out;
 	}
@@ -229,8 +226,7 @@ graph_parse_threads(long status, const char *body, size_t len,
 		e = json_object_array_get_idx(data, i);
 		it = &t.items[t.n];
 		if (!json_object_is_type(e, json_type_object) ||
-		    !json_object_object_get_ex(e, "id", &v) ||
-		    graph_id(v, it->id) < 0)
+		    graph_get_id(e, "id", it->id) < 0)
 			continue;
 		if ((s = graph_get_string(e, "text")) != NULL &&
 		    (it->text = strdup(s)) == NULL)
@@ -243,8 +239,7 @@ graph_parse_threads(long status, const char *body, size_t len,
 			    sizeof(it->media_type), s, strlen(s));
 		if ((v = graph_get(e, "reposted_post",
 		    json_type_object)) != NULL &&
-		    json_object_object_get_ex(v, "id", &v) &&
-		    graph_id(v, it->reposted) < 0)
+		    graph_get_id(v, "id", it->reposted) < 0)
 			it->reposted[0] = '\0';
 		t.n++;
 	}

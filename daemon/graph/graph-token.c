@@ -46,9 +46,7 @@ graph_parse_token(long status, const char *body, size_t len,
 		graph_malformed(ret_err, "missing access_token");
 		goto out;
 	}
-	if (json_object_object_get_ex(root, "user_id", &v) &&
-	    !json_object_is_type(v, json_type_null) &&
-	    graph_id(v, tok.user_id) < 0) {
+	if (graph_get_id(root, "user_id", tok.user_id) == -EINVAL) {
 		graph_malformed(ret_err, "bad user_id");
 		goto out;
 	}
@@ -97,9 +95,7 @@ graph_parse_token_info(long status, const char *body, size_t len,
 		info.issued_at = json_object_get_int64(v);
 	if ((v = graph_get(data, "expires_at", json_type_int)) != NULL)
 		info.expires_at = json_object_get_int64(v);
-	if (json_object_object_get_ex(data, "user_id", &v) &&
-	    !json_object_is_type(v, json_type_null) &&
-	    graph_id(v, info.user_id) < 0) {
+	if (graph_get_id(data, "user_id", info.user_id) == -EINVAL) {
 		graph_malformed(ret_err, "bad user_id");
 		goto out;
 	}

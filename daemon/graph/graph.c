@@ -274,6 +274,22 @@ graph_id(struct json_object *v, char *ret_id)
 }
 
 /*
+ * obj's key as an id (graph_id()): 0, -ENOENT when it is absent or null,
+ * -EINVAL when it is not an id.  A parser that needs the id refuses both;
+ * one for which it is optional refuses -EINVAL only.
+ */
+int
+graph_get_id(struct json_object *obj, const char *key, char *ret_id)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(obj, key, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return -ENOENT;
+	return graph_id(v, ret_id);
+}
+
+/*
  * Classification goes by Meta's code, never by HTTP status (Threads sends
  * 400 and 500 for the same codes).  Throttling comes with is_transient
  * set, so the codes are tested first; 1/2207052 (Meta could not fetch a
