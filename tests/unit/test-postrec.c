@@ -18,6 +18,7 @@
 #include "daemon/store/store.h"
 #include "tests/unit/check.h"
 #include "tests/unit/post-agree.h"
+#include "tests/unit/post-sample.h"
 
 #define MUTATIONS	2000	/* per record */
 
@@ -162,42 +163,16 @@ test_shapes(void)
 	p.text = strdup("hello");
 	shape(&p);
 
-	/* A carousel in the middle of its life. */
-	post_init(&p);
-	strcpy(p.user_id, "17841400000000001");
-	p.state = POST_STAGED;
-	p.kind = POST_CAROUSEL;
-	p.due_at = 1795000000;
-	p.next_at = 1794999000;
-	p.text = strdup("caf\xc3\xa9 \"quoted\" back\\slash a/b");
-	p.media[0].url = strdup("https://img.example/a.jpg?x=1&y=2");
-	p.media[0].alt = strdup("alt one");
-	p.media[1].video = 1;
-	p.media[1].url = strdup("https://vid.example/b.mp4");
-	p.nmedia = 2;
-	p.reply_to_post = 7;
-	strcpy(p.reply_to, "18050000000000001");
-	p.reply_control = strdup("mentioned_only");
-	strcpy(p.quote, "18050000000000003");
+	/* A carousel in the middle of its life, and the scheduler's counts. */
+	post_sample_carousel(&p, "caf\xc3\xa9 \"quoted\" back\\slash a/b",
+	    "https://img.example/a.jpg?x=1&y=2");
 	p.link = strdup("https://example.com/x");
-	p.topic = strdup("tag");
-	post_add_reply(&p, 12);
-	post_add_reply(&p, 13);
-	p.attempts = 2;
-	p.tries = 1;
-	strcpy(p.container, "17890000000000005");
-	strcpy(p.children[0], "17890000000000001");
-	strcpy(p.children[1], "17890000000000003");
-	p.nchildren = 2;
 	p.quota_ok_at = 1794999001;
-	p.check = 1;
 	p.searches = 3;
 	p.remakes = 1;
 	p.staged_at = 1794998000;
 	p.notready = 2;
 	p.stuck = 1;
-	p.publish_at = 1795000001;
-	p.error = strdup("last trouble");
 	shape(&p);
 
 	/* Every option. */
