@@ -8,6 +8,7 @@
 
 struct fgreq;
 struct fguser;
+struct json_object;
 
 struct admin_entry {
 	const char	*path;
@@ -19,6 +20,12 @@ int		 admin_int(struct fgreq *, const char *, int64_t, int64_t,
 		    int64_t, int64_t *);
 struct fguser	*admin_user(struct fgreq *);
 int		 admin_reply_ok(struct fgreq *);
+/*
+ * A listing's answer: an object with an empty array under key, the array
+ * in *ret_arr; NULL when out of memory, with the 500 replied.
+ */
+struct json_object *admin_listing(struct fgreq *, const char *key,
+		    struct json_object **ret_arr);
 
 /* admin.c */
 void	admin_token(struct fgreq *);

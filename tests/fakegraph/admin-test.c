@@ -152,16 +152,10 @@ admin_post_add(struct fgreq *r)
 	    admin_int(r, "spacing", 60, 0, 86400 * 365, &spacing) < 0 ||
 	    admin_int(r, "likes", 0, 0, INT32_MAX, &likes) < 0 ||
 	    admin_int(r, "views", 0, 0, INT32_MAX, &views) < 0 ||
-	    admin_int(r, "replies", 0, 0, INT32_MAX, &replies) < 0)
+	    admin_int(r, "replies", 0, 0, INT32_MAX, &replies) < 0 ||
+	    (top = admin_listing(r, "ids", &ids)) == NULL)
 		return;
 	text = req_param(r, "text");
-	top = json_object_new_object();
-	if ((ids = json_object_new_array()) == NULL || top == NULL) {
-		json_object_put(top);
-		reply_json(r, 500, NULL);
-		return;
-	}
-	json_object_object_add(top, "ids", ids);
 	for (i = 0; i < count; i++) {
 		snprintf(buf, sizeof(buf), "Post %lld",
 		    (long long)u->nposts + 1);
@@ -188,15 +182,9 @@ admin_post_list(struct fgreq *r)
 	json_object		*top, *arr, *o;
 	size_t			 i;
 
-	if ((u = admin_user(r)) == NULL)
+	if ((u = admin_user(r)) == NULL ||
+	    (top = admin_listing(r, "posts", &arr)) == NULL)
 		return;
-	top = json_object_new_object();
-	if ((arr = json_object_new_array()) == NULL || top == NULL) {
-		json_object_put(top);
-		reply_json(r, 500, NULL);
-		return;
-	}
-	json_object_object_add(top, "posts", arr);
 	for (i = 0; i < u->nposts; i++) {
 		m = u->posts[i];
 		if ((o = json_object_new_object()) == NULL)
@@ -275,15 +263,9 @@ admin_container_list(struct fgreq *r)
 	json_object			*top, *arr, *o;
 	size_t				 k;
 
-	if ((u = admin_user(r)) == NULL)
+	if ((u = admin_user(r)) == NULL ||
+	    (top = admin_listing(r, "containers", &arr)) == NULL)
 		return;
-	top = json_object_new_object();
-	if ((arr = json_object_new_array()) == NULL || top == NULL) {
-		json_object_put(top);
-		reply_json(r, 500, NULL);
-		return;
-	}
-	json_object_object_add(top, "containers", arr);
 	for (k = 0; (c = container_nth(k)) != NULL; k++)
 		if (c->owner == u && (o = container_json(c)) != NULL)
 			json_object_array_add(arr, o);

@@ -215,13 +215,8 @@ admin_user_list(struct fgreq *r)
 	const struct fguser	*u;
 	json_object		*top, *arr;
 
-	top = json_object_new_object();
-	if ((arr = json_object_new_array()) == NULL || top == NULL) {
-		json_object_put(top);
-		reply_json(r, 500, NULL);
+	if ((top = admin_listing(r, "users", &arr)) == NULL)
 		return;
-	}
-	json_object_object_add(top, "users", arr);
 	TAILQ_FOREACH(u, store_users(), entry)
 		json_object_array_add(arr, user_json(u));
 	reply_json(r, 200, top);

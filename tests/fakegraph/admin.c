@@ -104,6 +104,22 @@ admin_user(struct fgreq *r)
 	return u;
 }
 
+json_object *
+admin_listing(struct fgreq *r, const char *key, json_object **ret_arr)
+{
+	json_object	*top, *arr;
+
+	top = json_object_new_object();
+	if ((arr = json_object_new_array()) == NULL || top == NULL) {
+		json_object_put(top);
+		reply_json(r, 500, NULL);
+		return NULL;
+	}
+	json_object_object_add(top, key, arr);
+	*ret_arr = arr;
+	return top;
+}
+
 int
 admin_reply_ok(struct fgreq *r)
 {
