@@ -27,6 +27,7 @@
 #include "daemon/store/seal.h"
 #include "daemon/store/status.h"
 #include "daemon/store/store.h"
+#include "daemon/store/wbuf.h"
 
 #define ACCOUNT_RECORD_VERSION	1
 
@@ -124,132 +125,17 @@ static const struct {
 #define NNUMBERS	(sizeof(numbers) / sizeof(numbers[0]))
 
 /*
- * The record as json-c writes it (JSON_C_TO_STRING_PLAIN, members in
- * the order account_common() and numbers[] give them), written straight
- * into a buffer: building the object and printing it was most of the
- * cost of a poll's commit.  test-account checks that json-c writes
- * these bytes again from what it reads of them.
+ * The record as json-c writes it (members in the order account_common()
+ * and numbers[] give them), written straight (wbuf.h): test-account
+ * checks that json-c writes these bytes again from what it reads of them.
  */
-struct wbuf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
-	int		 nomem;
-	char		 stack[1024];
-};
-
-static void
-wbuf_add(struct wbuf *w, const char *s, size_t n)
-{
-	size_t cap;
-	char *np;
-
-	if (w->nomem)
-		return;
-	if (w->len + n > w->cap) {
-		for (cap = w->cap * 2; cap < w->len + n; cap *= 2)
-			;
-		if ((np = malloc(cap)) == NULL) {
-			w->nomem = 1;
-			return;
-		}
-		memcpy(np, w->p, w->len);
-		if (w->p != w->stack)
-			free(w->p);
-		w->p = np;
-		w->cap = cap;
-	}
-	memcpy(w->p + w->len, s, n);
-	w->len += n;
-}
-
-/* "key": as json-c writes a key or a string (json_escape_str()). */
-static void
-wbuf_str(struct wbuf *w, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
-	char esc[6];
-	unsigned char c;
-
-	wbuf_add(w, "\"", 1);
-	for (; (c = (unsigned char)*s) != '\0'; s++) {
-		if (c >= 0x20 && c != '"' && c != '\\' && c != '/')
-			continue;
-		wbuf_add(w, run, (size_t)(s - run));
-		run = s + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '\b': esc[1] = 'b'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '"': case '\\': case '/': esc[1] = (char)c; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			wbuf_add(w, esc, 6);
-			continue;
-		}
-		wbuf_add(w, esc, 2);
-	}
-	wbuf_add(w, run, (size_t)(s - run));
-	wbuf_add(w, "\"", 1);
-}
-
-/* Keys are ours and need no escape: ,"key": */
-static void
-wbuf_member(struct wbuf *w, const char *key)
-{
-	if (w->len > 1)
-		wbuf_add(w, ",", 1);
-	wbuf_add(w, "\"", 1);
-	wbuf_add(w, key, strlen(key));
-	wbuf_add(w, "\":", 2);
-}
-
-static void
-wbuf_str_member(struct wbuf *w, const char *key, const char *v)
-{
-	wbuf_member(w, key);
-	if (v != NULL)
-		wbuf_str(w, v);
-	else
-		wbuf_add(w, "null", 4);
-}
-
-static void
-wbuf_int_member(struct wbuf *w, const char *key, int64_t v, int null_if_neg)
-{
-	char num[24], *e = num + sizeof(num), *d = e;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	wbuf_member(w, key);
-	if (null_if_neg && v < 0) {
-		wbuf_add(w, "null", 4);
-		return;
-	}
-	/* As "%" PRId64 writes it, without printf's cost a member. */
-	do
-		*--d = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--d = '-';
-	wbuf_add(w, d, (size_t)(e - d));
-}
-
 static void
 account_record(const struct account *a, struct wbuf *w)
 {
 	const char *p;
 	size_t i;
 
-	w->p = w->stack;
-	w->len = 0;
-	w->cap = sizeof(w->stack);
-	w->nomem = 0;
+	wbuf_init(w);
 	wbuf_add(w, "{", 1);
 	wbuf_str_member(w, "user_id", a->user_id);
 	wbuf_str_member(w, "username", a->username);
@@ -678,8 +564,7 @@ account_put(MDB_txn *txn, struct store *st, const struct account *a)
 	v.mv_data = w.p;
 	r = w.nomem ? -ENOMEM : store_errno(mdb_put(txn, st->accounts, &k, &v,
 	    0));
-	if (w.p != w.stack)
-		free(w.p);
+	wbuf_free(&w);
 	if (r < 0)
 		return r;
 	k.mv_size = strlen(a->username);

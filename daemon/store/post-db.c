@@ -17,6 +17,7 @@
 #include "daemon/store/post.h"
 #include "daemon/store/record.h"
 #include "daemon/store/store.h"
+#include "daemon/store/wbuf.h"
 
 #define POST_ID_COUNTER		"next.post"
 
@@ -211,9 +212,10 @@ post_was(MDB_txn *txn, struct store *st, uint64_t id, struct post_was *ret)
 int
 post_put(MDB_txn *txn, struct store *st, struct post *p)
 {
-	struct json_object *o;
 	struct post_was old;
 	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v;
+	struct wbuf w;
 	int r;
 
 	if (p->id == 0) {
@@ -241,8 +243,10 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 		}
 	}
 	post_key(p->id, key);
-	o = post_record(p);
-	r = store_put_json(txn, st->posts, key, sizeof(key), o);
-	json_object_put(o);
+	post_record_write(p, &w);
+	v.mv_size = w.len;
+	v.mv_data = w.p;
+	r = w.nomem ? -ENOMEM : store_errno(mdb_put(txn, st->posts, &k, &v, 0));
+	wbuf_free(&w);
 	return r;
 }

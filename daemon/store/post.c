@@ -1,7 +1,9 @@
 /*
- * A post's record: JSON with a "v" field, built by post_record() and read
- * by the flat reader (json-c for whatever it leaves to it), and the wire
- * form.  Reading and writing it in LMDB is post-db.c's.
+ * A post: its state and kind names, copies, ids, the table of its
+ * record's fields (post-fields.h), and the record read back: JSON with a
+ * "v" field, read by the flat reader (json-c for whatever it leaves to
+ * it).  Writing it (straight, and the wire form) is post-write.c's;
+ * reading and writing it in LMDB is post-db.c's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,10 +14,9 @@
 
 #include "daemon/store/flatrec.h"
 #include "daemon/store/post.h"
+#include "daemon/store/post-fields.h"
 #include "daemon/store/record.h"
 #include "daemon/store/store.h"
-
-#define POST_RECORD_VERSION	1
 
 const char *const post_state_names[POST_NSTATES] = {
 	"scheduled", "staging", "staged", "ready", "publishing",
@@ -164,21 +165,6 @@ post_id_parse(const char *s)
 	return v;
 }
 
-/* An empty string is not kept: the record holds what was given. */
-static void
-add_str(struct json_object *o, const char *k, const char *v)
-{
-	record_add_str(o, k, v != NULL && *v != '\0' ? v : NULL);
-}
-
-static void
-add_id(struct json_object *o, const char *k, uint64_t id)
-{
-	char buf[POST_ID_LEN];
-
-	add_str(o, k, id != 0 ? post_id_str(id, buf) : NULL);
-}
-
 /* A fixed id buffer from the record; "" when absent or too long. */
 static void
 get_id(struct json_object *o, const char *k, char buf[GRAPH_ID_LEN])
@@ -189,48 +175,6 @@ get_id(struct json_object *o, const char *k, char buf[GRAPH_ID_LEN])
 		strcpy(buf, s);
 	else
 		buf[0] = '\0';
-}
-
-/*
- * The newer options (Create Posts: ghost posts, polls, spoilers, text
- * attachments, GIFs, reposts).  Each key is written only when set, so a
- * record from before them reads back as a post without them.
- */
-static void
-options_record(struct json_object *o, const struct post *p)
-{
-	struct json_object *arr, *sp;
-	size_t i;
-
-	if (p->ghost)
-		record_add_int(o, "ghost", 1);
-	if (p->npoll > 0) {
-		arr = json_object_new_array();
-		for (i = 0; i < p->npoll; i++)
-			json_object_array_add(arr,
-			    json_object_new_string(p->poll[i]));
-		json_object_object_add(o, "poll", arr);
-	}
-	if (p->nspoilers > 0) {
-		arr = json_object_new_array();
-		for (i = 0; i < p->nspoilers; i++) {
-			sp = json_object_new_object();
-			record_add_int(sp, "offset", p->spoilers[i].offset);
-			record_add_int(sp, "length", p->spoilers[i].length);
-			json_object_array_add(arr, sp);
-		}
-		json_object_object_add(o, "spoilers", arr);
-	}
-	if (p->spoiler_media)
-		record_add_int(o, "spoiler_media", 1);
-	if (p->attachment != NULL)
-		add_str(o, "attachment", p->attachment);
-	if (p->attachment_link != NULL)
-		add_str(o, "attachment_link", p->attachment_link);
-	if (p->gif != NULL)
-		add_str(o, "gif", p->gif);
-	if (p->repost_of[0] != '\0')
-		add_str(o, "repost_of", p->repost_of);
 }
 
 static int
@@ -280,168 +224,72 @@ options_from_record(struct json_object *o, struct post *p)
 	return 0;
 }
 
-static void
-media_record(struct json_object *o, const struct post *p)
-{
-	struct json_object *arr, *m;
-	size_t i;
-
-	arr = json_object_new_array();
-	for (i = 0; i < p->nmedia; i++) {
-		m = json_object_new_object();
-		add_str(m, "type", p->media[i].video ? "video" : "image");
-		add_str(m, "url", p->media[i].url);
-		add_str(m, "alt", p->media[i].alt);
-		json_object_array_add(arr, m);
-	}
-	json_object_object_add(o, "media", arr);
-}
-
-static void
-replies_record(struct json_object *o, const struct post *p)
-{
-	struct json_object *arr;
-	char buf[POST_ID_LEN];
-	size_t i;
-
-	arr = json_object_new_array();
-	for (i = 0; i < p->nreplies; i++)
-		json_object_array_add(arr, json_object_new_string(
-		    post_id_str(p->replies[i], buf)));
-	json_object_object_add(o, "replies", arr);
-}
-
-static void
-children_record(struct json_object *o, const struct post *p)
-{
-	struct json_object *arr;
-	size_t i;
-
-	arr = json_object_new_array();
-	for (i = 0; i < p->nchildren; i++)
-		json_object_array_add(arr,
-		    json_object_new_string(p->children[i]));
-	json_object_object_add(o, "children", arr);
-}
-
-/*
- * The record's fields after its head (v, id, user_id, state, kind), in
- * the order they are written, each under its field's name: an int64_t
- * (F_TIME), an int (F_NUM), a string (F_STR), an id buffer (F_GID), a
- * queued post's id (F_PID), or a list written by its own function in
- * its place (F_LIST: media, the options, replies, children), which
- * post_from_record() reads by hand.
- */
-enum field_kind { F_TIME, F_NUM, F_STR, F_GID, F_PID, F_LIST };
-
-#define FIELD(f, k)	{ #f, k, offsetof(struct post, f), NULL }
-#define LIST(fn)	{ NULL, F_LIST, 0, fn }
-static const struct field {
-	const char	*key;
-	enum field_kind	 kind;
-	size_t		 off;
-	void		(*list)(struct json_object *, const struct post *);
-} fields[] = {
-	FIELD(due_at, F_TIME),
-	FIELD(next_at, F_TIME),
-	FIELD(created_at, F_TIME),
-	FIELD(text, F_STR),
-	LIST(media_record),
-	FIELD(reply_to_post, F_PID),
-	FIELD(reply_to, F_GID),
-	FIELD(reply_control, F_STR),
-	FIELD(quote, F_GID),
-	FIELD(link, F_STR),
-	FIELD(topic, F_STR),
-	LIST(options_record),
-	LIST(replies_record),
-	FIELD(attempts, F_NUM),
-	FIELD(tries, F_NUM),
-	FIELD(container, F_GID),
-	LIST(children_record),
-	FIELD(quota_ok_at, F_TIME),
-	FIELD(publish_at, F_TIME),
-	FIELD(check, F_NUM),
-	FIELD(paused, F_NUM),
-	FIELD(searches, F_NUM),
-	FIELD(remakes, F_NUM),
-	FIELD(staged_at, F_TIME),
-	FIELD(notready, F_NUM),
-	FIELD(stuck, F_NUM),
-	FIELD(media_id, F_GID),
-	FIELD(media_unknown, F_NUM),
-	FIELD(permalink, F_STR),
-	FIELD(error, F_STR),
-	FIELD(published_at, F_TIME),
+/* The record's fields after its head: post-fields.h. */
+#define FIELD(f, k)	{ #f, k, offsetof(struct post, f), PL_NONE }
+#define LIST(l)		{ NULL, PF_LIST, 0, l }
+const struct post_field post_fields[] = {
+	FIELD(due_at, PF_TIME),
+	FIELD(next_at, PF_TIME),
+	FIELD(created_at, PF_TIME),
+	FIELD(text, PF_STR),
+	LIST(PL_MEDIA),
+	FIELD(reply_to_post, PF_PID),
+	FIELD(reply_to, PF_GID),
+	FIELD(reply_control, PF_STR),
+	FIELD(quote, PF_GID),
+	FIELD(link, PF_STR),
+	FIELD(topic, PF_STR),
+	LIST(PL_OPTIONS),
+	LIST(PL_REPLIES),
+	FIELD(attempts, PF_NUM),
+	FIELD(tries, PF_NUM),
+	FIELD(container, PF_GID),
+	LIST(PL_CHILDREN),
+	FIELD(quota_ok_at, PF_TIME),
+	FIELD(publish_at, PF_TIME),
+	FIELD(check, PF_NUM),
+	FIELD(paused, PF_NUM),
+	FIELD(searches, PF_NUM),
+	FIELD(remakes, PF_NUM),
+	FIELD(staged_at, PF_TIME),
+	FIELD(notready, PF_NUM),
+	FIELD(stuck, PF_NUM),
+	FIELD(media_id, PF_GID),
+	FIELD(media_unknown, PF_NUM),
+	FIELD(permalink, PF_STR),
+	FIELD(error, PF_STR),
+	FIELD(published_at, PF_TIME),
 };
-#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
-
-struct json_object *
-post_record(const struct post *p)
-{
-	struct json_object *o;
-	const struct field *f;
-	const char *v;
-
-	o = json_object_new_object();
-	record_add_int(o, "v", POST_RECORD_VERSION);
-	add_id(o, "id", p->id);
-	add_str(o, "user_id", p->user_id);
-	add_str(o, "state", post_state_names[p->state]);
-	add_str(o, "kind", post_kind_name(p->kind));
-	for (f = fields; f < fields + NFIELDS; f++) {
-		v = (const char *)p + f->off;
-		switch (f->kind) {
-		case F_TIME:
-			record_add_int(o, f->key,
-			    *(const int64_t *)(const void *)v);
-			break;
-		case F_NUM:
-			record_add_int(o, f->key,
-			    *(const int *)(const void *)v);
-			break;
-		case F_STR:
-			add_str(o, f->key, *(char *const *)(const void *)v);
-			break;
-		case F_GID:
-			add_str(o, f->key, v);
-			break;
-		case F_PID:
-			add_id(o, f->key, *(const uint64_t *)(const void *)v);
-			break;
-		case F_LIST:
-			f->list(o, p);
-			break;
-		}
-	}
-	return o;
-}
+_Static_assert(sizeof(post_fields) / sizeof(post_fields[0]) == POST_NFIELDS,
+    "post-fields.h counts the fields");
+#undef FIELD
+#undef LIST
 
 /* A field of the table from o into p; -ENOMEM. */
 static int
-field_from_record(struct json_object *o, const struct field *f,
+field_from_record(struct json_object *o, const struct post_field *f,
     struct post *p)
 {
 	char *v = (char *)p + f->off;
 
 	switch (f->kind) {
-	case F_TIME:
+	case PF_TIME:
 		*(int64_t *)(void *)v = record_get_int(o, f->key, 0);
 		break;
-	case F_NUM:
+	case PF_NUM:
 		*(int *)(void *)v = (int)record_get_int(o, f->key, 0);
 		break;
-	case F_STR:
+	case PF_STR:
 		return post_set_str((char **)(void *)v,
 		    record_get_str(o, f->key));
-	case F_GID:
+	case PF_GID:
 		get_id(o, f->key, v);
 		break;
-	case F_PID:
+	case PF_PID:
 		*(uint64_t *)(void *)v = post_id_parse(record_get_str(o,
 		    f->key));
 		break;
-	case F_LIST:
+	case PF_LIST:
 		break;
 	}
 	return 0;
@@ -502,7 +350,7 @@ lists_from_record(struct json_object *o, struct post *p)
 int
 post_from_record(struct json_object *o, struct post *ret)
 {
-	const struct field *f;
+	const struct post_field *f;
 	struct post p;
 	const char *s;
 	int st, r;
@@ -518,7 +366,7 @@ post_from_record(struct json_object *o, struct post *ret)
 	for (p.kind = POST_TEXT; s != NULL && p.kind < POST_REPOST &&
 	    strcmp(s, kind_names[p.kind]) != 0; p.kind++)
 		;
-	for (f = fields; f < fields + NFIELDS; f++)
+	for (f = post_fields; f < post_fields + POST_NFIELDS; f++)
 		if (field_from_record(o, f, &p) < 0) {
 			post_clear(&p);
 			return -ENOMEM;
@@ -546,36 +394,36 @@ enum flat_kind {
 	FL_MEDIA, FL_REPLIES, FL_CHILDREN, FL_POLL, FL_SPOILERS,
 };
 
-/* list: the writer of fields[] that writes it (NULL: the head). */
+/* list: the writer of post_fields[] that writes it (NULL: the head). */
 #define FL(k, kind, m, list)	{ k, kind, offsetof(struct post, m), list }
 
 static const struct flat_field {
 	const char	*key;
 	enum flat_kind	 kind;
 	size_t		 off;
-	void		(*list)(struct json_object *, const struct post *);
+	enum post_list	 list;
 } flat_fields[] = {
-	FL("id", FL_ID, id, NULL),
-	FL("user_id", FL_USER, user_id, NULL),
-	FL("state", FL_STATE, state, NULL),
-	FL("kind", FL_KIND, kind, NULL),
-	FL("media", FL_MEDIA, media, media_record),
-	FL("ghost", FL_FLAG, ghost, options_record),
-	FL("poll", FL_POLL, poll, options_record),
-	FL("spoilers", FL_SPOILERS, spoilers, options_record),
-	FL("spoiler_media", FL_FLAG, spoiler_media, options_record),
-	FL("attachment", FL_STR, attachment, options_record),
-	FL("attachment_link", FL_STR, attachment_link, options_record),
-	FL("gif", FL_STR, gif, options_record),
-	FL("repost_of", FL_GID, repost_of, options_record),
-	FL("replies", FL_REPLIES, replies, replies_record),
-	FL("children", FL_CHILDREN, children, children_record),
+	FL("id", FL_ID, id, PL_NONE),
+	FL("user_id", FL_USER, user_id, PL_NONE),
+	FL("state", FL_STATE, state, PL_NONE),
+	FL("kind", FL_KIND, kind, PL_NONE),
+	FL("media", FL_MEDIA, media, PL_MEDIA),
+	FL("ghost", FL_FLAG, ghost, PL_OPTIONS),
+	FL("poll", FL_POLL, poll, PL_OPTIONS),
+	FL("spoilers", FL_SPOILERS, spoilers, PL_OPTIONS),
+	FL("spoiler_media", FL_FLAG, spoiler_media, PL_OPTIONS),
+	FL("attachment", FL_STR, attachment, PL_OPTIONS),
+	FL("attachment_link", FL_STR, attachment_link, PL_OPTIONS),
+	FL("gif", FL_STR, gif, PL_OPTIONS),
+	FL("repost_of", FL_GID, repost_of, PL_OPTIONS),
+	FL("replies", FL_REPLIES, replies, PL_REPLIES),
+	FL("children", FL_CHILDREN, children, PL_CHILDREN),
 };
 
 #undef FL
 
 #define NFLAT_FIELDS	(sizeof(flat_fields) / sizeof(flat_fields[0]))
-#define NFLAT_KEYS	(NFLAT_FIELDS + NFIELDS)
+#define NFLAT_KEYS	(NFLAT_FIELDS + POST_NFIELDS)
 
 _Static_assert(NFLAT_KEYS <= 64, "flat_post.seen is 64 bits");
 
@@ -608,15 +456,15 @@ flat_keys_init(void)
 	size_t i, j;
 
 	for (i = 0; i < NFLAT_FIELDS; i++)
-		if (flat_fields[i].list == NULL)
+		if (flat_fields[i].list == PL_NONE)
 			flat_keys_add(flat_fields[i].key, i, &added);
-	for (j = 0; j < NFIELDS; j++) {
-		if (fields[j].key != NULL) {
-			flat_keys_add(fields[j].key, NFLAT_FIELDS + j, &added);
+	for (j = 0; j < POST_NFIELDS; j++) {
+		if (post_fields[j].key != NULL) {
+			flat_keys_add(post_fields[j].key, NFLAT_FIELDS + j, &added);
 			continue;
 		}
 		for (i = 0; i < NFLAT_FIELDS; i++)
-			if (flat_fields[i].list == fields[j].list)
+			if (flat_fields[i].list == post_fields[j].list)
 				flat_keys_add(flat_fields[i].key, i, &added);
 	}
 	for (i = 0; i < NFLAT_FIELDS; i++)
@@ -802,31 +650,31 @@ flat_list(const struct flatrec_val *v,
 
 /* A field of the table above, from the flat reader. */
 static int
-flat_plain(const struct field *f, const struct flatrec_val *v,
+flat_plain(const struct post_field *f, const struct flatrec_val *v,
     struct post *p)
 {
 	char *base = (char *)p + f->off;
 	int is_int = v->type == FLATREC_INT;
 
 	switch (f->kind) {
-	case F_TIME:
+	case PF_TIME:
 		*(int64_t *)(void *)base = is_int ? v->i : 0;
 		break;
-	case F_NUM:
+	case PF_NUM:
 		*(int *)(void *)base = is_int ? (int)v->i : 0;
 		break;
-	case F_STR:
+	case PF_STR:
 		return flat_str(v, (char **)(void *)base);
-	case F_GID:
+	case PF_GID:
 		if (v->type == FLATREC_STR && v->len < GRAPH_ID_LEN) {
 			memcpy(base, v->s, v->len);
 			base[v->len] = '\0';
 		}
 		break;
-	case F_PID:
+	case PF_PID:
 		*(uint64_t *)(void *)base = flat_id(v);
 		break;
-	case F_LIST:
+	case PF_LIST:
 		break;
 	}
 	return 0;
@@ -854,7 +702,7 @@ flat_member(const char *key, size_t klen, const struct flatrec_val *v,
 		return -ENOTSUP;
 	fp->seen |= UINT64_C(1) << i;
 	if (i >= NFLAT_FIELDS)
-		return flat_plain(&fields[i - NFLAT_FIELDS], v, fp->p);
+		return flat_plain(&post_fields[i - NFLAT_FIELDS], v, fp->p);
 	f = &flat_fields[i];
 	switch (f->kind) {
 	case FL_ID:
@@ -953,33 +801,4 @@ post_from_val(const MDB_val *v, struct post *ret)
 	r = post_from_record(o, ret);
 	json_object_put(o);
 	return r;
-}
-
-struct json_object *
-post_to_json(const struct post *p, const char *username)
-{
-	struct json_object *o = json_object_new_object();
-
-	add_id(o, "id", p->id);
-	add_str(o, "user_id", p->user_id);
-	add_str(o, "username", username);
-	add_str(o, "state", post_state_names[p->state]);
-	record_add_time(o, "due_at", p->due_at);
-	add_str(o, "kind", post_kind_name(p->kind));
-	add_str(o, "text", p->text);
-	/*
-	 * A reply also says what it replies to (a queued post's id, or a
-	 * media id), so the queue can show it; other posts keep exactly
-	 * DESIGN.md's fields.
-	 */
-	if (p->reply_to_post != 0)
-		add_id(o, "reply_to_post", p->reply_to_post);
-	if (p->reply_to[0] != '\0')
-		add_str(o, "reply_to", p->reply_to);
-	record_add_int(o, "attempts", p->attempts);
-	add_str(o, "media_id", p->media_id);
-	add_str(o, "permalink", p->permalink);
-	add_str(o, "error", p->error);
-	record_add_time(o, "published_at", p->published_at);
-	return o;
 }

@@ -21,6 +21,7 @@
 #include "daemon/store/record.h"
 
 struct store;
+struct wbuf;
 
 enum post_state {
 	POST_SCHEDULED,
@@ -134,7 +135,16 @@ int		 post_copy(struct post *dst, const struct post *src);
 /* Adds a reply's id to the parent's list.  0 or -ENOMEM. */
 int		 post_add_reply(struct post *, uint64_t reply_id);
 
-/* The record, and back; -EBADMSG when it is not a post record. */
+/*
+ * The record's text (JSON_C_TO_STRING_PLAIN, as json-c writes it),
+ * straight into w (wbuf.h, initialised here; wbuf_free() it; w->nomem
+ * when an allocation failed): what post_put() stores (post-write.c).
+ */
+void		 post_record_write(const struct post *, struct wbuf *w);
+/*
+ * The record as json-c reads it (NULL: no memory), and back; -EBADMSG
+ * when it is not a post record.
+ */
 struct json_object *post_record(const struct post *);
 int		 post_from_record(struct json_object *, struct post *ret_p);
 /*

@@ -4,7 +4,9 @@
  * read by post_from_flat() and by json-c with post_from_record().
  * Besides memory errors it aborts when the flat reader takes a record
  * and reads it otherwise than json-c, or takes one json-c refuses
- * (tests/unit/post-agree.h): post_get() must mean what it meant.
+ * (tests/unit/post-agree.h): post_get() must mean what it meant.  And
+ * a post it reads is written back by post_record_write(): the bytes
+ * must be json-c's record of that post, and read back alike.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,14 +19,21 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct post p;
 	char *rec;
+	int r;
 
 	/* Its own allocation, so that reading past size shows. */
 	if ((rec = malloc(size > 0 ? size : 1)) == NULL)
 		return 0;
 	memcpy(rec, data, size);
-	if (post_agree(rec, size, NULL) == -1)
+	post_init(&p);
+	if ((r = post_agree(rec, size, &p)) == -1)
 		abort();
+	/* What was read, written straight: json-c's record of it. */
+	if (r == 0 && post_write_agrees(&p) != NULL)
+		abort();
+	post_clear(&p);
 	free(rec);
 	return 0;
 }
