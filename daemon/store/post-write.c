@@ -16,18 +16,23 @@
 #include "daemon/store/wbuf.h"
 
 /* An empty string is not kept: the record holds what was given. */
-static void
-write_str(struct wbuf *w, const char *k, const char *v)
+static const char *
+given(const char *v)
 {
-	wbuf_str_member(w, k, v != NULL && *v != '\0' ? v : NULL);
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* A queued post's id as the record and the wire form hold it. */
+static const char *
+id_given(uint64_t id, char buf[POST_ID_LEN])
+{
+	return id != 0 ? post_id_str(id, buf) : NULL;
 }
 
 static void
-write_id(struct wbuf *w, const char *k, uint64_t id)
+write_str(struct wbuf *w, const char *k, const char *v)
 {
-	char buf[POST_ID_LEN];
-
-	write_str(w, k, id != 0 ? post_id_str(id, buf) : NULL);
+	wbuf_str_member(w, k, given(v));
 }
 
 /*
@@ -112,12 +117,13 @@ void
 post_record_write(const struct post *p, struct wbuf *w)
 {
 	const struct post_field *f;
+	char buf[POST_ID_LEN];
 	const char *v;
 
 	wbuf_init(w);
 	wbuf_add(w, "{", 1);
 	wbuf_int_member(w, "v", POST_RECORD_VERSION, 0);
-	write_id(w, "id", p->id);
+	write_str(w, "id", id_given(p->id, buf));
 	write_str(w, "user_id", p->user_id);
 	write_str(w, "state", post_state_names[p->state]);
 	write_str(w, "kind", post_kind_name(p->kind));
@@ -139,7 +145,8 @@ post_record_write(const struct post *p, struct wbuf *w)
 			write_str(w, f->key, v);
 			break;
 		case PF_PID:
-			write_id(w, f->key, *(const uint64_t *)(const void *)v);
+			write_str(w, f->key, id_given(
+			    *(const uint64_t *)(const void *)v, buf));
 			break;
 		case PF_LIST:
 			write_list(w, f->list, p);
@@ -165,46 +172,33 @@ post_record(const struct post *p)
 	return o;
 }
 
-/* The wire form's strings and ids: "" is null, as in the record. */
-static void
-add_str(struct json_object *o, const char *k, const char *v)
-{
-	record_add_str(o, k, v != NULL && *v != '\0' ? v : NULL);
-}
-
-static void
-add_id(struct json_object *o, const char *k, uint64_t id)
-{
-	char buf[POST_ID_LEN];
-
-	add_str(o, k, id != 0 ? post_id_str(id, buf) : NULL);
-}
-
 struct json_object *
 post_to_json(const struct post *p, const char *username)
 {
 	struct json_object *o = json_object_new_object();
+	char buf[POST_ID_LEN];
 
-	add_id(o, "id", p->id);
-	add_str(o, "user_id", p->user_id);
-	add_str(o, "username", username);
-	add_str(o, "state", post_state_names[p->state]);
+	record_add_str(o, "id", id_given(p->id, buf));
+	record_add_str(o, "user_id", given(p->user_id));
+	record_add_str(o, "username", given(username));
+	record_add_str(o, "state", post_state_names[p->state]);
 	record_add_time(o, "due_at", p->due_at);
-	add_str(o, "kind", post_kind_name(p->kind));
-	add_str(o, "text", p->text);
+	record_add_str(o, "kind", post_kind_name(p->kind));
+	record_add_str(o, "text", given(p->text));
 	/*
 	 * A reply also says what it replies to (a queued post's id, or a
 	 * media id), so the queue can show it; other posts keep exactly
 	 * DESIGN.md's fields.
 	 */
 	if (p->reply_to_post != 0)
-		add_id(o, "reply_to_post", p->reply_to_post);
+		record_add_str(o, "reply_to_post", id_given(p->reply_to_post,
+		    buf));
 	if (p->reply_to[0] != '\0')
-		add_str(o, "reply_to", p->reply_to);
+		record_add_str(o, "reply_to", p->reply_to);
 	record_add_int(o, "attempts", p->attempts);
-	add_str(o, "media_id", p->media_id);
-	add_str(o, "permalink", p->permalink);
-	add_str(o, "error", p->error);
+	record_add_str(o, "media_id", given(p->media_id));
+	record_add_str(o, "permalink", given(p->permalink));
+	record_add_str(o, "error", given(p->error));
 	record_add_time(o, "published_at", p->published_at);
 	return o;
 }

@@ -265,34 +265,87 @@ _Static_assert(sizeof(post_fields) / sizeof(post_fields[0]) == POST_NFIELDS,
 #undef FIELD
 #undef LIST
 
-/* A field of the table from o into p; -ENOMEM. */
+/* post_id_parse() of a value: 0 unless a string of digits. */
+static uint64_t
+flat_id(const struct flatrec_val *v)
+{
+	char buf[POST_ID_LEN];
+
+	if (v->type != FLATREC_STR || v->len >= sizeof(buf))
+		return 0;
+	memcpy(buf, v->s, v->len);
+	buf[v->len] = '\0';
+	return post_id_parse(buf);
+}
+
+/* A string into *dst (NULL for another type).  0 or -ENOMEM. */
 static int
-field_from_record(struct json_object *o, const struct post_field *f,
+flat_str(const struct flatrec_val *v, char **dst)
+{
+	char *s = NULL;
+
+	if (v->type == FLATREC_STR && (s = strndup(v->s, v->len)) == NULL)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+/* A field of the table above, from the flat reader (or json-c's value). */
+static int
+flat_plain(const struct post_field *f, const struct flatrec_val *v,
     struct post *p)
 {
-	char *v = (char *)p + f->off;
+	char *base = (char *)p + f->off;
+	int is_int = v->type == FLATREC_INT;
 
 	switch (f->kind) {
 	case PF_TIME:
-		*(int64_t *)(void *)v = record_get_int(o, f->key, 0);
+		*(int64_t *)(void *)base = is_int ? v->i : 0;
 		break;
 	case PF_NUM:
-		*(int *)(void *)v = (int)record_get_int(o, f->key, 0);
+		*(int *)(void *)base = is_int ? (int)v->i : 0;
 		break;
 	case PF_STR:
-		return post_set_str((char **)(void *)v,
-		    record_get_str(o, f->key));
+		return flat_str(v, (char **)(void *)base);
 	case PF_GID:
-		get_id(o, f->key, v);
+		if (v->type == FLATREC_STR && v->len < GRAPH_ID_LEN) {
+			memcpy(base, v->s, v->len);
+			base[v->len] = '\0';
+		}
 		break;
 	case PF_PID:
-		*(uint64_t *)(void *)v = post_id_parse(record_get_str(o,
-		    f->key));
+		*(uint64_t *)(void *)base = flat_id(v);
 		break;
 	case PF_LIST:
 		break;
 	}
 	return 0;
+}
+
+/*
+ * A field of the table from o into p, as the flat reader takes it: an
+ * integer, or a string up to its first NUL, as json-c's getters give
+ * them; anything else is the field's default.  -ENOMEM.
+ */
+static int
+field_from_record(struct json_object *o, const struct post_field *f,
+    struct post *p)
+{
+	struct flatrec_val v = { FLATREC_NULL, 0, NULL, 0 };
+	struct json_object *j;
+
+	if (f->key != NULL && json_object_object_get_ex(o, f->key, &j)) {
+		if (json_object_is_type(j, json_type_int)) {
+			v.type = FLATREC_INT;
+			v.i = json_object_get_int64(j);
+		} else if (json_object_is_type(j, json_type_string)) {
+			v.type = FLATREC_STR;
+			v.s = json_object_get_string(j);
+			v.len = strlen(v.s);
+		}
+	}
+	return flat_plain(f, &v, p);
 }
 
 /* The record's lists: media, replies, children. */
@@ -492,32 +545,6 @@ struct flat_spoiler {
 	unsigned	 seen;
 };
 
-/* post_id_parse() of a value: 0 unless a string of digits. */
-static uint64_t
-flat_id(const struct flatrec_val *v)
-{
-	char buf[POST_ID_LEN];
-
-	if (v->type != FLATREC_STR || v->len >= sizeof(buf))
-		return 0;
-	memcpy(buf, v->s, v->len);
-	buf[v->len] = '\0';
-	return post_id_parse(buf);
-}
-
-/* A string into *dst (NULL for another type).  0 or -ENOMEM. */
-static int
-flat_str(const struct flatrec_val *v, char **dst)
-{
-	char *s = NULL;
-
-	if (v->type == FLATREC_STR && (s = strndup(v->s, v->len)) == NULL)
-		return -ENOMEM;
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
 static int
 flat_media_member(const char *k, size_t kl, const struct flatrec_val *v,
     void *arg)
@@ -539,9 +566,8 @@ flat_media_member(const char *k, size_t kl, const struct flatrec_val *v,
 }
 
 static int
-flat_media(size_t i, const struct flatrec_val *v, void *arg)
+flat_media(size_t i, const struct flatrec_val *v, struct post *p)
 {
-	struct post *p = arg;
 	struct flat_media fm;
 	int r;
 
@@ -562,50 +588,6 @@ flat_media(size_t i, const struct flatrec_val *v, void *arg)
 }
 
 static int
-flat_reply(size_t i, const struct flatrec_val *v, void *arg)
-{
-	struct post *p = arg;
-	uint64_t id;
-
-	(void)i;
-	if (v->type == FLATREC_NULL)
-		return 0;	/* json-c's string of it is NULL: skipped */
-	if (v->type != FLATREC_STR)
-		return -ENOTSUP;
-	if ((id = flat_id(v)) == 0)
-		return 0;
-	return post_add_reply(p, id);
-}
-
-static int
-flat_child(size_t i, const struct flatrec_val *v, void *arg)
-{
-	struct post *p = arg;
-
-	if (i >= POST_MAX_MEDIA || v->type != FLATREC_STR ||
-	    v->len >= GRAPH_ID_LEN)
-		return -ENOTSUP;
-	memcpy(p->children[i], v->s, v->len);
-	p->children[i][v->len] = '\0';
-	p->nchildren = i + 1;
-	return 0;
-}
-
-static int
-flat_option(size_t i, const struct flatrec_val *v, void *arg)
-{
-	struct post *p = arg;
-	int r;
-
-	if (i >= POST_POLL_MAX || v->type != FLATREC_STR)
-		return -ENOTSUP;
-	if ((r = flat_str(v, &p->poll[i])) < 0)
-		return r;
-	p->npoll = i + 1;
-	return 0;
-}
-
-static int
 flat_spoiler_member(const char *k, size_t kl, const struct flatrec_val *v,
     void *arg)
 {
@@ -620,9 +602,8 @@ flat_spoiler_member(const char *k, size_t kl, const struct flatrec_val *v,
 }
 
 static int
-flat_spoiler(size_t i, const struct flatrec_val *v, void *arg)
+flat_spoiler(size_t i, const struct flatrec_val *v, struct post *p)
 {
-	struct post *p = arg;
 	struct flat_spoiler fs = { 0, 0, 0 };
 	int r;
 
@@ -639,45 +620,58 @@ flat_spoiler(size_t i, const struct flatrec_val *v, void *arg)
 	return 0;
 }
 
+/* A list being read: which one, into which post. */
+struct flat_elems {
+	struct post	*p;
+	enum flat_kind	 kind;
+};
+
+/* An element of one of the record's lists, by the rules of each. */
 static int
-flat_list(const struct flatrec_val *v,
-    int (*fn)(size_t, const struct flatrec_val *, void *), struct post *p)
+flat_element(size_t i, const struct flatrec_val *v, void *arg)
 {
-	if (v->type != FLATREC_ARRAY)
-		return 0;	/* not a list: none, as json-c reads it */
-	return flatrec_array(v->s, v->len, fn, p);
+	struct flat_elems *fe = arg;
+	struct post *p = fe->p;
+	uint64_t id;
+	int r;
+
+	switch (fe->kind) {
+	case FL_MEDIA:
+		return flat_media(i, v, p);
+	case FL_SPOILERS:
+		return flat_spoiler(i, v, p);
+	case FL_REPLIES:
+		if (v->type == FLATREC_NULL)
+			return 0;	/* json-c's string of it is NULL: skipped */
+		if (v->type != FLATREC_STR)
+			return -ENOTSUP;
+		return (id = flat_id(v)) == 0 ? 0 : post_add_reply(p, id);
+	case FL_CHILDREN:
+		if (i >= POST_MAX_MEDIA || v->type != FLATREC_STR ||
+		    v->len >= GRAPH_ID_LEN)
+			return -ENOTSUP;
+		memcpy(p->children[i], v->s, v->len);
+		p->children[i][v->len] = '\0';
+		p->nchildren = i + 1;
+		return 0;
+	default:	/* FL_POLL */
+		if (i >= POST_POLL_MAX || v->type != FLATREC_STR)
+			return -ENOTSUP;
+		if ((r = flat_str(v, &p->poll[i])) < 0)
+			return r;
+		p->npoll = i + 1;
+		return 0;
+	}
 }
 
-/* A field of the table above, from the flat reader. */
 static int
-flat_plain(const struct post_field *f, const struct flatrec_val *v,
-    struct post *p)
+flat_list(const struct flatrec_val *v, enum flat_kind kind, struct post *p)
 {
-	char *base = (char *)p + f->off;
-	int is_int = v->type == FLATREC_INT;
+	struct flat_elems fe = { p, kind };
 
-	switch (f->kind) {
-	case PF_TIME:
-		*(int64_t *)(void *)base = is_int ? v->i : 0;
-		break;
-	case PF_NUM:
-		*(int *)(void *)base = is_int ? (int)v->i : 0;
-		break;
-	case PF_STR:
-		return flat_str(v, (char **)(void *)base);
-	case PF_GID:
-		if (v->type == FLATREC_STR && v->len < GRAPH_ID_LEN) {
-			memcpy(base, v->s, v->len);
-			base[v->len] = '\0';
-		}
-		break;
-	case PF_PID:
-		*(uint64_t *)(void *)base = flat_id(v);
-		break;
-	case PF_LIST:
-		break;
-	}
-	return 0;
+	if (v->type != FLATREC_ARRAY)
+		return 0;	/* not a list: none, as json-c reads it */
+	return flatrec_array(v->s, v->len, flat_element, &fe);
 }
 
 static int
@@ -743,15 +737,11 @@ flat_member(const char *key, size_t klen, const struct flatrec_val *v,
 		}
 		return 0;
 	case FL_MEDIA:
-		return flat_list(v, flat_media, fp->p);
 	case FL_REPLIES:
-		return flat_list(v, flat_reply, fp->p);
 	case FL_CHILDREN:
-		return flat_list(v, flat_child, fp->p);
 	case FL_POLL:
-		return flat_list(v, flat_option, fp->p);
 	case FL_SPOILERS:
-		return flat_list(v, flat_spoiler, fp->p);
+		return flat_list(v, f->kind, fp->p);
 	}
 	return 0;
 }
