@@ -80,6 +80,7 @@ struct quota {
 	int64_t		 at;
 	int64_t		 used[2];	/* posts, replies */
 	int64_t		 total[2];
+	struct replies	*replies;	/* counted from the store; NULL */
 };
 #define QUOTA_BUCKETS	1024
 
@@ -317,8 +318,9 @@ void		 sched_quota_note(struct sched *, const char *user_id,
 		    const struct graph_quota *);
 /*
  * The replies of user_id published in the 24 h up to now, from the store
- * (Meta's reply quota fields need a scope threadsd does not ask for).
- * 0 or -errno.
+ * (Meta's reply quota fields need a scope threadsd does not ask for):
+ * counted once and kept while the store's post_replies_gen() says none
+ * changed.  0 or -errno.
  */
 int		 sched_quota_replies(struct sched *, const char *user_id,
 		    int64_t now, int64_t *ret_n);

@@ -8,6 +8,8 @@
  * threads_manage_replies, which threadsd does not ask for, so the
  * replies of the last 24 h are counted from the store (sched_quota_
  * replies()): what this daemon published, the only replies it makes.
+ * The count is kept per account between answers, and made again when
+ * the store says a reply of the account may have changed.
  *
  * And the quota step (STEP_QUOTA): threads_publishing_limit read just
  * before the due time, then the commit that announces the publish, or a
@@ -92,13 +94,37 @@ sched_quota_used(struct sched *s, const char *user_id, int reply, int full)
 		q->used[reply]++;
 }
 
+/*
+ * The replies an account published in the 24 h up to a count, by
+ * publish time: counted once from the store, then kept while the
+ * store's post_replies_gen() for the account stays the same (no reply
+ * published or changed, no post created or erased since) and the window
+ * moves forward; the replies it leaves are dropped from the front.
+ */
+struct replies {
+	int		 counted;
+	uint32_t	 gen;
+	int64_t		 since;		/* published after it */
+	int64_t		*at;		/* ascending */
+	size_t		 n, first;	/* at[first..n) are in */
+};
+
 struct reply_count {
 	struct store	*st;
 	const char	*user_id;
 	int64_t		 since;
-	int64_t		 n;
+	struct replies	*r;
+	size_t		 cap;
 	size_t		 walked;
 };
+
+static int
+reply_at_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static int
 reply_count_txn(MDB_txn *txn, void *arg)
@@ -109,6 +135,8 @@ reply_count_txn(MDB_txn *txn, void *arg)
 	MDB_cursor *cur;
 	MDB_val k, v;
 	struct post p;
+	int64_t *at;
+	size_t cap;
 	int r;
 
 	if (plen > GRAPH_ID_LEN)
@@ -132,32 +160,87 @@ reply_count_txn(MDB_txn *txn, void *arg)
 		post_init(&p);
 		if (post_get(txn, rc->st, store_get_be64((uint8_t *)k.mv_data +
 		    plen), &p) == 0 && p.state == POST_PUBLISHED &&
-		    p.reply_to[0] != '\0' && p.published_at > rc->since)
-			rc->n++;
+		    p.reply_to[0] != '\0' && p.published_at > rc->since) {
+			if (rc->r->n == rc->cap) {
+				cap = rc->cap * 2 + 16;
+				if ((at = reallocarray(rc->r->at, cap,
+				    sizeof(*at))) == NULL) {
+					post_clear(&p);
+					mdb_cursor_close(cur);
+					return -ENOMEM;
+				}
+				rc->r->at = at;
+				rc->cap = cap;
+			}
+			rc->r->at[rc->r->n++] = p.published_at;
+		}
 		post_clear(&p);
 	}
 	mdb_cursor_close(cur);
 	return r == 0 || r == MDB_NOTFOUND ? 0 : store_errno(r);
 }
 
+/* The account's replies since `since`, counted again into *r. */
+static int
+replies_count(struct sched *s, const char *user_id, int64_t since,
+    struct replies *r)
+{
+	struct reply_count rc = { s->d->store, user_id, since, r, 0, 0 };
+	MDB_txn *txn;
+	int e;
+
+	free(r->at);
+	memset(r, 0, sizeof(*r));
+	r->gen = post_replies_gen(s->d->store, user_id);
+	r->since = since;
+	if ((e = store_txn_begin(s->d->store, 1, &txn)) < 0)
+		return e;
+	e = reply_count_txn(txn, &rc);
+	mdb_txn_abort(txn);
+	if (e < 0)
+		return e;
+	if (rc.walked >= REPLY_WALK)
+		log_info("scheduler: counted the replies of %s in its newest "
+		    "%d posts only", user_id, REPLY_WALK);
+	if (r->n > 1)
+		qsort(r->at, r->n, sizeof(*r->at), reply_at_cmp);
+	r->counted = 1;
+	return 0;
+}
+
 int
 sched_quota_replies(struct sched *s, const char *user_id, int64_t now,
     int64_t *ret_n)
 {
-	struct reply_count rc = { s->d->store, user_id, now - 86400, 0, 0 };
-	MDB_txn *txn;
-	int r;
+	struct quota **qp = quota_slot(s, user_id), *q = *qp;
+	int64_t since = now - 86400;
+	struct replies *r;
+	int e;
 
-	if ((r = store_txn_begin(s->d->store, 1, &txn)) < 0)
-		return r;
-	r = reply_count_txn(txn, &rc);
-	mdb_txn_abort(txn);
-	if (r < 0)
-		return r;
-	if (rc.walked >= REPLY_WALK)
-		log_info("scheduler: counted the replies of %s in its newest "
-		    "%d posts only", user_id, REPLY_WALK);
-	*ret_n = rc.n;
+	if (strlen(user_id) >= sizeof(q->user_id))
+		return -EINVAL;
+	if (q == NULL) {
+		if ((q = calloc(1, sizeof(*q))) == NULL)
+			return -ENOMEM;
+		snprintf(q->user_id, sizeof(q->user_id), "%s", user_id);
+		*qp = q;
+	}
+	if (q->replies == NULL &&
+	    (q->replies = calloc(1, sizeof(*q->replies))) == NULL)
+		return -ENOMEM;
+	r = q->replies;
+	if (!r->counted || r->gen != post_replies_gen(s->d->store, user_id) ||
+	    since < r->since) {
+		if ((e = replies_count(s, user_id, since, r)) < 0) {
+			free(r->at);
+			memset(r, 0, sizeof(*r));
+			return e;
+		}
+	}
+	while (r->first < r->n && r->at[r->first] <= since)
+		r->first++;
+	r->since = since;
+	*ret_n = (int64_t)(r->n - r->first);
 	return 0;
 }
 
@@ -170,6 +253,9 @@ sched_quota_free_all(struct sched *s)
 	for (i = 0; i < QUOTA_BUCKETS; i++)
 		while ((q = s->quotas[i]) != NULL) {
 			s->quotas[i] = q->next;
+			if (q->replies != NULL)
+				free(q->replies->at);
+			free(q->replies);
 			free(q);
 		}
 }

@@ -24,6 +24,7 @@
 #include "daemon/store/account.h"
 #include "daemon/store/record.h"
 #include "daemon/store/flatrec.h"
+#include "daemon/store/post.h"
 #include "daemon/store/seal.h"
 #include "daemon/store/status.h"
 #include "daemon/store/store.h"
@@ -735,6 +736,7 @@ account_erase(MDB_txn *txn, struct store *st, const char *user_id)
 	memcpy(prefix, user_id, plen);	/* the id and its NUL */
 	if ((r = account_get_by_id(txn, st, user_id, &a)) < 0)
 		return r;
+	post_replies_touch(st, user_id);	/* its posts go */
 	if ((r = name_del(txn, st, a.username, user_id)) == 0)
 		r = due_update(txn, st, user_id, &a, NULL);
 	account_clear(&a);

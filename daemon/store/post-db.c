@@ -156,17 +156,44 @@ account_posts_put(MDB_txn *txn, struct store *st, const struct post *p)
 	return store_errno(mdb_put(txn, st->account_posts, &k, &v, 0));
 }
 
-/* What post_put() needs of the stored record: its `due` key and tally. */
+static unsigned
+replies_bucket(const char *user_id)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *user_id != '\0'; user_id++)
+		h = (h ^ (unsigned char)*user_id) * 16777619u;
+	return h % STORE_REPLIES_BUCKETS;
+}
+
+uint32_t
+post_replies_gen(const struct store *st, const char *user_id)
+{
+	return st->replies_gen[replies_bucket(user_id)];
+}
+
+void
+post_replies_touch(struct store *st, const char *user_id)
+{
+	st->replies_gen[replies_bucket(user_id)]++;
+}
+
+/*
+ * What post_put() needs of the stored record: its `due` key and tally,
+ * and whether it is a published reply (post_replies_gen()).
+ */
 struct post_was {
 	int64_t		 next_at;
 	int		 state;		/* -1: none */
+	int		 reply;		/* a reply_to */
 	unsigned	 seen;
 };
 
 static int
 was_member(const char *k, size_t kl, const struct flatrec_val *v, void *arg)
 {
-	static const char *const names[] = { "next_at", "state", NULL };
+	static const char *const names[] = { "next_at", "state", "reply_to",
+	    NULL };
 	struct post_was *w = arg;
 	int bit, i;
 
@@ -174,6 +201,8 @@ was_member(const char *k, size_t kl, const struct flatrec_val *v, void *arg)
 		return bit;
 	if (bit == 1)
 		w->next_at = v->type == FLATREC_INT ? v->i : 0;
+	else if (bit == 4)
+		w->reply = v->type == FLATREC_STR && v->len > 0;
 	else {
 		w->state = -1;
 		for (i = 0; i < POST_NSTATES; i++)
@@ -190,6 +219,7 @@ post_was(MDB_txn *txn, struct store *st, uint64_t id, struct post_was *ret)
 	struct json_object *o;
 	uint8_t key[8];
 	MDB_val k = { sizeof(key), key }, v;
+	const char *s;
 	int rc, r;
 
 	post_key(id, key);
@@ -197,6 +227,7 @@ post_was(MDB_txn *txn, struct store *st, uint64_t id, struct post_was *ret)
 		return store_errno(rc);
 	ret->next_at = 0;
 	ret->state = -1;
+	ret->reply = 0;
 	ret->seen = 0;
 	r = flatrec_object(v.mv_data, v.mv_size, was_member, ret);
 	if (r != -ENOTSUP)
@@ -205,6 +236,8 @@ post_was(MDB_txn *txn, struct store *st, uint64_t id, struct post_was *ret)
 		return r;
 	ret->next_at = record_get_int(o, "next_at", 0);
 	ret->state = post_state_from_name(record_get_str(o, "state"));
+	s = record_get_str(o, "reply_to");
+	ret->reply = s != NULL && *s != '\0';
 	json_object_put(o);
 	return 0;
 }
@@ -221,6 +254,8 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 	if (p->id == 0) {
 		if ((r = store_next_id(txn, st, POST_ID_COUNTER, &p->id)) < 0)
 			return r;
+		/* A new post moves the newest ones a count walks. */
+		post_replies_touch(st, p->user_id);
 		if ((r = account_posts_put(txn, st, p)) < 0 ||
 		    (r = tally_add(txn, st, p->state, 1)) < 0 ||
 		    (r = due_key_op(txn, st, p->next_at, p, 1)) < 0)
@@ -228,6 +263,9 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 	} else {
 		if ((r = post_was(txn, st, p->id, &old)) < 0)
 			return r;
+		if ((old.state == POST_PUBLISHED && old.reply) ||
+		    (p->state == POST_PUBLISHED && p->reply_to[0] != '\0'))
+			post_replies_touch(st, p->user_id);
 		if (old.next_at != p->next_at) {
 			if ((r = due_key_op(txn, st, old.next_at, p, 0)) < 0 ||
 			    (r = due_key_op(txn, st, p->next_at, p, 1)) < 0)

@@ -168,6 +168,18 @@ int		 post_get(MDB_txn *, struct store *, uint64_t id,
 int		 post_put(MDB_txn *, struct store *, struct post *p);
 
 /*
+ * A number that changes whenever a post of user_id is created or erased,
+ * or a published reply of it is written (one is published, or changed,
+ * or is no longer one): a count of the account's published replies kept
+ * in memory holds while it stays the same.  Accounts share numbers (a
+ * bucket each), so it also changes for others' posts.  Not stored: it
+ * starts again with the process.
+ */
+uint32_t	 post_replies_gen(const struct store *, const char *user_id);
+/* Changes it: the account's posts are erased (account_erase()). */
+void		 post_replies_touch(struct store *, const char *user_id);
+
+/*
  * What a `due` entry (k and v, from a cursor on st->due) says of its
  * post: the entry's value holds what the next due post is chosen by, so
  * the record is read only for an entry written without it (by an older

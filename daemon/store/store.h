@@ -17,6 +17,8 @@
 
 #define STORE_SCHEMA_VERSION	1
 
+#define STORE_REPLIES_BUCKETS	256
+
 struct store {
 	MDB_env		*env;
 	char		*dir;
@@ -30,6 +32,12 @@ struct store {
 	MDB_dbi		 due;		/* be64 time || be64 post id -> "" */
 	MDB_dbi		 account_posts;	/* user id || be64 post id -> "" */
 	MDB_dbi		 account_due;	/* kind || be64 time || user id -> "" */
+	/*
+	 * Not stored: changed by post_put() and account_erase() for what a
+	 * count of an account's published replies rests on (post.h,
+	 * post_replies_gen()), one per bucket of accounts.
+	 */
+	uint32_t	 replies_gen[STORE_REPLIES_BUCKETS];
 };
 
 /*
