@@ -10,12 +10,21 @@
  * A call that sends its secret as a bearer goes back to a pool when it
  * ends, easy handle and buffers with it, and the next call takes it from
  * there: no curl_easy_init() and no buffer allocations per request.  By
- * then everything it held is gone: our buffers are wiped and
- * curl_easy_reset() drops curl's copies of the options, the URL among
- * them.  A call without a bearer (a token exchange or refresh: the secret
- * is in the URL or the body, and a token comes back) never goes back to
- * the pool: its easy handle is cleaned up when it ends, curl's download
- * buffer with it.  Connections are kept by the multi handle either way.
+ * then our buffers are wiped and the handle points at none of them.  The
+ * options that are the same for every call are set once, when the handle
+ * is made (no curl_easy_reset() and a dozen curl_easy_setopt() a
+ * request); each call sets the rest, method and body included, so
+ * nothing of one call's request reaches the next.  The handle keeps the
+ * last URL until the next call replaces it: a pooled call's URL holds no
+ * secret.  A call without a bearer (a token exchange or refresh: the
+ * secret is in the URL or the body, and a token comes back) never goes
+ * back to the pool: its easy handle is cleaned up when it ends, curl's
+ * copies and download buffer with it.  Connections are kept by the multi
+ * handle either way.
+ *
+ * curl reads five proxy variables from the environment for every
+ * request; the environment of a daemon does not change, so http_new()
+ * reads them once, and when none is set every call says "no proxy".
  */
 #include <sys/queue.h>
 
@@ -95,6 +104,7 @@ struct http {
 	size_t			 n_idle;
 	size_t			 max_idle;
 	uint64_t		 n_connects;	/* connections opened */
+	int			 no_proxy;	/* none in the environment */
 	TAILQ_HEAD(, http_call)	 calls;
 	TAILQ_HEAD(, http_call)	 idle;		/* the pool */
 	TAILQ_HEAD(, http_sock)	 socks;
@@ -345,9 +355,11 @@ http_call_release(struct http_call *c)
 {
 	struct http	*h = c->http;
 
-	/* The easy handle points at the headers and the form: reset first. */
-	if (c->easy != NULL)
-		curl_easy_reset(c->easy);
+	/* The easy handle points at the headers and the form: not now. */
+	if (c->easy != NULL) {
+		curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(c->easy, CURLOPT_POSTFIELDS, NULL);
+	}
 	if (c->auth != NULL)
 		sodium_memzero(c->auth, c->auth_cap);
 	if (c->form != NULL) {
@@ -454,6 +466,24 @@ http_check_done(struct http *h)
 	}
 }
 
+/*
+ * Whether curl would find a proxy (or an exception) in the environment:
+ * <scheme>_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY, no_proxy, NO_PROXY.
+ * HTTP_PROXY is not read (a CGI could set it from a request's header).
+ */
+static int
+http_env_proxy(void)
+{
+	static const char *const names[] = { "http_proxy", "https_proxy",
+	    "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (getenv(names[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 struct http *
 http_new(struct event_base *base, int max_connections,
     int64_t default_timeout)
@@ -471,6 +501,7 @@ http_new(struct event_base *base, int max_connections,
 		return NULL;
 	h->base = base;
 	h->default_timeout = default_timeout;
+	h->no_proxy = !http_env_proxy();
 	/* As many as can be in flight: a round never makes a new one. */
 	h->max_idle = (size_t)max_connections;
 	TAILQ_INIT(&h->calls);
@@ -587,6 +618,42 @@ http_add_bearer(struct http_call *c, struct curl_slist **list,
 	return 0;
 }
 
+/* What every call of a handle asks for: set once, when it is made. */
+static void
+http_easy_init(struct http_call *c)
+{
+	CURL			*e = c->easy;
+
+	/*
+	 * A URL may carry a token or the app secret (Meta's token calls
+	 * are GETs): nothing of a request may reach curl's verbose output.
+	 */
+	curl_easy_setopt(e, CURLOPT_VERBOSE, 0L);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)c);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+#if CURL_AT_LEAST_VERSION(7, 85, 0)
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	/* A redirect is an answer for the caller, not something to follow. */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	/* No CURLOPT_ACCEPT_ENCODING: no Accept-Encoding, no decoding. */
+	curl_easy_setopt(e, CURLOPT_USERAGENT, HTTP_USER_AGENT);
+	/* Each connection keeps these. */
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, http_open_cb);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, c->http);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, http_close_cb);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, c->http);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+	/* What curl would find in the environment: nothing. */
+	if (c->http->no_proxy)
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+}
+
+/* What differs between calls: all of it, whatever the last call set. */
 static int
 http_setup(struct http_call *c, const struct http_request *req)
 {
@@ -597,7 +664,7 @@ http_setup(struct http_call *c, const struct http_request *req)
 				    "GET";
 	int64_t			 timeout;
 	long			 ms, connect_ms;
-	int			 body = 0;
+	int			 body = 0, custom = 0;
 
 	timeout = req->timeout > 0 ? req->timeout : c->http->default_timeout;
 	if (timeout > LONG_MAX / 1000)
@@ -609,48 +676,27 @@ http_setup(struct http_call *c, const struct http_request *req)
 
 	if (curl_easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK)
 		return -ENOMEM;
-	/*
-	 * A URL may carry a token or the app secret (Meta's token calls
-	 * are GETs): nothing of a request may reach curl's verbose output.
-	 */
-	curl_easy_setopt(e, CURLOPT_VERBOSE, 0L);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)c);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-#if CURL_AT_LEAST_VERSION(7, 85, 0)
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	/* A redirect is an answer for the caller, not something to follow. */
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	/* No CURLOPT_ACCEPT_ENCODING: no Accept-Encoding, no decoding. */
-	curl_easy_setopt(e, CURLOPT_USERAGENT, HTTP_USER_AGENT);
-	/* Each connection keeps these; a reset drops only the handle's. */
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, http_open_cb);
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, c->http);
-	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, http_close_cb);
-	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, c->http);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
 	/* Known lengths fail early too; the write callback catches the rest. */
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)(c->max_body > INT64_MAX ? INT64_MAX :
 	    (int64_t)c->max_body));
 
+	/* A GET with a body and no HEAD, whatever the handle did before. */
+	curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	if (strcasecmp(method, "HEAD") == 0)
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	else if (strcasecmp(method, "POST") == 0)
 		body = 1;
 	else if (strcasecmp(method, "GET") != 0) {
 		/* DELETE and the like: a body only when given one. */
-		if (curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method) !=
-		    CURLE_OK)
-			return -ENOMEM;
+		custom = 1;
 		body = req->form != NULL;
 	}
+	if (curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, custom ? method :
+	    NULL) != CURLE_OK)
+		return -ENOMEM;
 	if (body) {
 		/*
 		 * Our own copy rather than CURLOPT_COPYPOSTFIELDS: the form
@@ -668,8 +714,7 @@ http_setup(struct http_call *c, const struct http_request *req)
 	if (req->bearer != NULL && http_add_bearer(c, &headers,
 	    req->bearer) < 0)
 		return -ENOMEM;
-	if (headers != NULL)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
 	return 0;
 }
 
@@ -691,6 +736,7 @@ http_call_get(struct http *h)
 		free(c);
 		return NULL;
 	}
+	http_easy_init(c);
 	return c;
 }
 

@@ -490,6 +490,23 @@ test_reuse(void)
 	CHECK_STR(r.body, "hello world");
 	result_free(&r);
 
+	/* A POST with a bearer, then a GET: neither body nor form type. */
+	req.method = "POST";
+	req.bearer = "tok-C";
+	req.form = "a=1";
+	call(h, &req, &r);
+	CHECK_STR(seen.method, "POST");
+	CHECK_STR(seen.body, "a=1");
+	result_free(&r);
+	req.method = NULL;
+	req.form = NULL;
+	call(h, &req, &r);
+	CHECK_STR(seen.method, "GET");
+	CHECK(seen.ctype == NULL);
+	CHECK_STR(seen.body, "");
+	CHECK_STR(r.body, "hello world");
+	result_free(&r);
+
 	/* A HEAD, then a GET that gets its body again. */
 	req.method = "HEAD";
 	req.bearer = "tok-B";
