@@ -48,18 +48,15 @@
 
 #include "daemon/store/account.h"
 #include "common/backoff.h"
-#include "common/duration.h"
-#include "common/timefmt.h"
 #include "daemon/config.h"
-#include "daemon/counters.h"
 #include "daemon/daemon.h"
-#include "daemon/owners/forget.h"
 #include "daemon/owners/history.h"
 #include "daemon/graph/http.h"
 #include "daemon/log.h"
 #include "daemon/store/metrics.h"
 #include "daemon/owners/poll.h"
 #include "daemon/owners/poller.h"
+#include "daemon/owners/poller-job.h"
 #include "daemon/store/store.h"
 #include "daemon/owners/tokens.h"
 
@@ -76,74 +73,12 @@
 #define RETRY_MAX	(6 * 3600)
 #define ROUND_LOUD	100	/* a round of this many polls is logged */
 #define TOKEN_MAX	4096	/* Meta's are a few hundred bytes */
-#define JOB_BUCKETS	1024	/* jobs by user id: a batch is thousands */
 #define JOB_BUCKET(id)	((size_t)backoff_spread((id), JOB_BUCKETS))
 
 struct waiter {
 	TAILQ_ENTRY(waiter)	 entry;
 	poller_done_cb		 cb;
 	void			*arg;
-};
-
-enum outcome {
-	OUT_OK,
-	OUT_FAILED,
-	OUT_REAUTH,		/* Meta rejected the token */
-	OUT_REFRESHED,		/* ... but it had been replaced meanwhile */
-	OUT_REVOKED,		/* the owner removed the app (190/458) */
-	OUT_GONE,		/* removed, or no longer active */
-};
-
-struct job {
-	TAILQ_ENTRY(job)	 entry;
-	LIST_ENTRY(job)		 bucket;
-	struct poller		*p;
-	char			 user_id[GRAPH_ID_LEN];
-	char			 username[128];	/* as the poll began */
-	int64_t			 token_issued_at;
-	int			 insights_before;
-	struct poll		*poll;
-	int			 finished;
-	TAILQ_HEAD(, waiter)	 waiters;
-	/* filled when committed */
-	enum outcome		 out;
-	int			 failures;	/* before (ok), now (failed) */
-	int64_t			 retry_at;
-	int			 insights_after;
-};
-
-TAILQ_HEAD(jobs, job);
-
-struct poller {
-	struct daemon		*d;
-	struct event		*timer;		/* scans and pruning */
-	struct event		*flush;		/* commits finished polls */
-	int			 armed;
-	int64_t			 armed_ms;
-	struct jobs		 running;
-	struct jobs		 finished;
-	LIST_HEAD(, job)	 byid[JOB_BUCKETS];	/* both of those */
-	int			 nrunning;
-	int			 nfinished;
-	struct due {
-		int64_t		 at;
-		char		 user_id[GRAPH_ID_LEN];
-	}			*queue;		/* in due order */
-	size_t			 qhead;
-	size_t			 qlen;
-	int64_t			 scan_at;	/* wall clock */
-	int64_t			 last_scan_ms;	/* monotonic */
-	struct history		 hist;		/* the walk over it all */
-	size_t			 pruned;	/* by the commit under way */
-	size_t			 round_pruned;
-	/* a round: the polls found due by a scan (or several, when capped) */
-	int			 capped;	/* the last scan filled the queue */
-	int			 round;		/* under way */
-	int			 round_n;
-	int			 round_overdue;	/* due when scanned */
-	int			 round_failed;
-	int64_t			 round_ms;	/* when it began */
-	uint64_t		 round_conns;	/* http_connections() then */
 };
 
 static void	poller_pump(struct poller *);
@@ -452,97 +387,6 @@ commit_txn(MDB_txn *txn, void *arg, int64_t now)
 	return metrics_held_add(txn, p->d->store, p->d->cfg->poll_metrics);
 }
 
-static const char *const insights_said[] = {
-	[ACCOUNT_REFUSED_NONE] = "Meta gives insights for '%s' again",
-	[ACCOUNT_REFUSED_FOLLOWERS] = "Meta refuses the follower count of "
-	    "'%s' in insights; it comes from profile_lookup instead",
-	[ACCOUNT_REFUSED_ALL] = "Meta refuses insights for '%s'; only the "
-	    "follower count (from profile_lookup) and posts are recorded",
-};
-
-/* Says what a committed poll did; fills msg for its waiters. */
-static int
-job_report(struct job *j, char *msg, size_t len)
-{
-	const struct poll_result *res = poll_result(j->poll);
-	const struct graph_error *e = &res->err;
-	struct log_fields lf = { .account = j->username,
-	    .user_id = j->user_id, .meta_code = e->code,
-	    .meta_subcode = e->subcode,
-	    .fbtrace_id = e->fbtrace_id[0] ? e->fbtrace_id : NULL };
-	char in[32];
-
-	if (j->out == OUT_FAILED || j->out == OUT_REAUTH ||
-	    j->out == OUT_REVOKED)
-		counters_failed(COUNTERS_POLL, e->class);
-	switch (j->out) {
-	case OUT_OK:
-		poll_summary(j->poll, msg, len);
-		if (strcmp(j->username, res->acct.username) != 0)
-			log_with(LOG_NOTICE, &lf, "account '%s' is now called "
-			    "'%s' on Threads", j->username,
-			    res->acct.username);
-		if (j->insights_after != j->insights_before &&
-		    j->insights_after <= ACCOUNT_REFUSED_ALL)
-			log_with(LOG_NOTICE, &lf,
-			    insights_said[j->insights_after],
-			    res->acct.username);
-		if (j->failures > 0)
-			log_with(LOG_INFO, &lf, "polling '%s' works again "
-			    "after %d failure%s", res->acct.username,
-			    j->failures, j->failures == 1 ? "" : "s");
-		else
-			log_with(LOG_DEBUG, &lf, "%s", msg);
-		return 1;
-	case OUT_FAILED:
-		duration_format(j->retry_at - daemon_now(), in, sizeof(in));
-		log_with(j->failures == 1 ? LOG_WARNING : LOG_INFO, &lf,
-		    "polling '%s' failed at %s (%s: %s); retrying in %s",
-		    j->username, res->failed, graph_class_name(e->class),
-		    e->message, in);
-		snprintf(msg, len, "poll of '%s' failed at %s (%s: %s); "
-		    "threadsd retries in %s", j->username, res->failed,
-		    graph_class_name(e->class), e->message, in);
-		return 0;
-	case OUT_REAUTH:
-		tokens_rejected(&lf, e, msg, len);
-		return 0;
-	case OUT_REVOKED:
-		forget_revoked(j->p->d->forget, j->user_id, e);
-		snprintf(msg, len, "the owner of '%s' removed the app in "
-		    "Threads' settings: the account is revoked and its token "
-		    "deleted", j->username);
-		return 0;
-	case OUT_REFRESHED:
-		log_with(LOG_DEBUG, &lf, "the token of '%s' was replaced "
-		    "during its poll; polling again", j->username);
-		snprintf(msg, len, "the token of '%s' was refreshed during "
-		    "the poll; threadsd polls again in a few seconds",
-		    j->username);
-		return 0;
-	case OUT_GONE:
-		snprintf(msg, len, "the account was removed or needs "
-		    "re-authorization");
-		return 0;
-	}
-	return 0;
-}
-
-/* Says what the commits since the last report pruned. */
-static void
-pruned_report(struct poller *p, int64_t now)
-{
-	char when[TIMEFMT_LEN];
-
-	if (p->round_pruned == 0)
-		return;
-	log_info("history: pruned %zu snapshot%s taken before %s",
-	    p->round_pruned, p->round_pruned == 1 ? "" : "s",
-	    timefmt_format(now - p->d->cfg->poll_history_retention, when,
-	    sizeof(when)));
-	p->round_pruned = 0;
-}
-
 /* Commits every finished poll in one transaction, then reports them. */
 static void
 poller_flush(struct poller *p)
@@ -571,14 +415,14 @@ poller_flush(struct poller *p)
 	}
 	while ((j = TAILQ_FIRST(&p->finished)) != NULL) {
 		job_unlink(j);
-		ok = job_report(j, msg, sizeof(msg));
+		ok = poller_report_job(j, msg, sizeof(msg));
 		p->round_n++;
 		p->round_failed += !ok;
 		job_end(j, ok, msg);
 	}
 	p->round_pruned += p->pruned;
 	if (!p->round)
-		pruned_report(p, now);
+		poller_report_pruned(p, now);
 }
 
 /*
@@ -602,7 +446,7 @@ round_check(struct poller *p)
 	    p->round_n == 1 ? "" : "s", ms / 1000, (int)(ms % 1000),
 	    p->round_failed, http_connections(p->d->http) - p->round_conns,
 	    http_connections(p->d->http) - p->round_conns == 1 ? "" : "s");
-	pruned_report(p, daemon_now());
+	poller_report_pruned(p, daemon_now());
 	p->round = 0;
 }
 
