@@ -646,22 +646,18 @@ graph_start_failed(struct graph_call *c, enum graph_class class,
 	return c;
 }
 
+/* url is the caller's, who wipes it: the query may hold a secret. */
 static struct graph_call *
-graph_start(struct graph_call *c, const char *method, const char *path,
+graph_start(struct graph_call *c, const char *method, const char *url,
     const char *bearer, const char *form)
 {
 	struct graph		*g = c->graph;
 	struct http_request	 req;
-	char			*url;
 
 	/* A continuation goes out even while stopping: see graph_drain(). */
 	if (g->draining && g->in_durable == 0) {
 		TAILQ_INSERT_TAIL(&g->calls, c, entry);
 		return c;
-	}
-	if (asprintf(&url, "%s%s", c->graph->base_url, path) == -1) {
-		free(c);
-		return NULL;
 	}
 	memset(&req, 0, sizeof(req));
 	req.method = method;
@@ -669,9 +665,6 @@ graph_start(struct graph_call *c, const char *method, const char *path,
 	req.bearer = bearer;
 	req.form = form;
 	c->http_call = http_start(c->graph->http, &req, graph_http_cb, c);
-	/* The query may hold a token or the app secret. */
-	sodium_memzero(url, strlen(url));
-	free(url);
 	if (c->http_call == NULL) {
 		free(c);
 		return NULL;
@@ -695,47 +688,61 @@ graph_id_ok(const char *s)
 }
 
 /*
- * The path and query of a call: def's path with rq's arguments escaped,
- * then its fields, and for a listing the page's limit, since and cursor.
- * NULL on OOM.
+ * The URL of a call: the base URL, def's path with rq's arguments escaped
+ * in place of its "%s" (the rows' paths hold no other conversion), then
+ * its fields, and for a listing the page's limit, since and cursor.  One
+ * allocation, no printf for the parts.  NULL on OOM.
  */
 static char *
-graph_path(const struct graph_def *def, const struct graph_req *rq)
+graph_path(const struct graph *g, const struct graph_def *def,
+    const struct graph_req *rq)
 {
-	char	*a1 = NULL, *a2 = NULL, *after = NULL, *path = NULL, *full;
-	char	 limit[32] = "", since[32] = "";
-	int	 n;
+	const char	*part[16], *f, *q;
+	size_t		 plen[16], n = 0, len = 1, i;
+	char		*arg[2] = { NULL, NULL }, *after = NULL, *url = NULL, *o;
+	char		 limit[32] = "", since[32] = "";
+	int		 k = 0;
 
-	if ((rq->arg1 != NULL && (a1 = http_escape(rq->arg1)) == NULL) ||
-	    (rq->arg2 != NULL && (a2 = http_escape(rq->arg2)) == NULL) ||
+	if ((rq->arg1 != NULL && (arg[0] = http_escape(rq->arg1)) == NULL) ||
+	    (rq->arg2 != NULL && (arg[1] = http_escape(rq->arg2)) == NULL) ||
 	    (rq->after != NULL && (after = http_escape(rq->after)) == NULL))
 		goto out;
-	/* The formats are the rows' own, each with the %s it takes. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	n = asprintf(&path, def->path, a1 != NULL ? a1 : "",
-	    a2 != NULL ? a2 : "");
-#pragma GCC diagnostic pop
-	if (n == -1) {
-		path = NULL;
-		goto out;
+#define GRAPH_PART(s, l)	do { part[n] = (s); plen[n] = (l);	\
+	len += plen[n++]; } while (0)
+	GRAPH_PART(g->base_url, strlen(g->base_url));
+	for (f = def->path; (q = strstr(f, "%s")) != NULL; f = q + 2) {
+		GRAPH_PART(f, (size_t)(q - f));
+		if (k < 2 && arg[k] != NULL)
+			GRAPH_PART(arg[k], strlen(arg[k]));
+		k++;
+	}
+	GRAPH_PART(f, strlen(f));
+	if (def->fields != NULL) {
+		GRAPH_PART(strchr(def->path, '?') != NULL ? "&fields=" :
+		    "?fields=", 8);
+		GRAPH_PART(def->fields, strlen(def->fields));
 	}
 	if (rq->limit > 0)
-		snprintf(limit, sizeof(limit), "&limit=%d", rq->limit);
+		GRAPH_PART(limit, (size_t)snprintf(limit, sizeof(limit),
+		    "&limit=%d", rq->limit));
 	if (rq->since_set)
-		snprintf(since, sizeof(since), "&since=%" PRId64, rq->since);
-	n = asprintf(&full, "%s%s%s%s%s%s%s", path,
-	    def->fields == NULL ? "" : strchr(path, '?') != NULL ?
-	    "&fields=" : "?fields=", def->fields != NULL ? def->fields : "",
-	    limit, since, after != NULL ? "&after=" : "",
-	    after != NULL ? after : "");
-	free(path);
-	path = n == -1 ? NULL : full;
+		GRAPH_PART(since, (size_t)snprintf(since, sizeof(since),
+		    "&since=%" PRId64, rq->since));
+	if (after != NULL) {
+		GRAPH_PART("&after=", 7);
+		GRAPH_PART(after, strlen(after));
+	}
+#undef GRAPH_PART
+	if ((url = malloc(len)) == NULL)
+		goto out;
+	for (i = 0, o = url; i < n; o += plen[i], i++)
+		memcpy(o, part[i], plen[i]);
+	*o = '\0';
 out:
-	free(a1);
-	free(a2);
+	free(arg[0]);
+	free(arg[1]);
 	free(after);
-	return path;
+	return url;
 }
 
 /*
@@ -760,7 +767,7 @@ graph_send(struct graph *g, const struct graph_def *def,
 	if ((def->flags & GRAPH_SECRET) && g->app_secret == NULL)
 		return graph_start_failed(c, GRAPH_PERMANENT,
 		    "no app secret configured");
-	if ((path = graph_path(def, rq)) == NULL ||
+	if ((path = graph_path(g, def, rq)) == NULL ||
 	    (rq->kv != NULL && (form = graph_form(rq->kv)) == NULL)) {
 		graph_free_secret(path);
 		free(c);
