@@ -14,11 +14,12 @@
  * poller_max() polls run at once; each one that ends frees a slot for
  * the next in the queue at once.  Finished polls are committed together,
  * up to FLUSH_BATCH in one transaction, from their own deferred event at
- * most FLUSH_DELAY_MS after the first of them; a poll someone waits for,
- * and the last of a round, are committed at once.  A commit is two
- * fsyncs that stop the loop (tens of ms on a busy disk), so a round of
- * 10,000 makes about twenty, not a hundred; a crash loses at most those
- * polls, which are simply due again.
+ * most FLUSH_DELAY_MS after the first of them, or FLUSH_BUSY_MS while
+ * polls that are due wait for a slot (a round of thousands); a poll
+ * someone waits for, and the last of a round, are committed at once.  A
+ * commit is two fsyncs that stop the loop (tens of ms on a busy disk),
+ * so a round of 10,000 makes about five, not a hundred; a crash loses at
+ * most those polls, which are simply due again.
  *
  * History is pruned as it is written: committing a poll deletes that
  * account's snapshots past the retention, touching only its oldest
@@ -62,8 +63,9 @@
 
 #define QUEUE_MAX	16384	/* ids taken from one scan */
 #define LOOKAHEAD	60	/* seconds a scan looks ahead, at most */
-#define FLUSH_BATCH	1024	/* finished polls committed together */
+#define FLUSH_BATCH	4096	/* finished polls committed together */
 #define FLUSH_DELAY_MS	500
+#define FLUSH_BUSY_MS	2000	/* ... while due polls wait for a slot */
 #define SCAN_GAP_MS	1000	/* kicks never scan more often */
 #define RESCAN		3600	/* look again at least this often */
 #define RECOUNT		86400	/* count every post afresh this often */
@@ -191,7 +193,8 @@ job_done_cb(struct poll *poll, void *arg)
 {
 	struct job *j = arg;
 	struct poller *p = j->p;
-	struct timeval tv = { 0, FLUSH_DELAY_MS * 1000 };
+	int64_t ms = FLUSH_DELAY_MS;
+	struct timeval tv;
 
 	(void)poll;
 	TAILQ_REMOVE(&p->running, j, entry);
@@ -202,8 +205,14 @@ job_done_cb(struct poll *poll, void *arg)
 	if (!TAILQ_EMPTY(&j->waiters) || p->nfinished >= FLUSH_BATCH ||
 	    (p->nrunning == 0 && p->qhead == p->qlen))
 		event_active(p->flush, EV_TIMEOUT, 1);
-	else if (!event_pending(p->flush, EV_TIMEOUT, NULL))
+	else if (!event_pending(p->flush, EV_TIMEOUT, NULL)) {
+		if (p->qhead < p->qlen &&
+		    p->queue[p->qhead].at <= daemon_now())
+			ms = FLUSH_BUSY_MS;
+		tv.tv_sec = ms / 1000;
+		tv.tv_usec = (ms % 1000) * 1000;
 		event_add(p->flush, &tv);
+	}
 	poller_pump(p);
 	poller_schedule(p);
 }
