@@ -52,6 +52,11 @@ if [ "${BENCH_PIN:-1}" != 0 ] && [ "$(nproc)" -ge 2 ]; then
 	srv_pin="taskset -c 1"
 fi
 
+# cpu_ticks PID: a process's user + system time, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
 # seq_now: the fake's request counter (no entry matches the path).
 seq_now() {
 	curl -sS "$B/__admin/requests?path=/__none" | jq -r .next
@@ -97,6 +102,7 @@ key_file = $_d/token.key
 CONF
 
 	_before=$(seq_now)
+	_fcpu0=$(cpu_ticks "$_fpid")
 	# shellcheck disable=SC2086
 	$srv_pin ${BENCH_WRAPPER:-} "$THREADSD" -f -c "$_d/threadsd.conf" \
 	    2>"$_d/daemon.log" &
@@ -110,7 +116,11 @@ CONF
 	_hwm=$(proc_kb "$DAEMON_PID" VmHWM)
 	_cpu=$(awk -v hz="$(getconf CLK_TCK)" \
 	    '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$DAEMON_PID/stat")
+	_usys=$(awk -v hz="$(getconf CLK_TCK)" \
+	    '{ printf "user %.2f, system %.2f", $14 / hz, $15 / hz }' \
+	    "/proc/$DAEMON_PID/stat")
 	_reqs=$(( $(seq_now) - _before ))
+	_fcpu=$(( $(cpu_ticks "$_fpid") - _fcpu0 ))
 	_line=$(grep "poller: polled [0-9]* accounts in" "$_d/daemon.log")
 	_polled=$(echo "$_line" | sed 's/.*polled \([0-9]*\) accounts.*/\1/')
 	_secs=$(echo "$_line" | sed 's/.* in \([0-9.]*\) s .*/\1/')
@@ -150,7 +160,9 @@ request = function()
 end
 LUA
 	_wrk=-
+	_wfcpu=-
 	if command -v wrk >/dev/null 2>&1; then
+		_wfcpu0=$(cpu_ticks "$_fpid")
 		$srv_pin wrk -t1 -c"$poll_conns" -d"${wrk_secs}s" \
 		    -s "$_d/wrk.lua" "$B" > "$_d/wrk.out" 2>&1 ||
 		    bench_fail "wrk: $(cat "$_d/wrk.out")"
@@ -158,6 +170,7 @@ LUA
 		    bench_fail "wrk got errors: $(cat "$_d/wrk.out")"
 		_wrk=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' \
 		    "$_d/wrk.out")
+		_wfcpu=$(calc %.1f "($(cpu_ticks "$_fpid") - $_wfcpu0) * 100 / $(getconf CLK_TCK) / $wrk_secs")
 	fi
 	kill -TERM "$_fpid"
 	wait "$_fpid" || true
@@ -167,8 +180,9 @@ LUA
 	_ratio=-
 	[ "$_wrk" = - ] || _ratio=$(calc %.2f "$_rps / $_wrk")
 	echo "run $1: $n accounts, $_reqs requests in $_secs s: $_rps req/s;" \
-	    "wrk $_wrk req/s; ratio $_ratio; CPU $_cpu s;" \
-	    "${_conns:-?} connections; RSS $_rss0 KiB at start, $_hwm KiB peak"
+	    "wrk $_wrk req/s; ratio $_ratio; CPU $_cpu s ($_usys);" \
+	    "${_conns:-?} connections; RSS $_rss0 KiB at start, $_hwm KiB peak;" \
+	    "the fake busy $(calc %.1f "$_fcpu * 100 / $(getconf CLK_TCK) / $_secs")% of the round, $_wfcpu% of wrk's run"
 	rps_all="$rps_all $_rps"
 	wrk_all="$wrk_all $_wrk"
 	ratio_all="$ratio_all $_ratio"
