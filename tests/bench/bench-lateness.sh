@@ -6,7 +6,12 @@
 # minus the post's due time; p50, p99 and max per kind, the median of
 # BENCH_RUNS runs.  Then the same at 5x the rate (issue #16, item 4):
 # 50,000 text posts over 500 accounts due within 60 s, to show where it
-# bends (not with --smoke).  The posts are queued before the daemon starts, by
+# bends (not with --smoke).  And when each text post's publish request
+# left the daemon (tests/bench/sendlog.so, preloaded: the instant its
+# send() returned), so that a post's lateness splits into the daemon's
+# share (sent minus due) and the fake's (at_ms minus sent: the fake is
+# single-threaded and handles a second's burst one request after the
+# other, its own share outside the daemon's control).  The posts are queued before the daemon starts, by
 # postgen (the scheduler's own post_put(): what post.schedule writes),
 # since 10,000 threadsctl calls would outlast the minute; the accounts
 # by bench-seed.  Each run also checks that every post went out exactly
@@ -19,7 +24,9 @@
 # (seconds from start to the first due post: 40, time for the containers
 # of all of them to be made first, as prestage would), BENCH_LATE_LOG (a
 # file to keep the daemon's log of the last run in), BENCH_LATE_KEEP (a
-# file to keep the last run's "bench KIND I due T AT_MS" lines in);
+# file to keep the last run's "bench KIND I due T AT_MS CONTAINER" lines
+# in), BENCH_LATE_SENDS (a file to keep its "US CONTAINER" send instants
+# in), SENDLOG_SO (the shim; empty: no sent row);
 # for the 5x row BENCH_LATE5_TEXT (50000), BENCH_LATE5_ACCOUNTS (500),
 # BENCH_LATE5_LEAD (90 s: five times the containers to make first),
 # BENCH_LATE5=0 to leave it out; BENCH_LATE_WAIT (60 s: how long after
@@ -31,6 +38,11 @@ BENCH_NAME=bench-lateness
 
 POSTGEN=${POSTGEN:-$BENCH_BUILD/tests/bench/postgen}
 BENCH_SEED=${BENCH_SEED:-$BENCH_BUILD/tests/bench-seed}
+SENDLOG_SO=${SENDLOG_SO-$BENCH_BUILD/tests/bench/sendlog.so}
+[ -z "$SENDLOG_SO" ] || [ -f "$SENDLOG_SO" ] ||
+    bench_fail "no $SENDLOG_SO (SENDLOG_SO= for no sent row)"
+# A sanitized daemon wants its runtime first among the preloaded.
+_asan=$(ldd "$THREADSD" 2>/dev/null | awk '/libasan/ { print $3 }')
 if [ -n "$BENCH_SMOKE" ]; then
 	ntext=${BENCH_LATE_TEXT:-200}
 	nvideo=${BENCH_LATE_VIDEO:-10}
@@ -76,7 +88,8 @@ percentiles() {
 # run N [TAG]: one run of ntext text and nvideo video posts over
 # naccounts accounts; appends "p50 p99 max" to TAGtext.runs (and
 # TAGvideo.runs when there are videos), "early earliest" to early.runs
-# and the CPU time to TAGcpu.runs.
+# and the CPU time to TAGcpu.runs; with the shim, the text posts' "sent
+# p50 p99 max, fake p50 p99 max, sent early, unmatched" to TAGsent.runs.
 run() {
 	_tag=${2:-}
 	admin POST /__admin/reset >/dev/null
@@ -110,7 +123,13 @@ interval = 1d
 [tokens]
 key_file = $BT/token.key
 CONF
+	rm -f "$BT/sends"
+	if [ -n "$SENDLOG_SO" ]; then
+		export SENDLOG="$BT/sends"
+		export LD_PRELOAD="${_asan:+$_asan }$SENDLOG_SO"
+	fi
 	start_daemon "$BT/lateness.conf"
+	unset LD_PRELOAD SENDLOG
 	done_all() {
 		[ "$("$THREADSCTL" -s "$BT/control.sock" --json status |
 		    jq .posts.published)" -eq "$total" ]
@@ -137,13 +156,41 @@ CONF
 	while [ "$i" -lt "$naccounts" ]; do
 		admin GET "/__admin/posts?username=$(printf 'bench%06d' "$i")" |
 		    jq -r '.posts[] | select(.seeded | not) | .text + " " +
-		    (.at_ms | tostring)' >> "$BT/all"
+		    (.at_ms | tostring) + " " + .container_id' >> "$BT/all"
 		i=$((i + 1))
 	done
 	[ "$(wc -l < "$BT/all")" -eq "$total" ] &&
 	    [ "$(cut -d' ' -f1-3 "$BT/all" | sort -u | wc -l)" -eq "$total" ] ||
 	    bench_fail "run $1: $(wc -l < "$BT/all") posts published for $total"
 	[ -z "${BENCH_LATE_KEEP:-}" ] || cp "$BT/all" "$BENCH_LATE_KEEP"
+	_s=
+	if [ -n "$SENDLOG_SO" ]; then
+		touch "$BT/sends"
+		[ -z "${BENCH_LATE_SENDS:-}" ] ||
+		    cp "$BT/sends" "$BENCH_LATE_SENDS"
+		# Per text post, in whole ms like at_ms, so that the two
+		# shares add up to its lateness: sent - due, at_ms - sent.
+		# The last send of a container is the one the fake took.
+		awk 'NR == FNR { us[$2] = $1; next }
+		    $2 == "text" && ($7 in us) {
+			s = int(us[$7] / 1000)
+			print s - $5 * 1000 > "'"$BT/sent.ms"'"
+			print $6 - s > "'"$BT/fake.ms"'"
+			if (us[$7] < $5 * 1000000) early++
+			next }
+		    $2 == "text" { lost++ }
+		    END { print early + 0, lost + 0 }' "$BT/sends" "$BT/all" \
+		    > "$BT/sent.counts"
+		touch "$BT/sent.ms" "$BT/fake.ms"
+		[ -s "$BT/sent.ms" ] || bench_fail "run $1: no publish seen" \
+		    "by $SENDLOG_SO"
+		echo "$(percentiles "$BT/sent.ms") $(percentiles \
+		    "$BT/fake.ms") $(cat "$BT/sent.counts")" \
+		    >> "$BT/${_tag}sent.runs"
+		rm -f "$BT/sent.ms" "$BT/fake.ms"
+		set -- "$1" $(tail -1 "$BT/${_tag}sent.runs")
+		_s=" text left the daemon p50/p99/max $2 $3 $4 ms, the fake's share $5 $6 $7 ms ($8 sent before due, $9 sends not seen);"
+	fi
 	# "bench KIND I due T AT_MS": lateness in ms.
 	: > "$BT/video.ms"
 	for kind in text video; do
@@ -162,7 +209,7 @@ CONF
 	    _v=" video $(tail -1 "$BT/${_tag}video.runs") ms;"
 	bench_note "run $1${_tag:+ ($_tag)}: $ntext text posts, $naccounts" \
 	    "accounts: text p50/p99/max $(tail -1 "$BT/${_tag}text.runs") ms;$_v" \
-	    "early, earliest $(tail -1 "$BT/early.runs") ms; CPU $cpu s;" \
+	    "early, earliest $(tail -1 "$BT/early.runs") ms;$_s CPU $cpu s;" \
 	    "VmHWM $rss KiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
@@ -172,6 +219,8 @@ CONF
 : > "$BT/cpu.runs"
 : > "$BT/5xtext.runs"
 : > "$BT/5xcpu.runs"
+: > "$BT/sent.runs"
+: > "$BT/5xsent.runs"
 r=1
 while [ "$r" -le "$BENCH_RUNS" ]; do
 	run "$r"
@@ -223,6 +272,17 @@ if [ "${BENCH_LATE5:-1}" != 0 ]; then
 	figure lateness.text5x_p99 "$2 ms p99 (p50 $1 ms, max $3 ms; $ntext5 text posts over $naccounts5 accounts due within ${spread} s, 5x the rate; $(calc %.2f "$_cpu * 1000 / $total5") ms of CPU per post)" \
 	    - info
 fi
+if [ -n "$SENDLOG_SO" ]; then
+	# The daemon's share and the fake's, from the run whose sent p99 is
+	# the median (the 1x text posts); a request that left before its
+	# due time is a miss of the early row below.
+	_p99=$(median $(awk '{ print $2 }' "$BT/sent.runs"))
+	set -- $(awk -v p="$_p99" '$2 == p { print; exit }' "$BT/sent.runs")
+	figure lateness.sent_p99 "$2 ms p99 (p50 $1 ms, max $3 ms) when the request left the daemon; then the fake's share, until it handled it: p50 $4, p99 $5, max $6 ms ($ntext text posts, $8 of them not seen sent)" \
+	    - info
+	sent_early=$(cat "$BT/sent.runs" "$BT/5xsent.runs" |
+	    awk '{ n += $7 } END { print n + 0 }')
+fi
 # Never before due: every run's early requests counted, and the
 # earliest of all (a negative number would be ms before due).
 early=$(awk '{ n += $1 } END { print n + 0 }' "$BT/early.runs")
@@ -232,8 +292,12 @@ if [ "$earliest" -ge 0 ]; then
 else
 	earliest="the earliest $((-earliest)) ms BEFORE due"
 fi
-figure lateness.early "$early of $posts requests before their due time over $runs run(s); $earliest" \
-    "0 before due" "$( [ "$early" -eq 0 ] && echo ok || echo miss)"
+_sent=
+sent_early=${sent_early:-0}
+[ -z "$SENDLOG_SO" ] || _sent="; $sent_early text posts' requests left the daemon before due"
+figure lateness.early "$early of $posts requests before their due time over $runs run(s); $earliest$_sent" \
+    "0 before due" "$( [ "$early" -eq 0 ] && [ "$sent_early" -eq 0 ] &&
+    echo ok || echo miss)"
 # The daemon's CPU from start to the last publish (staging, publishing,
 # permalinks): on a shared machine, what it needs of a CPU to keep up.
 cpu=$(median $(cat "$BT/cpu.runs"))
