@@ -21,6 +21,7 @@
 #include "daemon/store/store.h"
 
 /* One change to one post, now or at the next group commit. */
+TAILQ_HEAD(commit_list, commit);
 struct commit {
 	TAILQ_ENTRY(commit) entry;
 	struct job	*j;
@@ -112,22 +113,39 @@ job_commit_then(struct job *j, job_change_fn fn, void *arg,
  * The group commit: the changes the answers of one turn of the loop
  * asked for, each in a nested transaction of its own (one that fails
  * leaves the others), in one commit, so one fsync instead of one per
- * answer.  Then each job goes on.
+ * answer.  Then each job goes on.  Not while the scheduler is quiet
+ * around a release (sched_batch_waits()): the answers then wait and are
+ * committed together when it ends (sched.c takes them up), and a batch
+ * that reaches into the quiet commits what it has and leaves the rest.
+ * Only answers wait so: what must be on disk before a request is sent
+ * is, before it is sent.
  */
 void
 commit_flush_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sched *s = arg;
-	TAILQ_HEAD(, commit) done = TAILQ_HEAD_INITIALIZER(done);
-	struct commit *c;
+	struct commit_list done = TAILQ_HEAD_INITIALIZER(done);
+	struct commit *c, *last;
 	MDB_txn *txn, *child;
 	int r, rc;
 
 	(void)fd;
 	(void)what;
+	if (sched_batch_waits(s))
+		return;
 	TAILQ_CONCAT(&done, &s->pending, entry);
 	if ((r = store_txn_begin(s->d->store, 0, &txn)) == 0) {
 		TAILQ_FOREACH(c, &done, entry) {
+			if (c != TAILQ_FIRST(&done) && sched_batch_waits(s)) {
+				/* The rest goes back, in its order. */
+				do {
+					last = TAILQ_LAST(&done, commit_list);
+					TAILQ_REMOVE(&done, last, entry);
+					TAILQ_INSERT_HEAD(&s->pending, last,
+					    entry);
+				} while (last != c);
+				break;
+			}
 			if ((rc = mdb_txn_begin(s->d->store->env, txn, 0,
 			    &child)) != 0) {
 				c->r = store_errno(rc);

@@ -52,6 +52,7 @@ struct job {
 	struct graph_call *call;
 	TAILQ_ENTRY(job) hentry;	/* held until its due time */
 	int		 held;
+	int		 publish_out;	/* its publish is out, unanswered */
 	enum job_step	 step;
 	size_t		 child;		/* the carousel item */
 	char		 made[POST_MAX_MEDIA][GRAPH_ID_LEN];
@@ -94,6 +95,16 @@ struct sched {
 	struct event	*kick;
 	int64_t		 armed;		/* 0: not armed */
 	struct event	*release;	/* the held publishes' timer */
+	int64_t		 release_at;	/* when it fires, 0: nothing held */
+	/*
+	 * From a release until its publishes are answered (at most
+	 * QUIET_MAX), and from RELEASE_GUARD before a release, no batch
+	 * starts (sched_batch_waits()): what asked for one waits here.
+	 */
+	int		 quiet;
+	size_t		 publishes;	/* publishes out, unanswered */
+	struct event	*unquiet;	/* the last answer, or QUIET_MAX */
+	int		 scan_waits;	/* a scan was put off */
 	struct event	*flush;		/* the group commit */
 	TAILQ_HEAD(, commit) pending;
 	TAILQ_HEAD(, job) held;
@@ -230,6 +241,14 @@ struct daemon	*sched_daemon(const struct sched *);
  * clock that lags by up to a tick, and the timer fires on the fine one.
  */
 int64_t		 sched_now(void);
+/*
+ * Whether a batch (a scan, a group commit) must wait rather than start
+ * or go on now: a release's publishes are still out (s->quiet), or a
+ * release is due within RELEASE_GUARD_NS.  What waits is taken up when
+ * the quiet ends (sched.c), so that at the due instant the loop has
+ * nothing but the publishes in hand.  Cheap: one clock read.
+ */
+int		 sched_batch_waits(const struct sched *);
 /* Seconds to wait before retrying after tries failures, with jitter. */
 int64_t		 sched_backoff(const struct sched *, int tries);
 /* Retry policy and timings from the configuration. */
@@ -347,6 +366,8 @@ int64_t		 sched_stage_poll_at(const struct job *);
 /* The publish request, now, or held until the due time. */
 void		 sched_publish_send(struct job *);
 void		 sched_publish_permalink(struct job *);
+/* Its publish is answered or dropped: no longer out (see s->quiet). */
+void		 sched_publish_answered(struct job *);
 /* The post is on Threads (media_id NULL: not known): store it first. */
 void		 sched_publish_done(struct job *, const char *media_id,
 		    int64_t at);
@@ -368,6 +389,13 @@ void		 sched_check_search(struct job *);
  * due time.
  */
 #define PUBLISH_LEAD	1
+/*
+ * No batch starts this close before a release (a commit's fsync is 2 ms,
+ * up to 14 on a busy disk), nor after one until its publishes are
+ * answered, at most QUIET_MAX: a straggler does not hold the commits.
+ */
+#define RELEASE_GUARD_NS	20000000
+#define QUIET_MAX_MS		250
 #define POLL_INTERVAL	2	/* container status while IN_PROGRESS: */
 #define POLL_CAP	60	/* ... doubling up to this */
 /*

@@ -39,6 +39,25 @@ sched_now(void)
 }
 
 int
+sched_batch_waits(const struct sched *s)
+{
+	struct timespec ts;
+	int64_t ns, at;
+
+	if (s->d->stopping)
+		return 0;
+	if (s->quiet)
+		return 1;
+	if (s->release_at == 0)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	at = s->release_at * 1000000000;
+	/* Past it, the release is next in the loop (its priority). */
+	return ns >= at - RELEASE_GUARD_NS && ns < at + RELEASE_GUARD_NS;
+}
+
+int
 sched_max_attempts(const struct sched *s)
 {
 	return s->d->cfg->sched_max_attempts;

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <event2/event.h>
+
 #include "common/duration.h"
 #include "daemon/counters.h"
 #include "daemon/daemon.h"
@@ -179,6 +181,18 @@ publish_not_ready(struct job *j, const struct graph_error *e)
 	job_end(j);
 }
 
+/* Its publish is answered (or dropped): the last of a release's ends the
+ * quiet (sched.c). */
+void
+sched_publish_answered(struct job *j)
+{
+	struct sched *s = j->s;
+
+	j->publish_out = 0;
+	if (s->publishes > 0 && --s->publishes == 0 && s->quiet)
+		event_active(s->unquiet, EV_TIMEOUT, 1);
+}
+
 static void
 publish_cb(const struct graph_error *e, const char *id, void *arg)
 {
@@ -186,6 +200,7 @@ publish_cb(const struct graph_error *e, const char *id, void *arg)
 	char what[300];
 
 	j->call = NULL;
+	sched_publish_answered(j);
 	if (e->class == GRAPH_OK) {
 		sched_quota_used(j->s, j->p.user_id, j->p.reply_to[0] != '\0',
 		    0);
@@ -237,8 +252,12 @@ sched_publish_send(struct job *j)
 	else
 		j->call = graph_publish(sched_daemon(j->s)->graph,
 		    j->token->data, j->p.container, publish_cb, j);
-	if (j->call == NULL)
+	if (j->call == NULL) {
 		publish_unknown(j, &sched_oom);
+		return;
+	}
+	j->publish_out = 1;
+	j->s->publishes++;
 }
 
 /* The permalink (j->link, "" when withheld), or a retry at wait_at. */

@@ -41,6 +41,8 @@
 #define IDLE_WAKE	86400	/* armed this far when nothing is due */
 #define SCAN_DELAY_NS	10000000	/* after the second's publishes */
 
+static const struct timeval quiet_max = { 0, QUIET_MAX_MS * 1000 };
+
 static void	sched_run(struct job *);
 static void	sched_scan(struct sched *);
 
@@ -70,6 +72,8 @@ sched_busy(const struct sched *s, uint64_t id)
 static void
 sched_job_free(struct job *j)
 {
+	if (j->publish_out)
+		sched_publish_answered(j);
 	if (j->held)
 		TAILQ_REMOVE(&j->s->held, j, hentry);
 	graph_cancel(j->call);
@@ -106,6 +110,15 @@ sched_job_end(struct job *j)
  * every job whose time has come in one go.  The scan's timer fires
  * SCAN_DELAY later in the same second, so a second's publishes never
  * wait behind the work of that second's scan.
+ *
+ * Nor behind any other batch: from a release until its publishes are
+ * answered (at most QUIET_MAX_MS), and from RELEASE_GUARD_NS before the
+ * next one, the scheduler is quiet (sched_batch_waits()): the group
+ * commit of the answers and the scan wait, and go on when it ends.  So
+ * the answers of a second are committed together after its burst, and
+ * a batch that would run into the next second's release stops short of
+ * it.  Nothing changes what is on disk before a request: a post's
+ * publishing intent is still committed before its publish is sent.
  */
 static void
 release_arm(struct sched *s)
@@ -118,6 +131,7 @@ release_arm(struct sched *s)
 	TAILQ_FOREACH(j, &s->held, hentry)
 		if (first == 0 || j->p.due_at < first)
 			first = j->p.due_at;
+	s->release_at = first;
 	memset(&its, 0, sizeof(its));
 	its.it_value.tv_sec = (time_t)first;
 	if (s->rfd >= 0 && timerfd_settime(s->rfd, TFD_TIMER_ABSTIME, &its,
@@ -161,14 +175,44 @@ release_cb(evutil_socket_t fd, short what, void *arg)
 		sched_publish_send(j);
 	}
 	release_arm(s);
+	if (s->publishes > 0) {
+		s->quiet = 1;
+		evtimer_add(s->unquiet, &quiet_max);
+	} else if (!s->quiet)
+		event_active(s->unquiet, EV_TIMEOUT, 1);
 }
 
 static void
 sched_hold(struct job *j)
 {
-	TAILQ_INSERT_TAIL(&j->s->held, j, hentry);
+	struct sched *s = j->s;
+
+	TAILQ_INSERT_TAIL(&s->held, j, hentry);
 	j->held = 1;
-	release_arm(j->s);
+	/* The timer is armed already when it is not earlier. */
+	if (s->release_at == 0 || j->p.due_at < s->release_at)
+		release_arm(s);
+}
+
+/* The quiet is over: what waited for it goes on, the scan first. */
+static void
+sched_unquiet_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sched *s = arg;
+
+	(void)fd;
+	(void)what;
+	s->quiet = 0;
+	evtimer_del(s->unquiet);
+	/* Too close to the next release: after it, then. */
+	if (sched_batch_waits(s))
+		return;
+	if (s->scan_waits) {
+		s->scan_waits = 0;
+		sched_scan(s);
+	}
+	if (!TAILQ_EMPTY(&s->pending))
+		event_active(s->flush, EV_TIMEOUT, 1);
 }
 
 /* Arms the timer for when (Unix seconds); the kernel fires it at once
@@ -321,6 +365,10 @@ sched_scan(struct sched *s)
 	MDB_txn *txn;
 	int r, pass, skipped;
 
+	if (sched_batch_waits(s)) {
+		s->scan_waits = 1;
+		return;
+	}
 	memset(&sc, 0, sizeof(sc));
 	memset(done, 0, sizeof(done));
 	sc.s = s;
@@ -350,6 +398,12 @@ sched_scan(struct sched *s)
 		for (i = 0; r == 0 && i < n; i++) {
 			if (done[i])
 				continue;
+			/* A release is near: what is done so far, the rest
+			 * after it. */
+			if (i > 0 && sched_batch_waits(s)) {
+				s->scan_waits = 1;
+				break;
+			}
 			r = scan_one(&sc, txn, at[i], ids[i], pass == 0, &j,
 			    &skipped);
 			done[i] = !skipped;
@@ -364,12 +418,12 @@ sched_scan(struct sched *s)
 		if ((r = store_txn_commit(txn)) < 0)
 			goto fail;
 		sched_start_jobs(s, &sc, pass == 0, next);
-		if (left == 0)
+		if (left == 0 || s->scan_waits)
 			break;
 		left = 0;
 	}
 	scan_clear(&sc);
-	if (s->more && s->njobs < MAX_JOBS)
+	if (s->more && s->njobs < MAX_JOBS && !s->scan_waits)
 		sched_kick(s);
 	return;
 fail:
@@ -544,6 +598,8 @@ sched_new(struct daemon *d)
 	    event_priority_set(s->release, SCHED_PRIO_RELEASE) < 0 ||
 	    (s->rfd >= 0 && event_add(s->release, NULL) < 0) ||
 	    (s->kick = evtimer_new(d->base, sched_kick_cb, s)) == NULL ||
+	    (s->unquiet = evtimer_new(d->base, sched_unquiet_cb,
+	    s)) == NULL ||
 	    (s->tfd >= 0 && ((s->timer = event_new(d->base, s->tfd,
 	    EV_READ | EV_PERSIST, sched_timer_cb, s)) == NULL ||
 	    event_add(s->timer, NULL) < 0))) {
@@ -584,6 +640,8 @@ sched_free(struct sched *s)
 		event_free(s->release);
 	if (s->kick != NULL)
 		event_free(s->kick);
+	if (s->unquiet != NULL)
+		event_free(s->unquiet);
 	if (s->tfd >= 0)
 		close(s->tfd);
 	if (s->rfd >= 0)
