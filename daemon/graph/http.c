@@ -76,6 +76,7 @@ struct http_call {
 	TAILQ_ENTRY(http_call)	 entry;		/* calls, or the pool */
 	struct http		*http;
 	CURL			*easy;
+	CURLU			*url;		/* the request's, parsed */
 	/* Our own list nodes, so that no header is a malloc of curl's. */
 	struct curl_slist	 hdr[2];
 	char			*auth;		/* the bearer header, wiped */
@@ -332,6 +333,7 @@ http_call_free(struct http_call *c)
 {
 	if (c->easy != NULL)
 		curl_easy_cleanup(c->easy);
+	curl_url_cleanup(c->url);
 	if (c->auth != NULL) {
 		sodium_memzero(c->auth, c->auth_cap);
 		free(c->auth);
@@ -663,6 +665,7 @@ http_setup(struct http_call *c, const struct http_request *req)
 				    "GET";
 	int64_t			 timeout;
 	long			 ms, connect_ms;
+	CURLUcode		 uc;
 	int			 body = 0, custom = 0;
 
 	timeout = req->timeout > 0 ? req->timeout : c->http->default_timeout;
@@ -673,8 +676,20 @@ http_setup(struct http_call *c, const struct http_request *req)
 	if (connect_ms > ms)
 		connect_ms = ms;
 
-	if (curl_easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK)
+	/*
+	 * The URL, parsed here into the call's own CURLU: given only
+	 * CURLOPT_URL, curl 7.88 parses it and prints it back out, a byte
+	 * at a time, for every request (a tenth of a poll request's
+	 * instructions).  CURLOPT_URL is set as well, to the same string:
+	 * it is the URL curl reports, and it spares curl printing the
+	 * CURLU back out.  One curl cannot parse goes to curl unparsed,
+	 * which fails it as it always did.
+	 */
+	if (curl_easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK ||
+	    (uc = curl_url_set(c->url, CURLUPART_URL, req->url, 0)) ==
+	    CURLUE_OUT_OF_MEMORY)
 		return -ENOMEM;
+	curl_easy_setopt(e, CURLOPT_CURLU, uc == CURLUE_OK ? c->url : NULL);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
 	/* Known lengths fail early too; the write callback catches the rest. */
@@ -731,7 +746,10 @@ http_call_get(struct http *h)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->http = h;
-	if ((c->easy = curl_easy_init()) == NULL) {
+	if ((c->easy = curl_easy_init()) == NULL ||
+	    (c->url = curl_url()) == NULL) {
+		if (c->easy != NULL)
+			curl_easy_cleanup(c->easy);
 		free(c);
 		return NULL;
 	}
