@@ -310,21 +310,25 @@ commit_one(MDB_txn *txn, struct poller *p, struct job *j, int64_t now)
 	struct store *st = p->d->store;
 	const struct poll_result *res = poll_result(j->poll);
 	const struct account *n = &res->acct;
-	struct account a;
+	struct account was, a;
 	int64_t due;
 	int r;
 
+	/* a becomes the new record; was is the stored one, for its indexes. */
+	account_init(&was);
 	account_init(&a);
-	if ((r = account_get_by_id(txn, st, j->user_id, &a)) == -ENOENT) {
+	if ((r = account_get_by_id(txn, st, j->user_id, &was)) == -ENOENT) {
 		j->out = OUT_GONE;
 		return 0;
 	}
-	if (r < 0)
-		return r;
-	if (a.state != ACCOUNT_ACTIVE) {
+	if (r == 0 && was.state != ACCOUNT_ACTIVE) {
 		j->out = OUT_GONE;
-		account_clear(&a);
+		account_clear(&was);
 		return 0;
+	}
+	if (r < 0 || (r = account_copy(&a, &was)) < 0) {
+		account_clear(&was);
+		return r;
 	}
 	j->failures = a.poll_failures;
 	if (res->err.class == GRAPH_OK) {
@@ -359,8 +363,7 @@ commit_one(MDB_txn *txn, struct poller *p, struct job *j, int64_t now)
 	} else if (graph_error_is_revoked(&res->err)) {
 		j->out = OUT_REVOKED;
 		r = account_revoke(txn, st, &a, now);
-		account_clear(&a);
-		return r;
+		goto out;
 	} else if (res->err.class == GRAPH_AUTH) {
 		j->out = OUT_REAUTH;
 		a.state = ACCOUNT_REAUTH_REQUIRED;
@@ -373,11 +376,12 @@ commit_one(MDB_txn *txn, struct poller *p, struct job *j, int64_t now)
 		    a.poll_failures, a.user_id);
 		j->retry_at = a.poll_retry_at;
 	}
-	if ((r = account_put(txn, st, &a)) < 0)
+	if ((r = account_update(txn, st, &was, &a)) < 0)
 		goto out;
 	if (a.state == ACCOUNT_ACTIVE && (due = poll_due(p, &a)) < p->scan_at)
 		p->scan_at = due;
 out:
+	account_clear(&was);
 	account_clear(&a);
 	return r;
 }

@@ -78,6 +78,20 @@ account_clear(struct account *a)
 	account_init(a);
 }
 
+int
+account_copy(struct account *dst, const struct account *src)
+{
+	*dst = *src;
+	dst->username = dst->name = dst->picture_url = NULL;
+	if (account_set_str(&dst->username, src->username) < 0 ||
+	    account_set_str(&dst->name, src->name) < 0 ||
+	    account_set_str(&dst->picture_url, src->picture_url) < 0) {
+		account_clear(dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* The fields the record and the wire form share, under the same names. */
 static struct json_object *
 account_common(const struct account *a)
@@ -539,22 +553,29 @@ int
 account_put(MDB_txn *txn, struct store *st, const struct account *a)
 {
 	struct account old;
-	struct wbuf w;
-	MDB_val k, v;
-	int found, r;
+	int r;
 
-	/* A renamed account leaves no stale name behind. */
 	account_init(&old);
 	r = account_get_by_id(txn, st, a->user_id, &old);
-	if (r < 0 && r != -ENOENT)
-		return r;
-	found = r == 0;
-	r = 0;
-	if (found && strcmp(old.username, a->username) != 0)
-		r = name_del(txn, st, old.username, a->user_id);
-	if (r == 0)
-		r = due_update(txn, st, a->user_id, found ? &old : NULL, a);
+	if (r == 0 || r == -ENOENT)
+		r = account_update(txn, st, r == 0 ? &old : NULL, a);
 	account_clear(&old);
+	return r;
+}
+
+int
+account_update(MDB_txn *txn, struct store *st, const struct account *was,
+    const struct account *a)
+{
+	struct wbuf w;
+	MDB_val k, v;
+	int r = 0;
+
+	/* A renamed account leaves no stale name behind. */
+	if (was != NULL && strcmp(was->username, a->username) != 0)
+		r = name_del(txn, st, was->username, a->user_id);
+	if (r == 0)
+		r = due_update(txn, st, a->user_id, was, a);
 	if (r < 0)
 		return r;
 

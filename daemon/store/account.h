@@ -95,6 +95,15 @@ int		 account_get_by_id(MDB_txn *, struct store *,
 		    const char *user_id, struct account *ret_acct);
 /* Writes the record and keeps the username index in step. */
 int		 account_put(MDB_txn *, struct store *, const struct account *);
+/*
+ * The same, when the caller has the stored record already: was is what
+ * account_get*() read in this transaction (NULL: there was none), and
+ * nothing wrote the account since.  Saves reading it again.
+ */
+int		 account_update(MDB_txn *, struct store *,
+		    const struct account *was, const struct account *);
+/* A deep copy of src into dst, which holds nothing yet; -ENOMEM. */
+int		 account_copy(struct account *dst, const struct account *src);
 
 /* The token, sealed under the token key with the user id bound to it. */
 int		 account_token_put(MDB_txn *, struct store *,
