@@ -12,6 +12,7 @@
 #include "daemon/store/metrics.h"
 #include "daemon/store/record.h"
 #include "daemon/store/store.h"
+#include "daemon/store/wbuf.h"
 
 #define SNAPSHOT_RECORD_VERSION	1
 #define KEY_MAX			(GRAPH_ID_LEN + 9)
@@ -81,16 +82,35 @@ snapshot_add_values(struct json_object *o, const struct snapshot *s)
 	    followers_source_name(s->source));
 }
 
-static struct json_object *
-snapshot_record(const struct snapshot *s)
+/*
+ * The record, written straight (wbuf.h): json-c's bytes for the object
+ * of "v", "at" and snapshot_add_values(), without building it.
+ */
+static int
+snapshot_put(MDB_txn *txn, struct store *st, const uint8_t *key,
+    size_t klen, const struct snapshot *s)
 {
-	struct json_object *o = json_object_new_object();
+	MDB_val k = { klen, (void *)key }, v;
+	struct wbuf w;
+	size_t i;
+	int r;
 
-	json_object_object_add(o, "v",
-	    json_object_new_int(SNAPSHOT_RECORD_VERSION));
-	json_object_object_add(o, "at", json_object_new_int64(s->at));
-	snapshot_add_values(o, s);
-	return o;
+	wbuf_init(&w);
+	wbuf_add(&w, "{", 1);
+	wbuf_int_member(&w, "v", SNAPSHOT_RECORD_VERSION, 0);
+	wbuf_int_member(&w, "at", s->at, 0);
+	for (i = 0; i < METRIC_N; i++)
+		if (s->held & METRIC_BIT(i))
+			wbuf_int_member(&w, metric_names[i], s->v[i], 1);
+	wbuf_str_member(&w, "followers_source",
+	    followers_source_name(s->source));
+	wbuf_add(&w, "}", 1);
+	v.mv_size = w.len;
+	v.mv_data = w.p;
+	r = w.nomem ? -ENOMEM : store_errno(mdb_put(txn, st->metrics, &k, &v,
+	    0));
+	wbuf_free(&w);
+	return r;
 }
 
 static int
@@ -132,17 +152,12 @@ int
 metrics_put(MDB_txn *txn, struct store *st, const char *user_id,
     const struct snapshot *s)
 {
-	struct json_object *o;
 	uint8_t key[KEY_MAX];
 	size_t klen;
-	int r;
 
 	if ((klen = make_key(key, user_id, s->at)) == 0 || s->at < 0)
 		return -EINVAL;
-	o = snapshot_record(s);
-	r = store_put_json(txn, st->metrics, key, klen, o);
-	json_object_put(o);
-	return r;
+	return snapshot_put(txn, st, key, klen, s);
 }
 
 int
@@ -389,7 +404,6 @@ int
 metrics_strip_step(MDB_txn *txn, struct store *st, struct metrics_prune *mp,
     unsigned keep, int budget)
 {
-	struct json_object *o;
 	struct snapshot s;
 	uint8_t buf[KEY_MAX];
 	MDB_cursor *cur;
@@ -409,10 +423,7 @@ metrics_strip_step(MDB_txn *txn, struct store *st, struct metrics_prune *mp,
 		s.held &= keep;
 		mp->deleted++;
 		memcpy(buf, k.mv_data, k.mv_size);
-		o = snapshot_record(&s);
-		r = store_put_json(txn, st->metrics, buf, k.mv_size, o);
-		json_object_put(o);
-		if (r < 0)
+		if ((r = snapshot_put(txn, st, buf, k.mv_size, &s)) < 0)
 			break;
 		/* Back to the rewritten key; the loop steps past it. */
 		k.mv_data = buf;

@@ -4,7 +4,8 @@
  * "123"); the snapshot at a moment; ranges thinned with the latest kept;
  * pruning in small steps deletes exactly what is older than the cutoff,
  * in every account, and leaves foreign keys alone; the OpenMetrics text
- * escapes label values, leaves unknown numbers out and ends in "# EOF".
+ * escapes label values, leaves unknown numbers out and ends in "# EOF";
+ * a record is json-c's bytes for it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "daemon/counters.h"
 #include "daemon/store/metrics.h"
 #include "daemon/control/openmetrics.h"
+#include "daemon/store/record.h"
 #include "daemon/store/store.h"
 #include "check.h"
 
@@ -111,6 +113,69 @@ test_roundtrip(void)
 	CHECK_STR(json_object_get_string(json_object_object_get(o,
 	    "followers_source")), "profile_lookup");
 	json_object_put(o);
+}
+
+/*
+ * metrics.c writes its records straight; they must be the bytes json-c
+ * wrote for the same object ("v", "at", the metrics held, the source),
+ * which older stores hold and older threadsd reads.
+ */
+static void
+record_bytes(const struct snapshot *s, const char *id)
+{
+	struct json_object *o;
+	const char *want;
+	uint8_t key[GRAPH_ID_LEN + 9];
+	MDB_val k, v;
+	MDB_txn *txn;
+	size_t i, plen = strlen(id) + 1;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "v", json_object_new_int(1));
+	json_object_object_add(o, "at", json_object_new_int64(s->at));
+	for (i = 0; i < METRIC_N; i++)
+		if (s->held & METRIC_BIT(i))
+			record_add_count(o, metric_names[i], s->v[i]);
+	record_add_str(o, "followers_source",
+	    followers_source_name(s->source));
+	want = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+
+	CHECK_INT(store_txn_begin(st, 0, &txn), 0);
+	CHECK_INT(metrics_put(txn, st, id, s), 0);
+	memcpy(key, id, plen);
+	store_be64(key + plen, (uint64_t)s->at);
+	k.mv_size = plen + 8;
+	k.mv_data = key;
+	CHECK_INT(mdb_get(txn, st->metrics, &k, &v), 0);
+	CHECK_INT(v.mv_size, strlen(want));
+	CHECK(v.mv_size == strlen(want) && memcmp(v.mv_data, want,
+	    v.mv_size) == 0);
+	mdb_txn_abort(txn);
+	json_object_put(o);
+}
+
+static void
+test_record_bytes(void)
+{
+	struct snapshot s;
+	size_t i;
+
+	snapshot_init(&s);		/* every metric held, all unknown */
+	s.at = 0;
+	record_bytes(&s, "9901");
+	for (i = 0; i < METRIC_N; i++)
+		s.v[i] = (int64_t)i * 1000003;
+	s.v[METRIC_VIEWS] = INT64_MAX;
+	s.at = 1767225600;
+	s.source = SOURCE_INSIGHTS;
+	record_bytes(&s, "9902");
+	s.held = METRIC_BIT(METRIC_FOLLOWERS) | METRIC_BIT(METRIC_CLICKS);
+	s.v[METRIC_CLICKS] = METRIC_UNKNOWN;
+	s.source = SOURCE_LOOKUP;
+	s.at = INT64_MAX;
+	record_bytes(&s, "9903");
+	s.held = 0;
+	record_bytes(&s, "9904");
 }
 
 static void
@@ -503,6 +568,7 @@ main(void)
 	CHECK(mkdtemp(dir) != NULL);
 	CHECK_INT(store_open(dir, 16 << 20, &st, err, sizeof(err)), 0);
 	test_roundtrip();
+	test_record_bytes();
 	test_prefixes();
 	test_thinning();
 	test_prune();
