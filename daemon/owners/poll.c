@@ -296,20 +296,6 @@ me_cb(const struct graph_error *e, const struct graph_profile *prof,
 	insights_start(p);
 }
 
-static int
-copy_account(struct account *dst, const struct account *src)
-{
-	*dst = *src;
-	dst->username = dst->name = dst->picture_url = NULL;
-	if (account_set_str(&dst->username, src->username) < 0 ||
-	    account_set_str(&dst->name, src->name) < 0 ||
-	    account_set_str(&dst->picture_url, src->picture_url) < 0) {
-		account_clear(dst);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 struct poll *
 poll_start(struct graph *g, const struct account *a, const char *token,
     const struct poll_plan *plan, poll_done_cb cb, void *arg)
@@ -326,7 +312,7 @@ poll_start(struct graph *g, const struct account *a, const char *token,
 	p->full = plan->full_count || a->media < 0;
 	snapshot_init(&p->res.snap);
 	p->res.snap.held = (p->metrics | METRIC_BASIC) & METRIC_ALL;
-	if (copy_account(&p->res.acct, a) < 0 ||
+	if (account_copy(&p->res.acct, a) < 0 ||
 	    (p->token = strdup(token)) == NULL) {
 		poll_free(p);
 		return NULL;
