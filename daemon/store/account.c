@@ -580,13 +580,8 @@ account_update(MDB_txn *txn, struct store *st, const struct account *was,
 		return r;
 
 	account_record(a, &w);
-	k.mv_size = strlen(a->user_id);
-	k.mv_data = (void *)a->user_id;
-	v.mv_size = w.len;
-	v.mv_data = w.p;
-	r = w.nomem ? -ENOMEM : store_errno(mdb_put(txn, st->accounts, &k, &v,
-	    0));
-	wbuf_free(&w);
+	r = store_put_wbuf(txn, st->accounts, a->user_id, strlen(a->user_id),
+	    &w);
 	if (r < 0)
 		return r;
 	k.mv_size = strlen(a->username);

@@ -67,8 +67,9 @@ has_prefix(const MDB_val *k, const uint8_t *prefix, size_t plen)
 }
 
 /*
- * What the record and the wire form share, after the time: each metric
- * held (null when unknown), then where the followers count came from.
+ * The wire form's members after the time: each metric held (null when
+ * unknown), then where the followers count came from.  snapshot_put()
+ * writes the record's in the same order.
  */
 static void
 snapshot_add_values(struct json_object *o, const struct snapshot *s)
@@ -84,16 +85,15 @@ snapshot_add_values(struct json_object *o, const struct snapshot *s)
 
 /*
  * The record, written straight (wbuf.h): json-c's bytes for the object
- * of "v", "at" and snapshot_add_values(), without building it.
+ * of "v", "at" and the members snapshot_add_values() lists, without
+ * building it.
  */
 static int
 snapshot_put(MDB_txn *txn, struct store *st, const uint8_t *key,
     size_t klen, const struct snapshot *s)
 {
-	MDB_val k = { klen, (void *)key }, v;
 	struct wbuf w;
 	size_t i;
-	int r;
 
 	wbuf_init(&w);
 	wbuf_add(&w, "{", 1);
@@ -105,12 +105,7 @@ snapshot_put(MDB_txn *txn, struct store *st, const uint8_t *key,
 	wbuf_str_member(&w, "followers_source",
 	    followers_source_name(s->source));
 	wbuf_add(&w, "}", 1);
-	v.mv_size = w.len;
-	v.mv_data = w.p;
-	r = w.nomem ? -ENOMEM : store_errno(mdb_put(txn, st->metrics, &k, &v,
-	    0));
-	wbuf_free(&w);
-	return r;
+	return store_put_wbuf(txn, st->metrics, key, klen, &w);
 }
 
 static int

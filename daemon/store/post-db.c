@@ -247,7 +247,6 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 {
 	struct post_was old;
 	uint8_t key[8];
-	MDB_val k = { sizeof(key), key }, v;
 	struct wbuf w;
 	int r;
 
@@ -282,9 +281,5 @@ post_put(MDB_txn *txn, struct store *st, struct post *p)
 	}
 	post_key(p->id, key);
 	post_record_write(p, &w);
-	v.mv_size = w.len;
-	v.mv_data = w.p;
-	r = w.nomem ? -ENOMEM : store_errno(mdb_put(txn, st->posts, &k, &v, 0));
-	wbuf_free(&w);
-	return r;
+	return store_put_wbuf(txn, st->posts, key, sizeof(key), &w);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "daemon/store/store.h"
+#include "daemon/store/wbuf.h"
 
 static const struct {
 	const char	*name;
@@ -422,6 +423,18 @@ store_put_json(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t keylen,
 	v.mv_size = len;
 	v.mv_data = (void *)s;
 	return store_errno(mdb_put(txn, dbi, &k, &v, 0));
+}
+
+int
+store_put_wbuf(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t keylen,
+    struct wbuf *w)
+{
+	MDB_val k = { keylen, (void *)key }, v = { w->len, w->p };
+	int r;
+
+	r = w->nomem ? -ENOMEM : store_errno(mdb_put(txn, dbi, &k, &v, 0));
+	wbuf_free(w);
+	return r;
 }
 
 int

@@ -15,6 +15,8 @@
 #include <json-c/json.h>
 #include <lmdb.h>
 
+struct wbuf;
+
 #define STORE_SCHEMA_VERSION	1
 
 #define STORE_REPLIES_BUCKETS	256
@@ -102,6 +104,9 @@ int	store_get_json(MDB_txn *, MDB_dbi, const void *key, size_t keylen,
 int	store_json_from_val(const MDB_val *, struct json_object **ret_obj);
 int	store_put_json(MDB_txn *, MDB_dbi, const void *key, size_t keylen,
 	    struct json_object *obj);
+/* A record written straight (wbuf.h) under key; frees w either way. */
+int	store_put_wbuf(MDB_txn *, MDB_dbi, const void *key, size_t keylen,
+	    struct wbuf *w);
 
 /* A u64 counter in meta (0 when absent). */
 int	store_meta_get_u64(MDB_txn *, struct store *, const char *name,
