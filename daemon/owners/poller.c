@@ -233,6 +233,7 @@ job_start(struct poller *p, const char *user_id, int force,
 	MDB_txn *txn;
 	int64_t now = daemon_now();
 	char tok[TOKEN_MAX];
+	size_t toklen = 0;
 	int r;
 
 	if ((r = store_txn_begin(d->store, 1, &txn)) < 0)
@@ -243,13 +244,14 @@ job_start(struct poller *p, const char *user_id, int force,
 		r = -EPERM;
 	if (r == 0 && !force && poll_due(p, &a) > now + 1)
 		r = -EALREADY;
-	if (r == 0)
-		r = account_token_read(txn, d->store, d->seal, a.user_id, tok,
-		    sizeof(tok));
+	if (r == 0 && (r = account_token_read(txn, d->store, d->seal,
+	    a.user_id, tok, sizeof(tok))) >= 0) {
+		toklen = (size_t)r + 1;
+		r = 0;
+	}
 	mdb_txn_abort(txn);
 	if (r < 0 || (j = calloc(1, sizeof(*j))) == NULL) {
-		if (r == 0)
-			sodium_memzero(tok, sizeof(tok));
+		sodium_memzero(tok, toklen);
 		account_clear(&a);
 		return r < 0 ? r : -ENOMEM;
 	}
@@ -268,7 +270,7 @@ job_start(struct poller *p, const char *user_id, int force,
 	    now >= a.media_counted_at + RECOUNT +
 	    backoff_spread(a.user_id, RECOUNT / 4);
 	j->poll = poll_start(d->graph, &a, tok, &plan, job_done_cb, j);
-	sodium_memzero(tok, sizeof(tok));
+	sodium_memzero(tok, toklen);
 	account_clear(&a);
 	if (j->poll == NULL) {
 		free(j);

@@ -112,7 +112,10 @@ int		 account_token_put(MDB_txn *, struct store *,
 int		 account_token_get(MDB_txn *, struct store *,
 		    const struct seal *, const char *user_id,
 		    struct secret **ret_token);
-/* The same into a caller's buffer, which it wipes (seal_open_buf()). */
+/*
+ * The same into a caller's buffer, which it wipes; returns the token's
+ * length (seal_open_buf()).
+ */
 int		 account_token_read(MDB_txn *, struct store *,
 		    const struct seal *, const char *user_id, char *buf,
 		    size_t size);

@@ -187,5 +187,5 @@ seal_open_buf(const struct seal *sl, const char *user_id, const uint8_t *blob,
 		return r;
 	}
 	buf[mlen] = '\0';
-	return 0;
+	return (int)mlen;
 }

@@ -39,8 +39,9 @@ int		 seal_open(const struct seal *, const char *user_id,
 /*
  * The same into buf (size bytes, NUL-terminated), for a caller that
  * opens many tokens and wipes buf itself (the poller): sodium_malloc's
- * guard pages cost five system calls a token.  -ENOSPC when the token
- * does not fit.
+ * guard pages cost five system calls a token.  Returns the token's
+ * length, all the caller need wipe (with its NUL); -ENOSPC when the
+ * token does not fit.
  */
 int		 seal_open_buf(const struct seal *, const char *user_id,
 		    const uint8_t *blob, size_t len, char *buf, size_t size);

@@ -191,6 +191,35 @@ test_format(void)
 	seal_free(sl);
 }
 
+/* Into a caller's buffer: the length back, NUL-terminated, or no room. */
+static void
+test_open_buf(void)
+{
+	struct seal *sl, *other;
+	uint8_t *b;
+	size_t l;
+	char buf[64];
+
+	CHECK((sl = seal_new(key_a)) != NULL);
+	CHECK((other = seal_new(key_b)) != NULL);
+	CHECK_INT(seal_seal(sl, USER, TOKEN, strlen(TOKEN), &b, &l), 0);
+	memset(buf, 'x', sizeof(buf));
+	CHECK_INT(seal_open_buf(sl, USER, b, l, buf, sizeof(buf)),
+	    (int)strlen(TOKEN));
+	CHECK(strcmp(buf, TOKEN) == 0);
+	/* The token and its NUL must fit. */
+	CHECK_INT(seal_open_buf(sl, USER, b, l, buf, strlen(TOKEN)), -ENOSPC);
+	CHECK_INT(seal_open_buf(sl, USER, b, l, buf, strlen(TOKEN) + 1),
+	    (int)strlen(TOKEN));
+	CHECK_INT(seal_open_buf(other, USER, b, l, buf, sizeof(buf)),
+	    -EBADMSG);
+	CHECK_INT(seal_open_buf(sl, "17841405793187219", b, l, buf,
+	    sizeof(buf)), -EBADMSG);
+	free(b);
+	seal_free(other);
+	seal_free(sl);
+}
+
 int
 main(void)
 {
@@ -203,5 +232,6 @@ main(void)
 	test_round_trip();
 	test_tampering();
 	test_format();
+	test_open_buf();
 	return check_status();
 }
