@@ -57,6 +57,12 @@ read_text_file(const char *path)
 	return buf;
 }
 
+/* edit's undoing of an option post sets (long only). */
+#define OPT_NO_GHOST		0x2001
+#define OPT_NO_SPOILER_MEDIA	0x2002
+#define OPT_NO_POLL		0x2003
+#define OPT_NO_SPOILER		0x2004
+
 /* Every post option; edit leaves out what post.edit cannot change. */
 static const struct option post_opts[] = {
 	{ "at", required_argument, NULL, 'a' },
@@ -80,6 +86,10 @@ static const struct option post_opts[] = {
 	{ "gif", required_argument, NULL, 'G' },
 	{ "then-text", required_argument, NULL, 'N' },
 	{ "thread", required_argument, NULL, 'H' },
+	{ "no-ghost", no_argument, NULL, OPT_NO_GHOST },
+	{ "no-spoiler-media", no_argument, NULL, OPT_NO_SPOILER_MEDIA },
+	{ "no-poll", no_argument, NULL, OPT_NO_POLL },
+	{ "no-spoiler", no_argument, NULL, OPT_NO_SPOILER },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -134,20 +144,41 @@ read_thread(struct ctl *ctl, const char *path, struct json_object *args)
 	return 0;
 }
 
+/* A list given, or emptied (clear: edit's --no-poll, --no-spoiler). */
 static void
-add_list(struct json_object *args, const char *k, struct json_object *arr)
+add_list(struct json_object *args, const char *k, struct json_object *arr,
+    int clear)
 {
-	if (json_object_array_length(arr) > 0)
+	if (json_object_array_length(arr) > 0 || clear)
 		json_object_object_add(args, k, arr);
 	else
 		json_object_put(arr);
 }
 
+/* A flag: 1 given, 0 taken back (edit's --no-ghost), -1 not said. */
 static void
-add_true(struct json_object *args, const char *k, int v)
+add_flag(struct json_object *args, const char *k, int v)
 {
-	if (v)
-		json_object_object_add(args, k, json_object_new_boolean(1));
+	if (v >= 0)
+		json_object_object_add(args, k, json_object_new_boolean(v));
+}
+
+/*
+ * An option and its --no- form (edit only) on one command line: 0, or
+ * EXIT_USAGE once said.  given: the option was; undo: --no-name was.
+ */
+static int
+check_undo(struct ctl *ctl, int edit, const char *name, int given, int undo)
+{
+	if (!undo)
+		return 0;
+	if (!edit)
+		return ctl_usage_error(ctl, "--no-%s is for edit: a new post "
+		    "has no %s to take back", name, name);
+	if (given)
+		return ctl_usage_error(ctl, "give --%s or --no-%s, not both",
+		    name, name);
+	return 0;
 }
 
 /*
@@ -164,7 +195,8 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 	struct json_object *images, *videos, *poll, *spoiler, *then;
 	struct json_object *item = NULL;
 	char *text = NULL, *attachment = NULL;
-	int ch, nmedia = 0, ghost = 0, spoiler_media = 0, r = EXIT_USAGE;
+	int ch, nmedia = 0, ghost = -1, spoiler_media = -1, r = EXIT_USAGE;
+	int no_ghost = 0, no_spoiler_media = 0, no_poll = 0, no_spoiler = 0;
 
 	images = json_object_new_array();
 	videos = json_object_new_array();
@@ -269,10 +301,34 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 			else
 				thread = optarg;
 			break;
+		case OPT_NO_GHOST:
+			no_ghost = 1;
+			break;
+		case OPT_NO_SPOILER_MEDIA:
+			no_spoiler_media = 1;
+			break;
+		case OPT_NO_POLL:
+			no_poll = 1;
+			break;
+		case OPT_NO_SPOILER:
+			no_spoiler = 1;
+			break;
 		default:
 			goto out;
 		}
 	}
+	if (check_undo(ctl, edit, "ghost", ghost == 1, no_ghost) != 0 ||
+	    check_undo(ctl, edit, "spoiler-media", spoiler_media == 1,
+	    no_spoiler_media) != 0 ||
+	    check_undo(ctl, edit, "poll", json_object_array_length(poll) > 0,
+	    no_poll) != 0 ||
+	    check_undo(ctl, edit, "spoiler",
+	    json_object_array_length(spoiler) > 0, no_spoiler) != 0)
+		goto out;
+	if (no_ghost)
+		ghost = 0;
+	if (no_spoiler_media)
+		spoiler_media = 0;
 	if (text_file != NULL && json_object_object_get_ex(args, "text",
 	    NULL)) {
 		ctl_usage_error(ctl, "give --text or --text-file, not both");
@@ -298,13 +354,13 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 		goto out;
 	ctl_add_str(args, "text", text);
 	ctl_add_str(args, "attachment", attachment);
-	add_true(args, "ghost", ghost);
-	add_true(args, "spoiler_media", spoiler_media);
-	add_list(args, "images", images);
-	add_list(args, "videos", videos);
-	add_list(args, "poll", poll);
-	add_list(args, "spoiler", spoiler);
-	add_list(args, "then_text", then);
+	add_flag(args, "ghost", ghost);
+	add_flag(args, "spoiler_media", spoiler_media);
+	add_list(args, "images", images, 0);
+	add_list(args, "videos", videos, 0);
+	add_list(args, "poll", poll, no_poll);
+	add_list(args, "spoiler", spoiler, no_spoiler);
+	add_list(args, "then_text", then, 0);
 	images = videos = poll = spoiler = then = NULL;
 	r = 0;
 out:

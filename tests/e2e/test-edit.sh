@@ -59,6 +59,36 @@ rc=0
 tctl edit 999 --text x > "$T/out" 2>&1 || rc=$?
 [ "$rc" -eq 1 ] && grep -q "no post 999" "$T/out" || fail "edit 999: $(cat "$T/out")"
 
+# The --no- forms take back what post set, and only edit has them.  A
+# ghost post cannot have a poll, so the first edit is refused unless
+# --no-ghost works; the fake shows what was published at the end.
+g=$(schedule alice --at +1h --text "ghostly" --ghost --spoiler 0:3)
+tctl edit "$g" --no-ghost --poll yes --poll no > "$T/out" 2>&1 ||
+    fail "edit --no-ghost: $(cat "$T/out")"
+tctl edit "$g" --no-poll --no-spoiler --at +3s > "$T/out" 2>&1 ||
+    fail "edit --no-poll: $(cat "$T/out")"
+h=$(schedule alice --at +1h --text "veiled" --image "$M/h.jpg" --spoiler-media)
+tctl edit "$h" --no-spoiler-media --at +3s > "$T/out" 2>&1 ||
+    fail "edit --no-spoiler-media: $(cat "$T/out")"
+for args in "--ghost --no-ghost" "--poll a --poll b --no-poll" \
+    "--spoiler 0:1 --no-spoiler" "--spoiler-media --no-spoiler-media"; do
+	rc=0
+	# shellcheck disable=SC2086
+	tctl edit "$a" $args > "$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] && grep -q "not both" "$T/out" || fail "edit $args: $rc $(cat "$T/out")"
+done
+rc=0
+tctl post alice --at +1h --text x --no-ghost > "$T/out" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] && grep -q "is for edit" "$T/out" || fail "post --no-ghost: $rc $(cat "$T/out")"
+for id in "$g" "$h"; do
+	wait_until 30 is_state "$id" published || fail "post $id: $(tctl show-post "$id")"
+done
+for t in ghostly veiled; do
+	fake_admin GET "/__admin/posts?username=alice" | jq -e --arg t "$t" \
+	    '[.posts[] | select(.text == $t)] | length == 1 and .[0].attach == null' \
+	    >/dev/null || fail "$t on the fake: $(fake_admin GET "/__admin/posts?username=alice")"
+done
+
 # A staged post: its container is replaced, the old one never published.
 b=$(schedule alice --at +6s --video "$M/v.mp4" --text "staged text")
 wait_until 20 is_staged "$b" || fail "not staged: $(tctl show-post "$b")"
