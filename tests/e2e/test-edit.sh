@@ -67,6 +67,10 @@ tctl edit "$g" --no-ghost --poll yes --poll no > "$T/out" 2>&1 ||
     fail "edit --no-ghost: $(cat "$T/out")"
 tctl edit "$g" --no-poll --no-spoiler --at +3s > "$T/out" 2>&1 ||
     fail "edit --no-poll: $(cat "$T/out")"
+# An edit without --no-ghost leaves a ghost a ghost.
+k=$(schedule alice --at +1h --text "still a ghost" --ghost)
+tctl edit "$k" --text "kept ghost" --at +3s > "$T/out" 2>&1 ||
+    fail "edit k: $(cat "$T/out")"
 h=$(schedule alice --at +1h --text "veiled" --image "$M/h.jpg" --spoiler-media)
 tctl edit "$h" --no-spoiler-media --at +3s > "$T/out" 2>&1 ||
     fail "edit --no-spoiler-media: $(cat "$T/out")"
@@ -80,7 +84,7 @@ done
 rc=0
 tctl post alice --at +1h --text x --no-ghost > "$T/out" 2>&1 || rc=$?
 [ "$rc" -eq 2 ] && grep -q "is for edit" "$T/out" || fail "post --no-ghost: $rc $(cat "$T/out")"
-for id in "$g" "$h"; do
+for id in "$g" "$h" "$k"; do
 	wait_until 30 is_state "$id" published || fail "post $id: $(tctl show-post "$id")"
 done
 for t in ghostly veiled; do
@@ -88,15 +92,20 @@ for t in ghostly veiled; do
 	    '[.posts[] | select(.text == $t)] | length == 1 and .[0].attach == null' \
 	    >/dev/null || fail "$t on the fake: $(fake_admin GET "/__admin/posts?username=alice")"
 done
+fake_admin GET "/__admin/posts?username=alice" | jq -e \
+    '[.posts[] | select(.text == "kept ghost")] | length == 1 and
+    .[0].attach.is_ghost_post == true' >/dev/null ||
+    fail "kept ghost on the fake: $(fake_admin GET "/__admin/posts?username=alice")"
 
 # A staged post: its container is replaced, the old one never published.
+since=$(fake_admin GET "/__admin/requests?path=/__none" | jq -r .next)
 b=$(schedule alice --at +6s --video "$M/v.mp4" --text "staged text")
 wait_until 20 is_staged "$b" || fail "not staged: $(tctl show-post "$b")"
 tctl edit "$b" --text "edited text" >/dev/null || fail "edit staged"
 wait_until 30 is_state "$b" published || fail "b: $(tctl show-post "$b")"
 [ "$(published "edited text")" -eq 1 ] && [ "$(published "staged text")" -eq 0 ] ||
     fail "b on the fake: $(fake_admin GET "/__admin/posts?username=alice")"
-[ "$(fake_admin GET "/__admin/requests?path=/me/threads" |
+[ "$(fake_admin GET "/__admin/requests?path=/me/threads&since=$since" |
     jq '[.requests[] | select(.method == "POST" and .path == "/me/threads")] | length')" -ge 2 ] ||
     fail "no second container"
 
