@@ -2,7 +2,9 @@
  * seal.c: a round trip, a fresh nonce each time, the blob's layout, and
  * -EBADMSG for every way a blob can be wrong: another key, another user
  * id, any flipped bit, a short, empty or extended blob, an unknown
- * version.  The plaintext never appears in a blob.
+ * version.  The plaintext never appears in a blob.  seal_open_buf():
+ * the length back, nothing written past the NUL, no room refused, and a
+ * buffer wiped when the blob is wrong.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -207,12 +209,16 @@ test_open_buf(void)
 	CHECK_INT(seal_open_buf(sl, USER, b, l, buf, sizeof(buf)),
 	    (int)strlen(TOKEN));
 	CHECK(strcmp(buf, TOKEN) == 0);
+	/* The poller wipes the length and the NUL: nothing lies past them. */
+	CHECK(buf[strlen(TOKEN) + 1] == 'x');
 	/* The token and its NUL must fit. */
 	CHECK_INT(seal_open_buf(sl, USER, b, l, buf, strlen(TOKEN)), -ENOSPC);
 	CHECK_INT(seal_open_buf(sl, USER, b, l, buf, strlen(TOKEN) + 1),
 	    (int)strlen(TOKEN));
 	CHECK_INT(seal_open_buf(other, USER, b, l, buf, sizeof(buf)),
 	    -EBADMSG);
+	/* Whatever the failed open wrote is wiped. */
+	CHECK(sodium_is_zero((unsigned char *)buf, sizeof(buf)));
 	CHECK_INT(seal_open_buf(sl, "17841405793187219", b, l, buf,
 	    sizeof(buf)), -EBADMSG);
 	free(b);
