@@ -55,7 +55,8 @@ static const struct verb verbs[] = {
 	    "queue many posts from JSON lines or CSV, all or none" },
 	{ "edit", 1, VERB_ANY, cmd_edit,
 	    "ID [--at TIME] [--tz ZONE] [--text T | --text-file F] "
-	    "[any post option but --reply-to] [--no-ghost] "
+	    "[any post option but --reply-to, --then-text, --thread] "
+	    "[--no-ghost] "
 	    "[--no-spoiler-media] [--no-poll] [--no-spoiler]",
 	    "change a queued post that is not yet being published" },
 	{ "queue", 0, VERB_ANY, cmd_queue,
