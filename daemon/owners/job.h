@@ -103,6 +103,7 @@ struct sched {
 	 */
 	int		 quiet;
 	size_t		 publishes;	/* publishes out, unanswered */
+	int64_t		 waves_said;	/* release_warn()'s last, 0: never */
 	struct event	*unquiet;	/* the last answer, or QUIET_MAX */
 	int		 scan_waits;	/* a scan was put off */
 	struct event	*flush;		/* the group commit */

@@ -27,9 +27,11 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "common/timefmt.h"
 #include "daemon/store/account.h"
 #include "daemon/config.h"
 #include "daemon/daemon.h"
+#include "daemon/graph/http.h"
 #include "daemon/owners/job.h"
 #include "daemon/log.h"
 #include "daemon/store/post.h"
@@ -40,6 +42,7 @@
 
 #define IDLE_WAKE	86400	/* armed this far when nothing is due */
 #define SCAN_DELAY_NS	10000000	/* after the second's publishes */
+#define WAVES_SAY_EVERY	3600	/* seconds between release_warn()s */
 
 static const struct timeval quiet_max = { 0, QUIET_MAX_MS * 1000 };
 
@@ -149,13 +152,39 @@ release_arm(struct sched *s)
 	evtimer_add(s->release, &tv);
 }
 
+/*
+ * A release of more publishes than connections were free: each of the
+ * rest waits for one to come back, a round trip to Meta (one request a
+ * connection: threadsd.conf(5), max_connections).  Said at most once an
+ * hour; the lateness histogram counts every post.
+ */
+static void
+release_warn(struct sched *s, int64_t due, size_t n, size_t busy)
+{
+	size_t cap = (size_t)s->d->cfg->api_max_connections;
+	size_t avail = busy < cap ? cap - busy : 0;
+	char at[TIMEFMT_LEN];
+
+	if (n <= avail || (s->waves_said != 0 &&
+	    sched_now() < s->waves_said + WAVES_SAY_EVERY))
+		return;
+	s->waves_said = sched_now();
+	log_warning("scheduler: %zu posts were due at %s and %zu of the %zu "
+	    "connections ([api] max_connections) were free: the other %zu "
+	    "waited for one, a round trip to Meta each; a larger "
+	    "max_connections sends such posts together (said at most once "
+	    "an hour)", n, timefmt_format(due, at, sizeof(at)), avail, cap,
+	    n - avail);
+}
+
 static void
 release_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sched *s = arg;
 	TAILQ_HEAD(, job) ready = TAILQ_HEAD_INITIALIZER(ready);
 	struct job *j, *next;
-	int64_t now = sched_now();
+	int64_t now = sched_now(), due = s->release_at;
+	size_t busy = http_in_flight(s->d->http), sent = s->publishes;
 	uint64_t n;
 
 	(void)what;
@@ -174,6 +203,7 @@ release_cb(evutil_socket_t fd, short what, void *arg)
 		TAILQ_REMOVE(&ready, j, hentry);
 		sched_publish_send(j);
 	}
+	release_warn(s, due, s->publishes - sent, busy);
 	release_arm(s);
 	if (s->publishes > 0) {
 		s->quiet = 1;

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Posts due at the same second, beyond the connections free: every one
+# is published, exactly once, and the journal says once that the rest
+# waited for a connection and what sends them together.  With room for
+# all, nothing is said.
+. "$E2E_DIR/lib.sh"
+
+setup "[api]" "max_connections = 2"
+fake_admin POST "/__admin/users?username=alice&name=alice" >/dev/null
+fake_admin POST "/__admin/token?username=alice&age=3600" |
+    jq -r .access_token > "$T/alice.token"
+tctl add-account --token-stdin < "$T/alice.token" >/dev/null || fail "connect"
+
+state() {
+	tctl --json show-post "$1" | jq -r .state
+}
+is_state() {
+	[ "$(state "$1")" = "$2" ]
+}
+# burst AT N TAG: N posts due at the instant AT; their ids in $T/TAG.
+burst() {
+	: > "$T/$3"
+	_i=0
+	while [ "$_i" -lt "$2" ]; do
+		tctl --json post alice --at "$1" --text "$3 $_i" > "$T/sched.json" ||
+		    fail "post: $(cat "$T/sched.json")"
+		jq -r .id "$T/sched.json" >> "$T/$3"
+		_i=$((_i + 1))
+	done
+}
+# published TAG: every post of the burst published, once each on the fake.
+published() {
+	for _id in $(cat "$T/$1"); do
+		wait_until 30 is_state "$_id" published ||
+		    fail "post $_id: $(tctl show-post "$_id")"
+	done
+	_n=$(fake_admin GET "/__admin/posts?username=alice" | jq --arg t "$1 " \
+	    '[.posts[] | select(.text | startswith($t))] | length')
+	[ "$_n" -eq "$(wc -l < "$T/$1")" ] || fail "$1: $_n on the fake"
+}
+at() {
+	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
+}
+
+# Four seconds apart: a burst's quota check (2 s before it) and the
+# permalinks of the one before are not in flight at its instant.
+now=$(date +%s)
+t1=$(at $((now + 5)))
+t2=$(at $((now + 9)))
+t3=$(at $((now + 13)))
+# As many as the connections: nothing to say.
+burst "$t1" 2 fits
+# More: said, with the numbers.
+burst "$t2" 5 waves
+# Again: not said again within the hour.
+burst "$t3" 5 again
+published fits
+published waves
+published again
+
+grep -q "posts were due at $t1" "$T/daemon.log" &&
+    fail "said for a burst that fit: $(grep 'were due' "$T/daemon.log")"
+grep -q "scheduler: 5 posts were due at $t2 and [0-2] of the 2 connections (\[api\] max_connections) were free: the other [3-5] waited for one" \
+    "$T/daemon.log" || fail "not said: $(grep 'scheduler:' "$T/daemon.log")"
+[ "$(grep -c 'posts were due at' "$T/daemon.log")" -eq 1 ] ||
+    fail "said more than once: $(grep 'were due' "$T/daemon.log")"
+echo "ok: $(grep -o 'scheduler: 5 posts.*waited for one' "$T/daemon.log")"
+stop_daemon
