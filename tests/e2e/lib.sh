@@ -84,6 +84,14 @@ tctl() {
 	"$THREADSCTL" -s "$SOCK" "$@"
 }
 
+# state ID: a queued post's state; is_state ID STATE: whether it is that.
+state() {
+	tctl --json show-post "$1" | jq -r .state
+}
+is_state() {
+	[ "$(state "$1")" = "$2" ]
+}
+
 start_fake() {
 	printf 'e2e-app-secret\n' > "$T/app-secret"
 	chmod 600 "$T/app-secret"

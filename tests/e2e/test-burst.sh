@@ -11,12 +11,6 @@ fake_admin POST "/__admin/token?username=alice&age=3600" |
     jq -r .access_token > "$T/alice.token"
 tctl add-account --token-stdin < "$T/alice.token" >/dev/null || fail "connect"
 
-state() {
-	tctl --json show-post "$1" | jq -r .state
-}
-is_state() {
-	[ "$(state "$1")" = "$2" ]
-}
 # burst AT N TAG: N posts due at the instant AT; their ids in $T/TAG.
 burst() {
 	: > "$T/$3"

@@ -16,12 +16,6 @@ fake_admin POST "/__admin/token?username=alice&age=3600" |
 tctl add-account --token-stdin < "$T/alice.token" >/dev/null || fail "connect"
 M=$FAKE_URL/media
 
-state() {
-	tctl --json show-post "$1" | jq -r .state
-}
-is_state() {
-	[ "$(state "$1")" = "$2" ]
-}
 is_staged() {
 	case $(state "$1") in staged|ready) return 0 ;; esac
 	return 1

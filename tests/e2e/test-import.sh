@@ -18,12 +18,6 @@ M=$FAKE_URL/media
 queued() {
 	tctl --json queue --limit 0 | jq '.posts | length'
 }
-state() {
-	tctl --json show-post "$1" | jq -r .state
-}
-is_state() {
-	[ "$(state "$1")" = "$2" ]
-}
 
 # JSON lines: blank lines skipped, line numbers kept.
 cat > "$T/ok.jsonl" <<JSONL

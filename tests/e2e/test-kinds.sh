@@ -15,12 +15,6 @@ connect() {
 	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
 	    fail "connect $1"
 }
-state() {
-	tctl --json show-post "$1" | jq -r .state
-}
-is_state() {
-	[ "$(state "$1")" = "$2" ]
-}
 schedule() {
 	tctl --json post "$@" > "$T/sched.json" || fail "post $*: $(cat "$T/sched.json")"
 	jq -r .id "$T/sched.json"

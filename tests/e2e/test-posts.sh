@@ -23,19 +23,10 @@ published() {
 	fake_admin GET "/__admin/posts?username=$1" | jq -c '.posts[]'
 }
 
-# state ID: the post's state.
-state() {
-	tctl --json show-post "$1" | jq -r .state
-}
-
 # schedule ARGS...: queues a post and prints its id.
 schedule() {
 	tctl --json post "$@" > "$T/sched.json" || fail "post $*: $(cat "$T/sched.json")"
 	jq -r .id "$T/sched.json"
-}
-
-is_state() {
-	[ "$(state "$1")" = "$2" ]
 }
 
 connect alice

@@ -25,9 +25,6 @@ repeat() {
 	printf '%s' "$_s"
 }
 
-state() {
-	tctl --json show-post "$1" | jq -r .state
-}
 is_published() {
 	[ "$(state "$1")" = published ]
 }

@@ -13,12 +13,6 @@ fake_admin POST "/__admin/token?username=alice&age=3600" |
     jq -r .access_token > "$T/alice.token"
 tctl add-account --token-stdin < "$T/alice.token" >/dev/null || fail "connect"
 
-state() {
-	tctl --json show-post "$1" | jq -r .state
-}
-is_state() {
-	[ "$(state "$1")" = "$2" ]
-}
 queued() {
 	tctl --json queue --limit 0 | jq '.posts | length'
 }
