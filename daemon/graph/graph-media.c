@@ -350,9 +350,9 @@ graph_container_status(struct graph *g, const char *token,
 	    (graph_cb)cb, arg);
 }
 
-struct graph_call *
-graph_publish(struct graph *g, const char *token, const char *container_id,
-    graph_id_cb cb, void *arg)
+static struct graph_call *
+media_publish(struct graph *g, const char *token, const char *container_id,
+    int held, graph_id_cb cb, void *arg)
 {
 	const char	*kv[] = { "creation_id", container_id, NULL };
 
@@ -360,17 +360,45 @@ graph_publish(struct graph *g, const char *token, const char *container_id,
 	if (!graph_id_ok(container_id))
 		return NULL;
 	return graph_send(g, &media_calls[MEDIA_PUBLISH],
-	    &(struct graph_req){ .token = token, .kv = kv }, (graph_cb)cb,
-	    arg);
+	    &(struct graph_req){ .token = token, .kv = kv, .held = held },
+	    (graph_cb)cb, arg);
+}
+
+static struct graph_call *
+media_repost(struct graph *g, const char *token, const char *media_id,
+    int held, graph_id_cb cb, void *arg)
+{
+	return graph_send(g, &media_calls[MEDIA_REPOST],
+	    &(struct graph_req){ .token = token, .arg1 = media_id,
+	    .held = held }, (graph_cb)cb, arg);
+}
+
+struct graph_call *
+graph_publish(struct graph *g, const char *token, const char *container_id,
+    graph_id_cb cb, void *arg)
+{
+	return media_publish(g, token, container_id, 0, cb, arg);
+}
+
+struct graph_call *
+graph_publish_held(struct graph *g, const char *token,
+    const char *container_id, graph_id_cb cb, void *arg)
+{
+	return media_publish(g, token, container_id, 1, cb, arg);
 }
 
 struct graph_call *
 graph_repost(struct graph *g, const char *token, const char *media_id,
     graph_id_cb cb, void *arg)
 {
-	return graph_send(g, &media_calls[MEDIA_REPOST],
-	    &(struct graph_req){ .token = token, .arg1 = media_id },
-	    (graph_cb)cb, arg);
+	return media_repost(g, token, media_id, 0, cb, arg);
+}
+
+struct graph_call *
+graph_repost_held(struct graph *g, const char *token, const char *media_id,
+    graph_id_cb cb, void *arg)
+{
+	return media_repost(g, token, media_id, 1, cb, arg);
 }
 
 struct graph_call *

@@ -49,6 +49,7 @@ struct graph_call {
 	struct graph_error	 err;		/* ... and what it is */
 	int			 done;		/* its callback is running */
 	int			 durable;	/* out, answer must be recorded */
+	int			 held;		/* made, graph_release() sends it */
 	max_align_t		 res[];		/* the answer, parsed */
 };
 
@@ -492,7 +493,9 @@ graph_drain(struct graph *g)
 			continue;
 		http_cancel(c->http_call);
 		c->http_call = NULL;
-		n++;
+		/* A held call was never out: it is not cut off. */
+		if (!c->held)
+			n++;
 	}
 	return n;
 }
@@ -646,10 +649,25 @@ graph_start_failed(struct graph_call *c, enum graph_class class,
 	return c;
 }
 
-/* url is the caller's, who wipes it: the query may hold a secret. */
+/* A call out: durable when its row says so or a durable one started it. */
+static void
+graph_out(struct graph_call *c)
+{
+	struct graph	*g = c->graph;
+
+	if ((c->def->flags & GRAPH_DURABLE) || g->in_durable > 0) {
+		c->durable = 1;
+		g->ndurable++;
+	}
+}
+
+/*
+ * url is the caller's, who wipes it: the query may hold a secret.  A
+ * held call is made and not sent: graph_release() sends it.
+ */
 static struct graph_call *
 graph_start(struct graph_call *c, const char *method, const char *url,
-    const char *bearer, const char *form)
+    const char *bearer, const char *form, int held)
 {
 	struct graph		*g = c->graph;
 	struct http_request	 req;
@@ -664,17 +682,34 @@ graph_start(struct graph_call *c, const char *method, const char *url,
 	req.url = url;
 	req.bearer = bearer;
 	req.form = form;
-	c->http_call = http_start(c->graph->http, &req, graph_http_cb, c);
+	c->http_call = held ? http_make(g->http, &req, graph_http_cb, c) :
+	    http_start(g->http, &req, graph_http_cb, c);
 	if (c->http_call == NULL) {
 		free(c);
 		return NULL;
 	}
-	if ((c->def->flags & GRAPH_DURABLE) || g->in_durable > 0) {
-		c->durable = 1;
-		g->ndurable++;
-	}
+	c->held = held;
+	if (!held)
+		graph_out(c);
 	TAILQ_INSERT_TAIL(&g->calls, c, entry);
 	return c;
+}
+
+int
+graph_release(struct graph_call *c)
+{
+	if (c == NULL || !c->held)
+		return 0;
+	c->held = 0;
+	/* Stopping: held like every call started now (graph_drain()). */
+	if (c->http_call == NULL)
+		return 0;
+	if (http_send(c->http_call) < 0) {
+		graph_cancel(c);
+		return -1;
+	}
+	graph_out(c);
+	return 0;
 }
 
 int
@@ -785,7 +820,8 @@ graph_send(struct graph *g, const struct graph_def *def,
 		path = full;
 	}
 	c = graph_start(c, def->method, path, (def->flags & GRAPH_BEARER) ?
-	    rq->token : NULL, get ? NULL : form != NULL ? form : "");
+	    rq->token : NULL, get ? NULL : form != NULL ? form : "",
+	    rq->held);
 	graph_free_secret(path);
 	graph_free_secret(form);
 	return c;

@@ -306,6 +306,22 @@ struct graph_call *graph_publish(struct graph *, const char *token,
 struct graph_call *graph_repost(struct graph *, const char *token,
 		    const char *media_id, graph_id_cb, void *arg);
 /*
+ * The same two, made now and sent by graph_release(): a publish held for
+ * its due instant is built before it, so that at the instant only its
+ * request is sent.  Not out (graph_drain(), http_in_flight()) until
+ * then; cancelled as any call.
+ */
+struct graph_call *graph_publish_held(struct graph *, const char *token,
+		    const char *container_id, graph_id_cb, void *arg);
+struct graph_call *graph_repost_held(struct graph *, const char *token,
+		    const char *media_id, graph_id_cb, void *arg);
+/*
+ * Sends a held call; a no-op for one that is not (or was held by
+ * graph_drain(): it never answers).  0, or -1 out of memory: then the
+ * call is cancelled and its handle gone.
+ */
+int		 graph_release(struct graph_call *);
+/*
  * GET /v1.0/me/threads_publishing_limit?fields=quota_usage,config: the
  * posts' quota only (replies_* stay -1 unless Meta sends them).
  */

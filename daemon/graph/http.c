@@ -90,6 +90,7 @@ struct http_call {
 	int			 nomem;
 	int			 done;		/* its callback is running */
 	int			 reuse;		/* back to the pool when done */
+	int			 made;		/* http_make()'s, not yet sent */
 	http_done_cb		 cb;
 	void			*arg;
 	char			 error[64];
@@ -106,6 +107,7 @@ struct http {
 	uint64_t		 n_connects;	/* connections opened */
 	int			 no_proxy;	/* none in the environment */
 	TAILQ_HEAD(, http_call)	 calls;
+	TAILQ_HEAD(, http_call)	 made;		/* made, not yet sent */
 	TAILQ_HEAD(, http_call)	 idle;		/* the pool */
 	TAILQ_HEAD(, http_sock)	 socks;
 };
@@ -380,7 +382,7 @@ http_call_release(struct http_call *c)
 		c->body = NULL;
 		c->cap = 0;
 	}
-	c->too_big = c->nomem = c->done = c->reuse = 0;
+	c->too_big = c->nomem = c->done = c->reuse = c->made = 0;
 	c->cb = NULL;
 	c->arg = NULL;
 	TAILQ_INSERT_HEAD(&h->idle, c, entry);
@@ -506,6 +508,7 @@ http_new(struct event_base *base, int max_connections,
 	/* As many as can be in flight: a round never makes a new one. */
 	h->max_idle = (size_t)max_connections;
 	TAILQ_INIT(&h->calls);
+	TAILQ_INIT(&h->made);
 	TAILQ_INIT(&h->idle);
 	TAILQ_INIT(&h->socks);
 	if ((h->timer = evtimer_new(base, http_timer_cb, h)) == NULL)
@@ -543,6 +546,11 @@ http_free(struct http *h)
 		return;
 	while ((c = TAILQ_FIRST(&h->calls)) != NULL) {
 		http_call_detach(c);
+		c->reuse = 0;
+		http_call_release(c);
+	}
+	while ((c = TAILQ_FIRST(&h->made)) != NULL) {
+		TAILQ_REMOVE(&h->made, c, entry);
 		c->reuse = 0;
 		http_call_release(c);
 	}
@@ -758,7 +766,7 @@ http_call_get(struct http *h)
 }
 
 struct http_call *
-http_start(struct http *h, const struct http_request *req, http_done_cb cb,
+http_make(struct http *h, const struct http_request *req, http_done_cb cb,
     void *arg)
 {
 	struct http_call	*c;
@@ -779,17 +787,43 @@ http_start(struct http *h, const struct http_request *req, http_done_cb cb,
 	    HTTP_MAX_BODY_DEFAULT;
 	if (c->max_body > SIZE_MAX - 1)
 		c->max_body = SIZE_MAX - 1;
-	if (http_setup(c, req) < 0)
-		goto fail;
+	if (http_setup(c, req) < 0) {
+		http_call_release(c);
+		return NULL;
+	}
+	c->made = 1;
+	TAILQ_INSERT_TAIL(&h->made, c, entry);
+	return c;
+}
+
+int
+http_send(struct http_call *c)
+{
+	struct http	*h = c->http;
+
+	if (!c->made)
+		return 0;
 	/* This arms the timer; the transfer starts from the loop. */
 	if (curl_multi_add_handle(h->multi, c->easy) != CURLM_OK)
-		goto fail;
+		return -1;
+	TAILQ_REMOVE(&h->made, c, entry);
+	c->made = 0;
 	TAILQ_INSERT_TAIL(&h->calls, c, entry);
 	h->n_calls++;
+	return 0;
+}
+
+struct http_call *
+http_start(struct http *h, const struct http_request *req, http_done_cb cb,
+    void *arg)
+{
+	struct http_call	*c;
+
+	if ((c = http_make(h, req, cb, arg)) != NULL && http_send(c) < 0) {
+		http_cancel(c);
+		return NULL;
+	}
 	return c;
-fail:
-	http_call_release(c);
-	return NULL;
 }
 
 void
@@ -798,7 +832,10 @@ http_cancel(struct http_call *c)
 	/* From inside its own callback: http_finish() frees it after. */
 	if (c == NULL || c->done)
 		return;
-	http_call_detach(c);
+	if (c->made)
+		TAILQ_REMOVE(&c->http->made, c, entry);
+	else
+		http_call_detach(c);
 	http_call_release(c);
 }
 

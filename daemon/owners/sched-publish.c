@@ -235,24 +235,33 @@ publish_cb(const struct graph_error *e, const char *id, void *arg)
 	}
 }
 
-/* Sent at the due time, never before: held until then (PUBLISH_LEAD). */
+/*
+ * Sent at the due time, never before: held until then (PUBLISH_LEAD).
+ * Its request is made the first time through, before the instant when
+ * it is held, so that the release only sends it (graph_release()).
+ */
 void
 sched_publish_send(struct job *j)
 {
+	struct graph *g = sched_daemon(j->s)->graph;
 	struct timespec ts;
 
+	if (j->call == NULL)
+		j->call = j->p.kind == POST_REPOST ? graph_repost_held(g,
+		    j->token->data, j->p.repost_of, publish_cb, j) :
+		    graph_publish_held(g, j->token->data, j->p.container,
+		    publish_cb, j);
+	if (j->call == NULL) {
+		publish_unknown(j, &sched_oom);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if ((int64_t)ts.tv_sec < j->p.due_at) {
 		job_hold(j);
 		return;
 	}
-	if (j->p.kind == POST_REPOST)
-		j->call = graph_repost(sched_daemon(j->s)->graph,
-		    j->token->data, j->p.repost_of, publish_cb, j);
-	else
-		j->call = graph_publish(sched_daemon(j->s)->graph,
-		    j->token->data, j->p.container, publish_cb, j);
-	if (j->call == NULL) {
+	if (graph_release(j->call) < 0) {
+		j->call = NULL;
 		publish_unknown(j, &sched_oom);
 		return;
 	}

@@ -791,6 +791,54 @@ test_cancel(struct http *h)
 	http_cancel(NULL);
 }
 
+/*
+ * http_make() does all but the sending: nothing reaches the server and
+ * nothing is in flight until http_send(); a made call is cancelled, or
+ * freed with its http, as any call.
+ */
+static void
+test_make(struct http *h)
+{
+	struct http_request	 req = { .method = "POST", .url = url("/echo"),
+				    .form = "a=1", .bearer = "TOK" };
+	struct http		*h2;
+	struct http_call	*c;
+	struct result		 r, gone;
+
+	memset(&r, 0, sizeof(r));
+	memset(&gone, 0, sizeof(gone));
+	seen_reset();
+	c = http_make(h, &req, result_cb, &r);
+	CHECK(c != NULL);
+	CHECK_INT(http_in_flight(h), 0);
+	run_for(100);
+	CHECK_INT(seen.requests, 0);
+	CHECK_INT(r.done, 0);
+	CHECK_INT(http_send(c), 0);
+	CHECK_INT(http_in_flight(h), 1);
+	CHECK(run_until(&r.done, 1, 5));
+	CHECK_INT(r.status, 200);
+	CHECK_STR(r.body, "a=1");
+	CHECK_STR(seen.method, "POST");
+	CHECK_STR(seen.auth, "Bearer TOK");
+	CHECK_INT(seen.requests, 1);
+	CHECK_INT(http_in_flight(h), 0);
+	result_free(&r);
+
+	/* Cancelled before it is sent: never sent, never called back. */
+	c = http_make(h, &req, result_cb, &gone);
+	CHECK(c != NULL);
+	http_cancel(c);
+	CHECK((h2 = http_new(base, 1, 10)) != NULL);
+	CHECK(http_make(h2, &req, result_cb, &gone) != NULL);
+	http_free(h2);
+	run_for(100);
+	CHECK_INT(seen.requests, 1);
+	CHECK_INT(gone.done, 0);
+	CHECK(http_make(h, &(struct http_request){ .url = NULL }, result_cb,
+	    &gone) == NULL);
+}
+
 static void
 test_free_in_flight(void)
 {
@@ -1194,6 +1242,82 @@ test_graph(struct http *h)
 	graph_free(NULL);
 }
 
+static void
+gid_cb(const struct graph_error *err, const char *id, void *arg)
+{
+	struct gresult	*r = arg;
+
+	(void)id;
+	r->done++;
+	r->err = *err;
+}
+
+/*
+ * A held publish is made and not sent: nothing reaches the server, and
+ * it is neither in flight nor durable, until graph_release().  Stopping
+ * holds it for good (graph_drain() does not count it as cut off).
+ */
+static void
+test_graph_held(struct http *h)
+{
+	struct graph		*g;
+	struct graph_call	*c;
+	struct gresult		 r, gone;
+
+	memset(&r, 0, sizeof(r));
+	memset(&gone, 0, sizeof(gone));
+	CHECK((g = graph_new(h, srv_url, "1", "https://x/", "s")) != NULL);
+	seen_reset();
+	CHECK(graph_publish_held(g, "UTOKEN", "12x", gid_cb, &r) == NULL);
+	c = graph_publish_held(g, "UTOKEN", "17890000000000001", gid_cb, &r);
+	CHECK(c != NULL);
+	run_for(100);
+	CHECK_INT(seen.requests, 0);
+	CHECK_INT(r.done, 0);
+	CHECK_INT(http_in_flight(h), 0);
+	CHECK_INT(graph_in_flight_durable(g), 0);
+	CHECK_INT(graph_release(c), 0);
+	CHECK_INT(http_in_flight(h), 1);
+	CHECK_INT(graph_in_flight_durable(g), 1);
+	CHECK(run_until(&r.done, 1, 5));
+	CHECK_INT(seen.requests, 1);
+	CHECK_STR(seen.method, "POST");
+	CHECK_STR(seen.uri, "/v1.0/me/threads_publish");
+	CHECK_STR(seen.body, "creation_id=17890000000000001");
+	CHECK_STR(seen.auth, "Bearer UTOKEN");
+	CHECK_INT(graph_in_flight_durable(g), 0);
+	/* Not held: a no-op. */
+	CHECK_INT(graph_release(NULL), 0);
+
+	/* The repost's, cancelled before it was ever sent. */
+	c = graph_repost_held(g, "UTOKEN", "18050000000000005", gid_cb,
+	    &gone);
+	CHECK(c != NULL);
+	graph_cancel(c);
+
+	/* Held when the daemon stops: never sent, never answered. */
+	c = graph_publish_held(g, "UTOKEN", "17890000000000002", gid_cb,
+	    &gone);
+	CHECK(c != NULL);
+	CHECK_INT(graph_drain(g), 0);
+	CHECK_INT(graph_release(c), 0);
+	CHECK_INT(http_in_flight(h), 0);
+	run_for(100);
+	CHECK_INT(seen.requests, 1);
+	CHECK_INT(gone.done, 0);
+	graph_cancel(c);
+	graph_free(g);
+
+	/* graph_free() cancels a held call too (ASan's leak check). */
+	CHECK((g = graph_new(h, srv_url, "1", "https://x/", "s")) != NULL);
+	CHECK(graph_publish_held(g, "UTOKEN", "17890000000000003", gid_cb,
+	    &gone) != NULL);
+	graph_free(g);
+	run_for(50);
+	CHECK_INT(seen.requests, 1);
+	CHECK_INT(gone.done, 0);
+}
+
 /* No HTTP answer at all is transient, with no status. */
 static void
 test_graph_timeout(void)
@@ -1245,10 +1369,12 @@ main(void)
 	test_failures(h);
 	test_size_cap(h);
 	test_cancel(h);
+	test_make(h);
 	test_limit();
 	test_free_in_flight();
 	test_reuse();
 	test_graph(h);
+	test_graph_held(h);
 	test_graph_timeout();
 	test_escape();
 	test_url_allowed();
