@@ -62,6 +62,25 @@ read_text_file(const char *path)
 #define OPT_NO_SPOILER_MEDIA	0x2002
 #define OPT_NO_POLL		0x2003
 #define OPT_NO_SPOILER		0x2004
+#define OPT_NO_STRING		0x2100	/* + the row of undo_str[] */
+
+/*
+ * edit's --no- forms of the options that take a string: the names they
+ * go under in post.edit's "clear".
+ */
+static const struct {
+	const char	*option;	/* --no-OPTION */
+	const char	*key;
+} undo_str[] = {
+	{ "reply-control", "reply_control" },
+	{ "quote", "quote" },
+	{ "link", "link" },
+	{ "topic", "topic" },
+	{ "attachment-file", "attachment" },
+	{ "attachment-link", "attachment_link" },
+	{ "gif", "gif" },
+};
+#define UNDO_STR_N	(sizeof(undo_str) / sizeof(undo_str[0]))
 
 /* Every post option; edit leaves out what post.edit cannot change. */
 static const struct option post_opts[] = {
@@ -90,6 +109,14 @@ static const struct option post_opts[] = {
 	{ "no-spoiler-media", no_argument, NULL, OPT_NO_SPOILER_MEDIA },
 	{ "no-poll", no_argument, NULL, OPT_NO_POLL },
 	{ "no-spoiler", no_argument, NULL, OPT_NO_SPOILER },
+	/* In undo_str[]'s order. */
+	{ "no-reply-control", no_argument, NULL, OPT_NO_STRING + 0 },
+	{ "no-quote", no_argument, NULL, OPT_NO_STRING + 1 },
+	{ "no-link", no_argument, NULL, OPT_NO_STRING + 2 },
+	{ "no-topic", no_argument, NULL, OPT_NO_STRING + 3 },
+	{ "no-attachment-file", no_argument, NULL, OPT_NO_STRING + 4 },
+	{ "no-attachment-link", no_argument, NULL, OPT_NO_STRING + 5 },
+	{ "no-gif", no_argument, NULL, OPT_NO_STRING + 6 },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -197,12 +224,16 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 	char *text = NULL, *attachment = NULL;
 	int ch, nmedia = 0, ghost = -1, spoiler_media = -1, r = EXIT_USAGE;
 	int no_ghost = 0, no_spoiler_media = 0, no_poll = 0, no_spoiler = 0;
+	int no_str[UNDO_STR_N] = { 0 }, given;
+	struct json_object *clear;
+	size_t i;
 
 	images = json_object_new_array();
 	videos = json_object_new_array();
 	poll = json_object_new_array();
 	spoiler = json_object_new_array();
 	then = json_object_new_array();
+	clear = json_object_new_array();
 	while ((ch = ctl_getopt(ctl, argc, argv, "", post_opts)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -314,7 +345,11 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 			no_spoiler = 1;
 			break;
 		default:
-			goto out;
+			if (ch < OPT_NO_STRING || ch >= OPT_NO_STRING +
+			    (int)UNDO_STR_N)
+				goto out;
+			no_str[ch - OPT_NO_STRING] = 1;
+			break;
 		}
 	}
 	if (check_undo(ctl, edit, "ghost", ghost == 1, no_ghost) != 0 ||
@@ -325,6 +360,18 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 	    check_undo(ctl, edit, "spoiler",
 	    json_object_array_length(spoiler) > 0, no_spoiler) != 0)
 		goto out;
+	for (i = 0; i < UNDO_STR_N; i++) {
+		/* The attachment is read from its file below. */
+		given = strcmp(undo_str[i].key, "attachment") == 0 ?
+		    attachment_file != NULL : json_object_object_get_ex(args,
+		    undo_str[i].key, NULL);
+		if (check_undo(ctl, edit, undo_str[i].option, given,
+		    no_str[i]) != 0)
+			goto out;
+		if (no_str[i])
+			json_object_array_add(clear,
+			    json_object_new_string(undo_str[i].key));
+	}
 	if (no_ghost)
 		ghost = 0;
 	if (no_spoiler_media)
@@ -361,7 +408,8 @@ post_options(struct ctl *ctl, int argc, char **argv, struct json_object *args,
 	add_list(args, "poll", poll, no_poll);
 	add_list(args, "spoiler", spoiler, no_spoiler);
 	add_list(args, "then_text", then, 0);
-	images = videos = poll = spoiler = then = NULL;
+	add_list(args, "clear", clear, 0);
+	images = videos = poll = spoiler = then = clear = NULL;
 	r = 0;
 out:
 	free(text);
@@ -371,6 +419,7 @@ out:
 	json_object_put(poll);
 	json_object_put(spoiler);
 	json_object_put(then);
+	json_object_put(clear);
 	return r;
 }
 

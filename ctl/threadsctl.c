@@ -56,8 +56,9 @@ static const struct verb verbs[] = {
 	{ "edit", 1, VERB_ANY, cmd_edit,
 	    "ID [--at TIME] [--tz ZONE] [--text T | --text-file F] "
 	    "[any post option but --reply-to, --then-text, --thread] "
-	    "[--no-ghost] "
-	    "[--no-spoiler-media] [--no-poll] [--no-spoiler]",
+	    "[--no-ghost] [--no-spoiler-media] [--no-poll] [--no-spoiler] "
+	    "[--no-reply-control] [--no-quote] [--no-link] [--no-topic] "
+	    "[--no-attachment-file] [--no-attachment-link] [--no-gif]",
 	    "change a queued post that is not yet being published" },
 	{ "queue", 0, VERB_ANY, cmd_queue,
 	    "[ACCOUNT | --account A] [--state S] [--limit N] [--from TIME] "

@@ -56,8 +56,30 @@ const struct req_arg postargs_edit[] = {
 	{ "at", ARG_STRING, A(at), 0 },
 	CONTENT_ROWS,
 	OPTION_ROWS,
+	{ "clear", ARG_ARRAY, A(clear), 0 },
 	{ NULL, 0, 0, 0 }
 };
+
+/*
+ * What post.edit's "clear" can take back: the options that are a string
+ * (the flags and lists are taken back by false and [], as given).  quote
+ * is the one held in place, not as a pointer.
+ */
+#define P(f)	offsetof(struct post, f)
+static const struct {
+	const char	*name;
+	size_t		 given;		/* in struct postargs */
+	size_t		 field;		/* in struct post */
+} clearable[] = {
+	{ "reply_control", A(reply_control), P(reply_control) },
+	{ "quote", A(quote), P(quote) },
+	{ "link", A(link), P(link) },
+	{ "topic", A(topic), P(topic) },
+	{ "attachment", A(attachment), P(attachment) },
+	{ "attachment_link", A(attachment_link), P(attachment_link) },
+	{ "gif", A(gif), P(gif) },
+};
+#undef P
 #undef OPTION_ROWS
 #undef CONTENT_ROWS
 #undef A
@@ -280,11 +302,61 @@ build_options(const struct postargs *a, struct post *p, char *err,
 	return 0;
 }
 
+/* One name of "clear": its option is gone from p.  0 or -EINVAL. */
+static int
+clear_one(const struct postargs *a, struct json_object *v, struct post *p,
+    char *err, size_t errlen)
+{
+	const char *name = json_object_is_type(v, json_type_string) ?
+	    json_object_get_string(v) :
+	    json_type_to_name(json_object_get_type(v));
+	const char *const *given;
+	char **str;
+	size_t i, n = sizeof(clearable) / sizeof(clearable[0]);
+
+	for (i = 0; i < n; i++)
+		if (json_object_is_type(v, json_type_string) &&
+		    strcmp(clearable[i].name, name) == 0)
+			break;
+	if (i == n) {
+		snprintf(err, errlen, "'clear' takes the names of options to "
+		    "take back: reply_control, quote, link, topic, "
+		    "attachment, attachment_link or gif, not '%.64s'", name);
+		return -EINVAL;
+	}
+	given = (const void *)((const char *)a + clearable[i].given);
+	if (*given != NULL) {
+		snprintf(err, errlen, "'%s' is both given and cleared: give "
+		    "one or the other", name);
+		return -EINVAL;
+	}
+	if (clearable[i].field == offsetof(struct post, quote)) {
+		p->quote[0] = '\0';
+		return 0;
+	}
+	str = (void *)((char *)p + clearable[i].field);
+	free(*str);
+	*str = NULL;
+	/* An attachment's link goes with it (it is only taken with one). */
+	if (str == &p->attachment) {
+		free(p->attachment_link);
+		p->attachment_link = NULL;
+	}
+	return 0;
+}
+
 int
 postargs_apply(const struct postargs *a, struct post *p, char *err,
     size_t errlen)
 {
+	size_t i;
 	int r;
+
+	for (i = 0; a->clear != NULL && i < json_object_array_length(a->clear);
+	    i++)
+		if ((r = clear_one(a, json_object_array_get_idx(a->clear, i),
+		    p, err, errlen)) < 0)
+			return r;
 
 	if ((a->text != NULL && post_set_str(&p->text, a->text) < 0) ||
 	    (a->reply_control != NULL &&

@@ -37,6 +37,7 @@ struct postargs {
 	const char		*gif;
 	const char		*repost;
 	const char		*id;		/* post.edit */
+	struct json_object	*clear;		/* post.edit: options taken back */
 	struct json_object	*then_text;	/* post.schedule: a thread */
 };
 
@@ -47,8 +48,10 @@ extern const struct req_arg postargs_edit[];
 /* Nothing given: postargs_apply() then changes nothing. */
 void	postargs_init(struct postargs *);
 /*
- * Sets on p what a gives (media and list options replace the old ones)
- * and validates the result.  0, -EINVAL with err saying why, -ENOMEM.
+ * Sets on p what a gives (media and list options replace the old ones),
+ * takes back the options a clears (post.edit's "clear": reply_control,
+ * quote, link, topic, attachment, attachment_link, gif), and validates
+ * the result.  0, -EINVAL with err saying why, -ENOMEM.
  */
 int	postargs_apply(const struct postargs *, struct post *p, char *err,
 	    size_t errlen);

@@ -91,6 +91,71 @@ fake_admin GET "/__admin/posts?username=alice" | jq -e \
     .[0].attach.is_ghost_post == true' >/dev/null ||
     fail "kept ghost on the fake: $(fake_admin GET "/__admin/posts?username=alice")"
 
+# The string options' --no- forms go as post.edit's "clear".  A ghost
+# post takes no link, topic or quote, and a poll no GIF or attachment,
+# so each edit is refused unless they are taken back.
+q=$(schedule alice --at +1h --text "strung" --link https://example.com/l \
+    --topic cats --quote 17890000000000999 --reply-control mentioned_only)
+tctl edit "$q" --no-link --no-topic --no-quote --no-reply-control --ghost \
+    --at +3s > "$T/out" 2>&1 || fail "edit --no-link: $(cat "$T/out")"
+printf 'more' > "$T/att"
+w=$(schedule alice --at +1h --text "gifted" --gif xT9IgG50Fb7Mi0prBC)
+tctl edit "$w" --no-gif --poll yes --poll no --at +3s > "$T/out" 2>&1 ||
+    fail "edit --no-gif: $(cat "$T/out")"
+x=$(schedule alice --at +1h --text "attached" --attachment-file "$T/att" \
+    --attachment-link https://example.com/a)
+tctl edit "$x" --no-attachment-file --poll yes --poll no --at +3s \
+    > "$T/out" 2>&1 || fail "edit --no-attachment-file: $(cat "$T/out")"
+# Only the link: the attachment stays.
+y=$(schedule alice --at +1h --text "linked" --attachment-file "$T/att" \
+    --attachment-link https://example.com/a)
+tctl edit "$y" --no-attachment-link --at +3s > "$T/out" 2>&1 ||
+    fail "edit --no-attachment-link: $(cat "$T/out")"
+for args in "--link https://example.com/l --no-link" "--gif abc --no-gif" \
+    "--attachment-file $T/att --no-attachment-file"; do
+	rc=0
+	# shellcheck disable=SC2086
+	tctl edit "$q" $args > "$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] && grep -q "not both" "$T/out" || fail "edit $args: $rc $(cat "$T/out")"
+done
+rc=0
+tctl post alice --at +1h --text x --no-topic > "$T/out" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] && grep -q "is for edit" "$T/out" || fail "post --no-topic: $rc $(cat "$T/out")"
+# The daemon's own checks, for clients other than threadsctl.
+printf '%s\n' \
+    "{\"v\":1,\"id\":1,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$q\",\"clear\":[\"text\"]}}" \
+    "{\"v\":1,\"id\":2,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$q\",\"clear\":[7]}}" \
+    "{\"v\":1,\"id\":3,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$q\",\"topic\":\"dogs\",\"clear\":[\"topic\"]}}" \
+    | "$SOCKPOKE" "$SOCK" send > "$T/replies"
+jq -e -s 'length == 3 and all(.[]; .ok == false and
+    .error.code == "invalid_argument")' "$T/replies" >/dev/null &&
+    grep -q "not 'text'" "$T/replies" && grep -q "not 'int'" "$T/replies" &&
+    grep -q "both given and cleared" "$T/replies" ||
+    fail "clear refusals: $(cat "$T/replies")"
+for id in "$q" "$w" "$x" "$y"; do
+	wait_until 30 is_state "$id" published || fail "post $id: $(tctl show-post "$id")"
+done
+posts=$(fake_admin GET "/__admin/posts?username=alice")
+echo "$posts" | jq -e '[.posts[] | select(.text == "strung")] | length == 1 and
+    .[0].attach.is_ghost_post == true and .[0].link_attachment_url == null and
+    .[0].topic_tag == null and .[0].quote_post_id == null' >/dev/null ||
+    fail "strung on the fake: $posts"
+fake_admin GET "/__admin/containers?username=alice" | jq -e \
+    '[.containers[] | select(.text == "strung")] | length == 1 and
+    .[0].reply_control == null' >/dev/null ||
+    fail "strung's container: $(fake_admin GET "/__admin/containers?username=alice")"
+for t in gifted attached; do
+	echo "$posts" | jq -e --arg t "$t" '[.posts[] | select(.text == $t)] |
+	    length == 1 and .[0].attach.poll_attachment != null and
+	    .[0].attach.gif_attachment == null and
+	    .[0].attach.text_attachment == null' >/dev/null ||
+	    fail "$t on the fake: $posts"
+done
+echo "$posts" | jq -e '[.posts[] | select(.text == "linked")] | length == 1 and
+    .[0].attach.text_attachment.plaintext == "more" and
+    .[0].attach.text_attachment.link_attachment_url == null' >/dev/null ||
+    fail "linked on the fake: $posts"
+
 # A staged post: its container is replaced, the old one never published.
 since=$(fake_admin GET "/__admin/requests?path=/__none" | jq -r .next)
 b=$(schedule alice --at +6s --video "$M/v.mp4" --text "staged text")

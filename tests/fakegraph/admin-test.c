@@ -199,6 +199,8 @@ admin_post_list(struct fgreq *r)
 		json_add_str(o, "reply_to_id", m->reply_to_id);
 		json_add_str(o, "quote_post_id", m->quote_post_id);
 		json_add_str(o, "reposted_post_id", m->reposted_id);
+		json_add_str(o, "link_attachment_url", m->link_url);
+		json_add_str(o, "topic_tag", m->topic_tag);
 		if (m->attach != NULL)
 			json_object_object_add(o, "attach",
 			    json_tokener_parse(m->attach));
@@ -223,6 +225,7 @@ container_json(const struct fgcontainer *c)
 	json_add_str(o, "id", c->idstr);
 	json_add_str(o, "media_type", mtype_read_name(c->type));
 	json_add_str(o, "text", c->text);
+	json_add_str(o, "reply_control", c->reply_control);
 	json_object_object_add(o, "is_carousel_item",
 	    json_object_new_boolean(c->is_carousel_item));
 	json_add_str(o, "status",
