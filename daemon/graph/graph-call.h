@@ -115,7 +115,7 @@ struct graph_req {
 	const char		*after;		/* a cursor: "&after=" */
 	/* The query of a GET, the form body of a POST (key, value, ...). */
 	const char *const	*kv;
-	int			 held;		/* made now, graph_release() sends it */
+	int			 held;	/* made now, graph_release() sends it */
 };
 
 /*

@@ -19,6 +19,10 @@
  * names at most the endpoint's path), curl's verbose output and debug
  * callback stay off (http.c), and our URL buffer is wiped once curl has
  * its copy.
+ *
+ * A publish held for its due instant is made ahead (graph_send() with
+ * rq->held: the request built, not sent) and sent by graph_release(),
+ * so that the instant costs only handing it to curl.
  */
 #include <sys/queue.h>
 
@@ -49,7 +53,7 @@ struct graph_call {
 	struct graph_error	 err;		/* ... and what it is */
 	int			 done;		/* its callback is running */
 	int			 durable;	/* out, answer must be recorded */
-	int			 held;		/* made, graph_release() sends it */
+	int			 held;		/* graph_release() sends it */
 	max_align_t		 res[];		/* the answer, parsed */
 };
 
@@ -706,7 +710,7 @@ graph_release(struct graph_call *c)
 		return 0;
 	if (http_send(c->http_call) < 0) {
 		graph_cancel(c);
-		return -1;
+		return -ENOMEM;
 	}
 	graph_out(c);
 	return 0;

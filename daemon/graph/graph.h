@@ -93,8 +93,10 @@ void		 graph_free(struct graph *);
  * call started from the callback of one of those, which continues its
  * work) go on; every other call in flight is cut off, and every call
  * started from now on except those continuations is held: it is never
- * sent and never answers, and its owner cancels it as usual.  Returns
- * the number of calls cut off.
+ * sent and never answers, and its owner cancels it as usual.  So is a
+ * publish made held and not yet released (graph_publish_held()), even
+ * a durable one: it was never out.  Returns the number of calls cut
+ * off, which does not count those.
  */
 size_t		 graph_drain(struct graph *);
 /* Calls whose answer must be recorded that are out and not answered. */
@@ -317,8 +319,8 @@ struct graph_call *graph_repost_held(struct graph *, const char *token,
 		    const char *media_id, graph_id_cb, void *arg);
 /*
  * Sends a held call; a no-op for one that is not (or was held by
- * graph_drain(): it never answers).  0, or -1 out of memory: then the
- * call is cancelled and its handle gone.
+ * graph_drain(): it never answers).  0, or -ENOMEM: then the call is
+ * cancelled and its handle gone.
  */
 int		 graph_release(struct graph_call *);
 /*

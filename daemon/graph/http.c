@@ -73,7 +73,7 @@ struct http_sock {
 };
 
 struct http_call {
-	TAILQ_ENTRY(http_call)	 entry;		/* calls, or the pool */
+	TAILQ_ENTRY(http_call)	 entry;		/* calls, made, or the pool */
 	struct http		*http;
 	CURL			*easy;
 	CURLU			*url;		/* the request's, parsed */
@@ -90,7 +90,7 @@ struct http_call {
 	int			 nomem;
 	int			 done;		/* its callback is running */
 	int			 reuse;		/* back to the pool when done */
-	int			 made;		/* http_make()'s, not yet sent */
+	int			 made;		/* made, not yet sent */
 	http_done_cb		 cb;
 	void			*arg;
 	char			 error[64];
@@ -805,7 +805,7 @@ http_send(struct http_call *c)
 		return 0;
 	/* This arms the timer; the transfer starts from the loop. */
 	if (curl_multi_add_handle(h->multi, c->easy) != CURLM_OK)
-		return -1;
+		return -ENOMEM;
 	TAILQ_REMOVE(&h->made, c, entry);
 	c->made = 0;
 	TAILQ_INSERT_TAIL(&h->calls, c, entry);

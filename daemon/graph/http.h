@@ -58,8 +58,8 @@ struct http_call *http_start(struct http *, const struct http_request *,
  * instant: http_make() does all of it but the sending, ahead of time;
  * http_send() hands it to curl, and is then all that is left to do.  A
  * made call is not in flight (http_in_flight()) until it is sent, and
- * is cancelled as any call.  http_send(): 0, or -1 (out of memory) with
- * the call still made, for the caller to cancel.
+ * is cancelled as any call.  http_send(): 0, or -ENOMEM with the call
+ * still made, for the caller to cancel.
  */
 struct http_call *http_make(struct http *, const struct http_request *,
 		    http_done_cb, void *arg);

@@ -49,6 +49,11 @@ struct job {
 	char		 idstr[POST_ID_LEN];	/* for log fields */
 	char		 username[128];
 	struct secret	*token;
+	/*
+	 * The call out, or the publish made and held for its instant.  A
+	 * step starts with none: every callback sets it to NULL first, so
+	 * that sched_publish_send() makes the publish only once.
+	 */
 	struct graph_call *call;
 	TAILQ_ENTRY(job) hentry;	/* held until its due time */
 	int		 held;
