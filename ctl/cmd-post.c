@@ -81,6 +81,8 @@ static const struct {
 	{ "gif", "gif" },
 };
 #define UNDO_STR_N	(sizeof(undo_str) / sizeof(undo_str[0]))
+/* post_opts[] below names OPT_NO_STRING + 0 to + 6 by hand. */
+_Static_assert(UNDO_STR_N == 7, "post_opts[] lists every undo_str[] row");
 
 /* Every post option; edit leaves out what post.edit cannot change. */
 static const struct option post_opts[] = {

@@ -307,16 +307,17 @@ static int
 clear_one(const struct postargs *a, struct json_object *v, struct post *p,
     char *err, size_t errlen)
 {
-	const char *name = json_object_is_type(v, json_type_string) ?
-	    json_object_get_string(v) :
-	    json_type_to_name(json_object_get_type(v));
+	const char *name = json_object_get_string(v);
 	const char *const *given;
 	char **str;
 	size_t i, n = sizeof(clearable) / sizeof(clearable[0]);
 
+	if (!json_object_is_type(v, json_type_string)) {
+		snprintf(err, errlen, "each of 'clear' must be a string");
+		return -EINVAL;
+	}
 	for (i = 0; i < n; i++)
-		if (json_object_is_type(v, json_type_string) &&
-		    strcmp(clearable[i].name, name) == 0)
+		if (strcmp(clearable[i].name, name) == 0)
 			break;
 	if (i == n) {
 		snprintf(err, errlen, "'clear' takes the names of options to "

@@ -37,7 +37,7 @@ struct postargs {
 	const char		*gif;
 	const char		*repost;
 	const char		*id;		/* post.edit */
-	struct json_object	*clear;		/* post.edit: options taken back */
+	struct json_object	*clear;		/* post.edit: taken back */
 	struct json_object	*then_text;	/* post.schedule: a thread */
 };
 

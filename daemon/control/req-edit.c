@@ -45,18 +45,40 @@ edit_refuse(struct edit *e, enum proto_err code, int r, const char *msg,
 	return r;
 }
 
-/* The names of the arguments given, for the journal. */
+/* One name for the journal's list of what changed. */
+static void
+edit_name(struct edit *e, size_t *off, const char *prefix, const char *name)
+{
+	if (*off >= sizeof(e->what))
+		return;
+	*off += (size_t)snprintf(e->what + *off, sizeof(e->what) - *off,
+	    "%s%s%s", *off > 0 ? ", " : "", prefix, name);
+}
+
+/*
+ * The names of the arguments given, for the journal; what "clear" takes
+ * back as "no NAME" (logged only once every name was accepted).
+ */
 static void
 edit_what(struct edit *e, struct json_object *args)
 {
-	size_t off = 0;
+	struct json_object *v;
+	size_t off = 0, i;
 
 	json_object_object_foreach(args, key, val) {
-		(void)val;
-		if (strcmp(key, "id") == 0 || off >= sizeof(e->what))
+		if (strcmp(key, "id") == 0)
 			continue;
-		off += (size_t)snprintf(e->what + off, sizeof(e->what) - off,
-		    "%s%s", off > 0 ? ", " : "", key);
+		if (strcmp(key, "clear") != 0 ||
+		    !json_object_is_type(val, json_type_array)) {
+			edit_name(e, &off, "", key);
+			continue;
+		}
+		for (i = 0; i < json_object_array_length(val); i++) {
+			v = json_object_array_get_idx(val, i);
+			if (json_object_is_type(v, json_type_string))
+				edit_name(e, &off, "no ",
+				    json_object_get_string(v));
+		}
 	}
 	if (off == 0)
 		snprintf(e->what, sizeof(e->what), "nothing");

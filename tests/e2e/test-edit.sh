@@ -71,7 +71,10 @@ tctl edit "$h" --no-spoiler-media --at +3s > "$T/out" 2>&1 ||
 for args in "--ghost --no-ghost" "--poll a --poll b --no-poll" \
     "--spoiler 0:1 --no-spoiler" "--spoiler-media --no-spoiler-media" \
     "--link https://example.com/l --no-link" "--gif abc --no-gif" \
-    "--attachment-file /dev/null --no-attachment-file"; do
+    "--attachment-file /dev/null --no-attachment-file" \
+    "--quote 17890000000000999 --no-quote" "--topic t --no-topic" \
+    "--reply-control everyone --no-reply-control" \
+    "--attachment-link https://example.com/a --no-attachment-link"; do
 	rc=0
 	# shellcheck disable=SC2086
 	tctl edit "$a" $args > "$T/out" 2>&1 || rc=$?
@@ -100,6 +103,8 @@ q=$(schedule alice --at +1h --text "strung" --link https://example.com/l \
     --topic cats --quote 17890000000000999 --reply-control mentioned_only)
 tctl edit "$q" --no-link --no-topic --no-quote --no-reply-control --ghost \
     --at +3s > "$T/out" 2>&1 || fail "edit --no-link: $(cat "$T/out")"
+grep -q "post $q of 'alice' edited by uid $(id -u) (pid [0-9]*): at, ghost, no reply_control, no quote, no link, no topic;" \
+    "$T/daemon.log" || fail "journal: $(grep "post $q of" "$T/daemon.log")"
 printf 'more' > "$T/att"
 w=$(schedule alice --at +1h --text "gifted" --gif xT9IgG50Fb7Mi0prBC)
 tctl edit "$w" --no-gif --poll yes --poll no --at +3s > "$T/out" 2>&1 ||
@@ -118,13 +123,14 @@ tctl post alice --at +1h --text x --no-topic > "$T/out" 2>&1 || rc=$?
 [ "$rc" -eq 2 ] && grep -q "is for edit" "$T/out" || fail "post --no-topic: $rc $(cat "$T/out")"
 # The daemon's own checks, for clients other than threadsctl.
 printf '%s\n' \
-    "{\"v\":1,\"id\":1,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$q\",\"clear\":[\"text\"]}}" \
-    "{\"v\":1,\"id\":2,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$q\",\"clear\":[7]}}" \
-    "{\"v\":1,\"id\":3,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$q\",\"topic\":\"dogs\",\"clear\":[\"topic\"]}}" \
+    "{\"v\":1,\"id\":1,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$a\",\"clear\":[\"text\"]}}" \
+    "{\"v\":1,\"id\":2,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$a\",\"clear\":[7]}}" \
+    "{\"v\":1,\"id\":3,\"cmd\":\"post.edit\",\"args\":{\"id\":\"$a\",\"topic\":\"dogs\",\"clear\":[\"topic\"]}}" \
     | "$SOCKPOKE" "$SOCK" send > "$T/replies"
 jq -e -s 'length == 3 and all(.[]; .ok == false and
     .error.code == "invalid_argument")' "$T/replies" >/dev/null &&
-    grep -q "not 'text'" "$T/replies" && grep -q "not 'int'" "$T/replies" &&
+    grep -q "not 'text'" "$T/replies" &&
+    grep -q "each of 'clear' must be a string" "$T/replies" &&
     grep -q "both given and cleared" "$T/replies" ||
     fail "clear refusals: $(cat "$T/replies")"
 for id in "$q" "$w" "$x" "$y"; do
