@@ -22,7 +22,9 @@ burst() {
 		_i=$((_i + 1))
 	done
 }
-# published TAG: every post of the burst published, once each on the fake.
+# published TAG DUE: every post of the burst published, once each on the
+# fake, and none before DUE (Unix seconds): the release wakes a little
+# early and waits for the instant.
 published() {
 	for _id in $(cat "$T/$1"); do
 		wait_until 30 is_state "$_id" published ||
@@ -31,6 +33,10 @@ published() {
 	_n=$(fake_admin GET "/__admin/posts?username=alice" | jq --arg t "$1 " \
 	    '[.posts[] | select(.text | startswith($t))] | length')
 	[ "$_n" -eq "$(wc -l < "$T/$1")" ] || fail "$1: $_n on the fake"
+	fake_admin GET "/__admin/posts?username=alice" | jq -e --arg t "$1 " \
+	    --argjson due "$2" '[.posts[] | select(.text | startswith($t)) |
+	    select(.at_ms < $due * 1000)] | length == 0' >/dev/null ||
+	    fail "$1: published before $2: $(fake_admin GET "/__admin/posts?username=alice")"
 }
 at() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
@@ -48,9 +54,9 @@ burst "$t1" 2 fits
 burst "$t2" 5 waves
 # Again: not said again within the hour.
 burst "$t3" 5 again
-published fits
-published waves
-published again
+published fits $((now + 5))
+published waves $((now + 9))
+published again $((now + 13))
 
 grep -q "posts were due at $t1" "$T/daemon.log" &&
     fail "said for a burst that fit: $(grep 'were due' "$T/daemon.log")"
