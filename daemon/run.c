@@ -65,6 +65,7 @@ erase_before(struct daemon *d, const char *user_id)
 static void
 erase_after(struct daemon *d, const char *user_id)
 {
+	sched_forget(d->sched, user_id);
 	tokens_forget(d->tokens, user_id);
 	tokens_kick(d->tokens);
 }

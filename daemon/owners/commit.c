@@ -194,15 +194,32 @@ sched_wake_replies(MDB_txn *txn, struct store *st, const struct post *parent,
 	return 0;
 }
 
+static void
+commit_drop(struct sched *s, struct commit *c)
+{
+	TAILQ_REMOVE(&s->pending, c, entry);
+	post_clear(&c->p);
+	free(c);
+}
+
 /* At shutdown: not yet on disk, as if the answers had never come. */
 void
 commit_drop_all(struct sched *s)
 {
 	struct commit *c;
 
-	while ((c = TAILQ_FIRST(&s->pending)) != NULL) {
-		TAILQ_REMOVE(&s->pending, c, entry);
-		post_clear(&c->p);
-		free(c);
+	while ((c = TAILQ_FIRST(&s->pending)) != NULL)
+		commit_drop(s, c);
+}
+
+void
+commit_drop_job(struct sched *s, const struct job *j)
+{
+	struct commit *c, *next;
+
+	for (c = TAILQ_FIRST(&s->pending); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->j == j)
+			commit_drop(s, c);
 	}
 }

@@ -288,6 +288,8 @@ int		 sched_wake_replies(MDB_txn *, struct store *,
 /* The group commit's event (sched_new() makes it), and shutdown. */
 void		 commit_flush_cb(evutil_socket_t, short, void *);
 void		 commit_drop_all(struct sched *);
+/* The job ends without its changes (its account was removed). */
+void		 commit_drop_job(struct sched *, const struct job *);
 
 /* sched-end.c: how a stopping step leaves its post (the dispatcher's) */
 /* A change of state, retry count, error, pause (sched_end_change()). */
@@ -354,6 +356,8 @@ int		 sched_quota_replies(struct sched *, const char *user_id,
 void		 sched_quota_used(struct sched *, const char *user_id,
 		    int reply, int full);
 void		 sched_quota_free_all(struct sched *);
+/* What is kept of user_id's quota, freed (its account was removed). */
+void		 sched_quota_forget(struct sched *, const char *user_id);
 /* STEP_QUOTA: threads_publishing_limit, then the publishing commit. */
 void		 sched_quota_step(struct job *);
 /* The quota is used up: the post waits (quota_retry), it does not fail. */

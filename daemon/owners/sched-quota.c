@@ -244,6 +244,15 @@ sched_quota_replies(struct sched *s, const char *user_id, int64_t now,
 	return 0;
 }
 
+static void
+quota_free(struct quota *q)
+{
+	if (q->replies != NULL)
+		free(q->replies->at);
+	free(q->replies);
+	free(q);
+}
+
 void
 sched_quota_free_all(struct sched *s)
 {
@@ -253,11 +262,19 @@ sched_quota_free_all(struct sched *s)
 	for (i = 0; i < QUOTA_BUCKETS; i++)
 		while ((q = s->quotas[i]) != NULL) {
 			s->quotas[i] = q->next;
-			if (q->replies != NULL)
-				free(q->replies->at);
-			free(q->replies);
-			free(q);
+			quota_free(q);
 		}
+}
+
+void
+sched_quota_forget(struct sched *s, const char *user_id)
+{
+	struct quota **qp = quota_slot(s, user_id), *q = *qp;
+
+	if (q != NULL) {
+		*qp = q->next;
+		quota_free(q);
+	}
 }
 
 struct defer {

@@ -644,6 +644,37 @@ sched_account_active(struct sched *s, const char *user_id)
 	}
 }
 
+void
+sched_forget(struct sched *s, const char *user_id)
+{
+	struct job **jp, *j;
+	size_t i, n = 0, held = 0;
+
+	for (i = 0; i < JOB_BUCKETS; i++)
+		for (jp = &s->jobs[i]; (j = *jp) != NULL;) {
+			if (strcmp(j->p.user_id, user_id) != 0) {
+				jp = &j->hnext;
+				continue;
+			}
+			*jp = j->hnext;
+			s->njobs--;
+			n++;
+			held += j->held;
+			commit_drop_job(s, j);
+			sched_job_free(j);
+		}
+	sched_quota_forget(s, user_id);
+	if (n == 0)
+		return;
+	log_info("scheduler: the account %s is removed: the work on %zu of "
+	    "its posts ended, %zu held for its due time and never sent", user_id,
+	    n, held);
+	if (held > 0)
+		release_arm(s);
+	if (s->more)
+		sched_kick(s);
+}
+
 struct sched *
 sched_new(struct daemon *d)
 {

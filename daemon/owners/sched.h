@@ -33,6 +33,12 @@ void		 sched_kick(struct sched *);
 void		 sched_due(struct sched *, int64_t when);
 /* The account was reconnected: its paused posts go on now. */
 void		 sched_account_active(struct sched *, const char *user_id);
+/*
+ * The account is removed: the jobs of its posts end now, their requests
+ * abandoned (a publish held for its instant is never sent) and their
+ * changes not saved, and what is kept of its quota is freed.
+ */
+void		 sched_forget(struct sched *, const char *user_id);
 /* Whether a job works on post id right now. */
 int		 sched_busy(const struct sched *, uint64_t id);
 /* Whether answers wait for the group commit (stopping waits for it). */
