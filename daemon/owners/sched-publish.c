@@ -102,9 +102,13 @@ sched_publish_done(struct job *j, const char *media_id, int64_t at)
 	job_commit_then(j, published_fn, j, published_then);
 }
 
-/* A publish whose answer says nothing sure: read the container first. */
+/*
+ * A publish whose answer says nothing sure, or that could not be sent
+ * (!sent: its intent is committed all the same): read the container
+ * first.
+ */
 static void
-publish_unknown(struct job *j, const struct graph_error *e)
+publish_check(struct job *j, const struct graph_error *e, int sent)
 {
 	struct sched_change c = { .state = POST_PUBLISHING, .check = 1,
 	    .tries = j->p.tries, .error = e->message,
@@ -112,11 +116,14 @@ publish_unknown(struct job *j, const struct graph_error *e)
 
 	if (job_commit(j, sched_end_change, &c) == 0)
 		sched_log(j, LOG_WARNING, NULL, e, "post %" PRIu64 " of '%s': "
-		    "the publish answer was lost or unclear (%s: %s); reading "
-		    "the container's status before anything else", j->p.id,
-		    j->username, graph_class_name(e->class), e->message);
+		    "%s (%s: %s); reading the container's status before "
+		    "anything else", j->p.id, j->username, sent ?
+		    "the publish answer was lost or unclear" :
+		    "the publish request could not be sent", graph_class_name(
+		    e->class), e->message);
 	job_end(j);
 }
+
 
 /*
  * Not ready (24/4279009) although its status said FINISHED: refused, so
@@ -230,7 +237,7 @@ publish_cb(const struct graph_error *e, const char *id, void *arg)
 		return;
 	default:
 		/* Timeout, reset, 5xx, code 10, a garbled answer... */
-		publish_unknown(j, e);
+		publish_check(j, e, 1);
 		return;
 	}
 }
@@ -252,7 +259,7 @@ sched_publish_send(struct job *j)
 		    graph_publish_held(g, j->token->data, j->p.container,
 		    publish_cb, j);
 	if (j->call == NULL) {
-		publish_unknown(j, &sched_oom);
+		publish_check(j, &sched_oom, 0);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -262,7 +269,7 @@ sched_publish_send(struct job *j)
 	}
 	if (graph_release(j->call) < 0) {
 		j->call = NULL;
-		publish_unknown(j, &sched_oom);
+		publish_check(j, &sched_oom, 0);
 		return;
 	}
 	j->publish_out = 1;
