@@ -125,13 +125,80 @@ static const struct graph_def token_calls[] = {
 	    GRAPH_DURABLE, &token_info_reader },
 };
 
-/* A token call: its form kv, refused when input (what it trades) is NULL. */
-static struct graph_call *
-graph_token_send(struct graph *g, int which, const char *input,
-    const char *const *kv, graph_cb cb, void *arg)
+/*
+ * What each form carries, in the order sent (debug_token's is Meta's
+ * example's, D-dbg): a literal, or one of the values below.
+ */
+enum token_src { T_LITERAL, T_INPUT, T_APP_ID, T_SECRET, T_REDIRECT };
+
+struct token_field {
+	const char	*name;
+	enum token_src	 src;
+	const char	*literal;
+};
+
+#define TOKEN_FIELDS	5
+
+static const struct token_field token_forms[][TOKEN_FIELDS] = {
+	[TOKEN_CODE] = {
+		{ "client_id", T_APP_ID, NULL },
+		{ "client_secret", T_SECRET, NULL },
+		{ "code", T_INPUT, NULL },
+		{ "grant_type", T_LITERAL, "authorization_code" },
+		{ "redirect_uri", T_REDIRECT, NULL },
+	},
+	[TOKEN_LONG] = {
+		{ "grant_type", T_LITERAL, "th_exchange_token" },
+		{ "client_secret", T_SECRET, NULL },
+		{ "access_token", T_INPUT, NULL },
+	},
+	/* No client_secret: the refresh does not need one. */
+	[TOKEN_REFRESH] = {
+		{ "grant_type", T_LITERAL, "th_refresh_token" },
+		{ "access_token", T_INPUT, NULL },
+	},
+	/* The token inspects itself: the caller and input_token both. */
+	[TOKEN_DEBUG] = {
+		{ "access_token", T_INPUT, NULL },
+		{ "input_token", T_INPUT, NULL },
+	},
+};
+
+static const char *
+token_value(const struct graph *g, const struct token_field *f,
+    const char *input)
 {
+	switch (f->src) {
+	case T_INPUT:
+		return input;
+	case T_APP_ID:
+		return g->app_id != NULL ? g->app_id : "";
+	case T_SECRET:
+		return g->app_secret;
+	case T_REDIRECT:
+		return g->redirect_uri != NULL ? g->redirect_uri : "";
+	case T_LITERAL:
+		break;
+	}
+	return f->literal;
+}
+
+/* A token call: its row and its form; NULL when input is NULL. */
+static struct graph_call *
+graph_token_send(struct graph *g, int which, const char *input, graph_cb cb,
+    void *arg)
+{
+	const struct token_field *f = token_forms[which];
+	const char *kv[2 * TOKEN_FIELDS + 1];
+	size_t i, n = 0;
+
 	if (input == NULL)
 		return NULL;
+	for (i = 0; i < TOKEN_FIELDS && f[i].name != NULL; i++) {
+		kv[n++] = f[i].name;
+		kv[n++] = token_value(g, &f[i], input);
+	}
+	kv[n] = NULL;
 	return graph_send(g, &token_calls[which],
 	    &(struct graph_req){ .kv = kv }, cb, arg);
 }
@@ -140,63 +207,27 @@ struct graph_call *
 graph_exchange_code(struct graph *g, const char *code, graph_token_cb cb,
     void *arg)
 {
-	const char	*kv[] = {
-		"client_id", g->app_id != NULL ? g->app_id : "",
-		"client_secret", g->app_secret,
-		"code", code,
-		"grant_type", "authorization_code",
-		"redirect_uri", g->redirect_uri != NULL ? g->redirect_uri : "",
-		NULL,
-	};
-
-	return graph_token_send(g, TOKEN_CODE, code, kv, (graph_cb)cb,
-	    arg);
+	return graph_token_send(g, TOKEN_CODE, code, (graph_cb)cb, arg);
 }
 
 struct graph_call *
 graph_exchange_long(struct graph *g, const char *short_token,
     graph_token_cb cb, void *arg)
 {
-	const char	*kv[] = {
-		"grant_type", "th_exchange_token",
-		"client_secret", g->app_secret,
-		"access_token", short_token,
-		NULL,
-	};
-
-	return graph_token_send(g, TOKEN_LONG, short_token, kv, (graph_cb)cb,
+	return graph_token_send(g, TOKEN_LONG, short_token, (graph_cb)cb,
 	    arg);
 }
 
-/* No client_secret: the refresh does not need one. */
 struct graph_call *
 graph_refresh(struct graph *g, const char *token, graph_token_cb cb,
     void *arg)
 {
-	const char	*kv[] = {
-		"grant_type", "th_refresh_token",
-		"access_token", token,
-		NULL,
-	};
-
-	return graph_token_send(g, TOKEN_REFRESH, token, kv, (graph_cb)cb,
-	    arg);
+	return graph_token_send(g, TOKEN_REFRESH, token, (graph_cb)cb, arg);
 }
 
-/*
- * The token inspects itself: it is both access_token (the caller) and
- * input_token, in the query, in the order of Meta's example (D-dbg).
- */
 struct graph_call *
 graph_debug_token(struct graph *g, const char *token, graph_token_info_cb cb,
     void *arg)
 {
-	const char	*kv[] = {
-		"access_token", token,
-		"input_token", token,
-		NULL,
-	};
-
-	return graph_token_send(g, TOKEN_DEBUG, token, kv, (graph_cb)cb,
-	    arg);
+	return graph_token_send(g, TOKEN_DEBUG, token, (graph_cb)cb, arg);
 }
