@@ -124,7 +124,6 @@ publish_check(struct job *j, const struct graph_error *e, int sent)
 	job_end(j);
 }
 
-
 /*
  * Not ready (24/4279009) although its status said FINISHED: refused, so
  * not published and no attempt spent.  Back to ready after a backoff; a

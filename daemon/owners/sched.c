@@ -669,8 +669,16 @@ sched_forget(struct sched *s, const char *user_id)
 	log_info("scheduler: the account %s is removed: the work on %zu of "
 	    "its posts ended, %zu held for its due time and never sent", user_id,
 	    n, held);
-	if (held > 0)
+	/*
+	 * Their release may have been the one a waiting scan or commit is
+	 * quiet for: that ends with the release, so end it here too (it
+	 * waits again if another release is near).
+	 */
+	if (held > 0) {
 		release_arm(s);
+		if (!s->quiet)
+			event_active(s->unquiet, EV_TIMEOUT, 1);
+	}
 	if (s->more)
 		sched_kick(s);
 }

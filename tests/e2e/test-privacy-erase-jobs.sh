@@ -11,9 +11,10 @@
 
 setup
 
-# connect USER: a fresh account of USER's.
+# connect USER: a fresh account of USER's; its user id in $T/USER.id.
 connect() {
-	fake_admin POST "/__admin/users?username=$1&name=$1" >/dev/null
+	fake_admin POST "/__admin/users?username=$1&name=$1" |
+	    jq -r .user_id > "$T/$1.id"
 	fake_admin POST "/__admin/token?username=$1&age=3600" |
 	    jq -r .access_token > "$T/$1.token"
 	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
@@ -39,10 +40,30 @@ now_ms() {
 
 connect bob
 
+# removed USER HELD: the journal says USER's account was removed with
+# the work on one post ended, HELD (0 or 1) of them held.
+removed() {
+	grep -q "account $(cat "$T/$1.id") is removed: the work on 1 of its posts ended, $2 held" \
+	    "$T/daemon.log"
+}
+
+# in_state ID STATE...: post ID is in one of the STATEs.
+in_state() {
+	_s=$(state "$1")
+	shift
+	for _w in "$@"; do
+		[ "$_s" = "$_w" ] && return 0
+	done
+	return 1
+}
+
 # 1. The removal must come in the second before the due instant, after
-# the publishing commit and before the release: as soon as the post
-# shows "publishing".  A removal that came too late (a slow machine)
-# proves nothing either way; that round is run again, three at most.
+# the publishing commit (the publish is held from then on) and before
+# the release: as soon as the post shows "publishing".  A round where
+# the post was seen only once published, or where the removal came
+# after the instant and the journal does not say the publish was held,
+# proves nothing either way (a slow machine): it is run again, three
+# rounds at most.
 round=0
 held=
 while [ "$round" -lt 3 ] && [ -z "$held" ]; do
@@ -52,10 +73,11 @@ while [ "$round" -lt 3 ] && [ -z "$held" ]; do
 	due=$(( $(date +%s) + 4 ))
 	id=$(post "$u" "$due" "$u's post")
 	other=$(post bob "$due" "bob's post $round")
-	wait_until 10 is_state "$id" publishing ||
+	wait_until 10 in_state "$id" publishing published ||
 	    fail "never publishing: $(tctl show-post "$id")"
+	is_state "$id" publishing || continue
 	tctl remove-account "$u" --yes >/dev/null || fail "remove $u"
-	[ "$(now_ms)" -lt $((due * 1000)) ] || continue
+	[ "$(now_ms)" -lt $((due * 1000)) ] || removed "$u" 1 || continue
 	held=$u
 	# Published after the instant, and again a second later: had the
 	# removed account's publish been sent, the fake has it by then.
@@ -67,10 +89,9 @@ while [ "$round" -lt 3 ] && [ -z "$held" ]; do
 	[ "$(requests "$u" /me/threads_publish)" -eq 0 ] ||
 	    fail "the removed account's post was sent to Meta"
 done
-[ -n "$held" ] || fail "the removal came after the due instant three times"
+[ -n "$held" ] || fail "no round removed the account while its publish was held"
 echo "round $round: removed while its publish was held"
-grep -q "account [0-9]* is removed: the work on 1 of its posts ended, 1 held" \
-    "$T/daemon.log" || fail "journal: $(grep 'is removed' "$T/daemon.log")"
+removed "$held" 1 || fail "journal: $(grep 'is removed' "$T/daemon.log")"
 tctl --json show "$held" >/dev/null 2>&1 && fail "$held is still there"
 
 # 2. The container's answer is held by the fake for 4 s; the account is
@@ -85,13 +106,11 @@ stalled() {
 	    fake_admin GET /__admin/faults | jq -e '.faults | length == 0'
 }
 wait_until 10 stalled || fail "the container request never came"
-n=$(grep -c "is removed: the work on" "$T/daemon.log")
 tctl remove-account staged --yes >/dev/null || fail "remove staged"
-[ "$(grep -c "is removed: the work on 1 of its posts ended, 0 held" \
-    "$T/daemon.log")" -eq 1 ] ||
-    fail "journal: $(grep 'is removed' "$T/daemon.log")"
-[ "$(grep -c "is removed: the work on" "$T/daemon.log")" -eq $((n + 1)) ] ||
-    fail "journal: $(grep 'is removed' "$T/daemon.log")"
+# Without the scheduler's hook the behaviour below is the same (the late
+# answer finds no post and saves nothing): the journal line is what
+# shows the call was abandoned.
+removed staged 0 || fail "journal: $(grep 'is removed' "$T/daemon.log")"
 # The stall's end, and a post of bob's after it: nothing more of staged's.
 later=$(post bob $(( $(date +%s) + 5 )) "bob's last post")
 wait_until 20 is_state "$later" published ||
