@@ -667,8 +667,8 @@ sched_forget(struct sched *s, const char *user_id)
 	if (n == 0)
 		return;
 	log_info("scheduler: the account %s is removed: the work on %zu of "
-	    "its posts ended, %zu held for its due time and never sent", user_id,
-	    n, held);
+	    "its posts ended, %zu held for their due time and never sent",
+	    user_id, n, held);
 	/*
 	 * Their release may have been the one a waiting scan or commit is
 	 * quiet for: that ends with the release, so end it here too (it
