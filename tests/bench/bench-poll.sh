@@ -111,7 +111,8 @@ CONF
 	    bench_fail "threadsd did not come up"
 	_rss0=$(proc_kb "$DAEMON_PID" VmRSS)
 	_limit=$(( n / 50 + 60 ))
-	until_ok "$_limit" grep -q "poller: polled [0-9]* accounts in" \
+	until_ok_every 0.5 "$_limit" \
+	    grep -q "poller: polled [0-9]* accounts in" \
 	    "$_d/daemon.log" || bench_fail "no round within $_limit s"
 	_hwm=$(proc_kb "$DAEMON_PID" VmHWM)
 	_cpu=$(awk -v hz="$(getconf CLK_TCK)" \
