@@ -368,8 +368,12 @@ void		 sched_stage_start(struct job *);
 void		 sched_stage_poll(struct job *);
 /*
  * When to read an IN_PROGRESS container again: POLL_INTERVAL doubling up
- * to POLL_CAP from the post's staged_at, never past container_timeout.
+ * to POLL_CAP from staged_at (from due_at once due), at due_at -
+ * QUOTA_LEAD and at due_at while they are ahead, never past staged_at +
+ * timeout.  sched_stage_poll_at() asks it for the job's post, now.
  */
+int64_t		 sched_poll_at(int64_t now, int64_t staged_at, int64_t due_at,
+		    int64_t timeout);
 int64_t		 sched_stage_poll_at(const struct job *);
 
 /* sched-publish.c: STEP_PUBLISH and STEP_PERMALINK */

@@ -310,21 +310,43 @@ ready_then(struct job *j, int r)
 }
 
 int64_t
-sched_stage_poll_at(const struct job *j)
+sched_poll_at(int64_t now, int64_t staged_at, int64_t due_at,
+    int64_t timeout)
 {
-	int64_t now = sched_now(), since, wait, limit;
+	int64_t from, since, wait, limit;
 
-	if (j->p.staged_at == 0 || j->p.staged_at > now)
+	if (staged_at == 0 || staged_at > now)
 		return now + POLL_INTERVAL;
-	/* Each wait as long as the time waited so far: a doubling. */
-	since = now - j->p.staged_at;
+	/*
+	 * Each wait as long as the time waited so far: a doubling, counted
+	 * from the staging, and once the post is due from the due time: a
+	 * late post is read again soon, not a minute on.
+	 */
+	from = now >= due_at && due_at > staged_at ? due_at : staged_at;
+	since = now - from;
 	wait = since < POLL_INTERVAL ? POLL_INTERVAL : since > POLL_CAP ?
 	    POLL_CAP : since;
+	/*
+	 * Never past the last instant that keeps the post on time (the
+	 * quota's, QUOTA_LEAD before due), nor past the due time itself:
+	 * a container finished by then is published when due.
+	 */
+	if (now < due_at - QUOTA_LEAD && now + wait > due_at - QUOTA_LEAD)
+		wait = due_at - QUOTA_LEAD - now;
+	else if (now < due_at && now + wait > due_at)
+		wait = due_at - now;
 	/* The last read at the timeout itself, which then gives up. */
-	limit = j->p.staged_at + sched_container_timeout(j->s);
+	limit = staged_at + timeout;
 	if (now + wait > limit)
 		wait = limit > now ? limit - now : 1;
 	return now + wait;
+}
+
+int64_t
+sched_stage_poll_at(const struct job *j)
+{
+	return sched_poll_at(sched_now(), j->p.staged_at, j->p.due_at,
+	    sched_container_timeout(j->s));
 }
 
 /* Read again later; a record from before staged_at starts its clock. */

@@ -1,0 +1,42 @@
+#!/bin/sh
+# A video whose processing ends just before its due time is published in
+# its due second: the IN_PROGRESS container is read again at due -
+# QUOTA_LEAD and at due, not only on the doubling from its staging.
+# Queued 12 s ahead with 9 s of processing, it is staged at once
+# (prestage is longer) and read at 0, 2, 4 and 8 s, where it is still
+# IN_PROGRESS; the doubling alone reads next at 16 s, 4 s late, and the
+# read at 10 s (due - 2) finds it FINISHED.  The fake's times are whole
+# seconds, so its FINISHED at 9 s after the second of its creation is
+# exact, and a second of the daemon's staging late still leaves the
+# read at due - 2 or due after it.
+. "$E2E_DIR/lib.sh"
+
+setup "[scheduler]" "prestage = 1h" "retry_delay = 1s"
+fake_admin POST "/__admin/config?video_delay=9" >/dev/null
+fake_admin POST "/__admin/users?username=vic&name=Vic" >/dev/null
+fake_admin POST "/__admin/token?username=vic&age=3600" |
+    jq -r .access_token > "$T/vic.token"
+tctl add-account --token-stdin < "$T/vic.token" >/dev/null ||
+    fail "add-account"
+
+due=$(( $(date +%s) + 12 ))
+id=$(tctl --json post vic --at "$(date -u -d "@$due" +%Y-%m-%dT%H:%M:%SZ)" \
+    --video "$FAKE_URL/media/v.mp4" --text "due video" | jq -r .id) ||
+    fail "post"
+wait_until 30 is_state "$id" published ||
+    fail "not published: $(tctl show-post "$id")"
+
+fake_admin GET "/__admin/containers?username=vic" > "$T/conts"
+[ "$(jq '.containers | length' "$T/conts")" -eq 1 ] ||
+    fail "containers: $(cat "$T/conts")"
+reads=$(jq '.containers[0].status_reads' "$T/conts")
+# 0, 2, 4, 8 and 10 s (or one more when the staging is a second late):
+# restraint kept, no read a second.
+[ "$reads" -ge 4 ] && [ "$reads" -le 6 ] ||
+    fail "$reads status reads: $(cat "$T/conts")"
+pub=$(fake_admin GET "/__admin/posts?username=vic" |
+    jq -r '.posts[] | select(.text == "due video") | .timestamp')
+[ "$pub" -eq "$due" ] ||
+    fail "published at $pub, due $due ($reads status reads)"
+echo ok
+stop_daemon
