@@ -59,7 +59,7 @@ struct config {
 	char		*sched_timezone;	/* NULL: UTC */
 	int64_t		 sched_retry_delay;	/* 30s, the first backoff */
 	int64_t		 sched_quota_retry;	/* 15m, an exhausted quota */
-	int64_t		 sched_container_timeout; /* 15m IN_PROGRESS at most */
+	int64_t		 sched_container_timeout; /* 5m IN_PROGRESS at most */
 };
 
 /* [poll] metrics: CONFIG_METRIC_*, config_metric_names (config-value.h). */

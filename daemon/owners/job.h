@@ -367,14 +367,14 @@ void		 sched_quota_defer(struct job *, const char *what);
 void		 sched_stage_start(struct job *);
 void		 sched_stage_poll(struct job *);
 /*
- * When to read an IN_PROGRESS container again: POLL_INTERVAL doubling up
- * to POLL_CAP from staged_at (from due_at once due), at due_at -
- * QUOTA_LEAD and at due_at while they are ahead, never past staged_at +
- * timeout.  sched_stage_poll_at() asks it for the job's post, now.
+ * When to read an IN_PROGRESS container again, after a read at now:
+ * POLL_INTERVAL doubling up to POLL_CAP from staged_at, and never past
+ * due_at - QUOTA_LEAD, due_at or staged_at + timeout while they are
+ * ahead.  sched_stage_poll_at() asks it for the job's post.
  */
-int64_t		 sched_poll_at(int64_t now, int64_t staged_at, int64_t due_at,
-		    int64_t timeout);
-int64_t		 sched_stage_poll_at(const struct job *);
+int64_t		 sched_stage_poll_next(int64_t now, int64_t staged_at,
+		    int64_t due_at, int64_t timeout);
+int64_t		 sched_stage_poll_at(const struct job *, int64_t now);
 
 /* sched-publish.c: STEP_PUBLISH and STEP_PERMALINK */
 /* The publish request, now, or held until the due time. */

@@ -140,7 +140,7 @@ check_cb(const struct graph_error *e, const struct graph_container *c,
 		    "its container was not published; publishing it");
 		return;
 	case GRAPH_CONTAINER_IN_PROGRESS:
-		job_wait(j, sched_stage_poll_at(j));
+		job_wait(j, sched_stage_poll_at(j, sched_now()));
 		return;
 	case GRAPH_CONTAINER_ERROR:
 	case GRAPH_CONTAINER_EXPIRED:

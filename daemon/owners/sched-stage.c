@@ -21,8 +21,6 @@
 #include "daemon/store/secret.h"
 
 static void	poll_next(struct job *);
-
-static void	poll_next(struct job *);
 static int	ready_fn(MDB_txn *, struct store *, struct post *, void *);
 static void	ready_then(struct job *, int);
 
@@ -310,42 +308,44 @@ ready_then(struct job *j, int r)
 }
 
 int64_t
-sched_poll_at(int64_t now, int64_t staged_at, int64_t due_at,
+sched_stage_poll_next(int64_t now, int64_t staged_at, int64_t due_at,
     int64_t timeout)
 {
-	int64_t from, since, wait, limit;
+	int64_t since, wait, limit = 0;
 
-	if (staged_at == 0 || staged_at > now)
-		return now + POLL_INTERVAL;
-	/*
-	 * Each wait as long as the time waited so far: a doubling, counted
-	 * from the staging, and once the post is due from the due time: a
-	 * late post is read again soon, not a minute on.
-	 */
-	from = now >= due_at && due_at > staged_at ? due_at : staged_at;
-	since = now - from;
-	wait = since < POLL_INTERVAL ? POLL_INTERVAL : since > POLL_CAP ?
-	    POLL_CAP : since;
+	if (staged_at == 0 || staged_at > now) {
+		/* No clock to double on (an old record, a clock set back). */
+		wait = POLL_INTERVAL;
+	} else {
+		/* Each wait as long as the time waited so far: a doubling. */
+		since = now - staged_at;
+		wait = since < POLL_INTERVAL ? POLL_INTERVAL :
+		    since > POLL_CAP ? POLL_CAP : since;
+		limit = staged_at + timeout;
+	}
 	/*
 	 * Never past the last instant that keeps the post on time (the
 	 * quota's, QUOTA_LEAD before due), nor past the due time itself:
-	 * a container finished by then is published when due.
+	 * media finished by then is published when due.
 	 */
 	if (now < due_at - QUOTA_LEAD && now + wait > due_at - QUOTA_LEAD)
 		wait = due_at - QUOTA_LEAD - now;
 	else if (now < due_at && now + wait > due_at)
 		wait = due_at - now;
-	/* The last read at the timeout itself, which then gives up. */
-	limit = staged_at + timeout;
-	if (now + wait > limit)
-		wait = limit > now ? limit - now : 1;
+	/*
+	 * The last read at the timeout itself, which then gives up.  Past
+	 * it (recovery's reads, which do not give up) the doubling goes
+	 * on as before.
+	 */
+	if (limit != 0 && now < limit && now + wait > limit)
+		wait = limit - now;
 	return now + wait;
 }
 
 int64_t
-sched_stage_poll_at(const struct job *j)
+sched_stage_poll_at(const struct job *j, int64_t now)
 {
-	return sched_poll_at(sched_now(), j->p.staged_at, j->p.due_at,
+	return sched_stage_poll_next(now, j->p.staged_at, j->p.due_at,
 	    sched_container_timeout(j->s));
 }
 
@@ -383,7 +383,7 @@ poll_in_progress(struct job *j)
 	int item = j->p.container[0] == '\0';
 
 	if (j->p.staged_at == 0 || now - j->p.staged_at < limit) {
-		j->wait_at = sched_stage_poll_at(j);
+		j->wait_at = sched_stage_poll_at(j, now);
 		job_commit_then(j, poll_wait_fn, j, job_end_then);
 		return;
 	}

@@ -96,9 +96,7 @@ fake_admin POST "/__admin/config?notready_age=0" >/dev/null
 wait_until 90 is_state "$id2" failed || fail "2: $(show "$id2")"
 conts '.text == "stuck video"' > "$T/c2"
 [ "$(jq length "$T/c2")" -eq 2 ] || fail "2: containers $(cat "$T/c2")"
-# 16 s read at 0, 2 (due), 4, 6, 10 and 16 s, the doubling counted from
-# the due time (tests/unit/test-sched-poll.c); the second container, made
-# after due, at 0, 2, 4, 8 and 16 s.  A read every 2 s would be 9.
+# 16 s read at 0, 2, 4, 8 and 16 s; a read every 2 s would be 9.
 for k in 0 1; do
 	r=$(jq ".[$k].status_reads" "$T/c2")
 	[ "$r" -ge 3 ] && [ "$r" -le 6 ] ||

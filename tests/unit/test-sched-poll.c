@@ -1,11 +1,12 @@
 /*
- * sched_poll_at(): when an IN_PROGRESS container is read again.  The
- * reads a container gets, from its staging to container_timeout, for a
- * post due long after (the doubling alone), due soon after (a read at
- * due - QUOTA_LEAD and at due, then a doubling from the due time) and
- * due at once; and over many instants, that the next read is always
- * later than now, never past the two instants ahead, never past the
- * timeout.
+ * sched_stage_poll_next(): when an IN_PROGRESS container is read again.
+ * The reads a container gets, from its staging to container_timeout,
+ * for a post due long after (the doubling alone), due soon after (a
+ * read at due - QUOTA_LEAD and at due as well) and due at once; and
+ * over many instants, that the next read is always later than now,
+ * never past the two instants ahead nor the timeout, never sooner than
+ * POLL_INTERVAL once past the timeout, and that no due time costs more
+ * than two reads over the doubling alone.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ reads(int64_t due, int64_t timeout, int64_t *at, int max)
 
 	at[n++] = 0;
 	while (now < T0 + timeout && n < max) {
-		now = sched_poll_at(now, T0, T0 + due, timeout);
+		now = sched_stage_poll_next(now, T0, T0 + due, timeout);
 		at[n++] = now - T0;
 	}
 	return n;
@@ -54,46 +55,56 @@ test_schedules(void)
 	/* Due long after the timeout: the doubling up to POLL_CAP. */
 	static const int64_t far[] = { 0, 2, 4, 8, 16, 32, 64, 124, 184,
 	    244, 300 };
-	/* Due at 7 s: 5 (the quota's instant) and 7, then from 7. */
-	static const int64_t soon[] = { 0, 2, 4, 5, 7, 9, 11, 15, 23, 39,
-	    71, 131, 191, 251, 300 };
-	/* Due at once ("post now"): as from the staging. */
-	static const int64_t now[] = { 0, 2, 4, 8, 16 };
-	/* Due at 2 s, a 16 s timeout (tests/e2e/test-container.sh). */
-	static const int64_t two[] = { 0, 2, 4, 6, 10, 16 };
+	/* Due at 7 s: 5 (the quota's instant) and 7 as well. */
+	static const int64_t soon[] = { 0, 2, 4, 5, 7, 14, 28, 56, 112, 172,
+	    232, 292, 300 };
+	/* Due at once ("post now"), with a 16 s timeout. */
+	static const int64_t at_once[] = { 0, 2, 4, 8, 16 };
+	/* Due at 2 s (tests/e2e/test-container.sh): the same reads. */
+	static const int64_t two[] = { 0, 2, 4, 8, 16 };
 	/* Due at 300 s: the last read before the timeout is at 298. */
 	static const int64_t edge[] = { 0, 2, 4, 8, 16, 32, 64, 124, 184,
 	    244, 298, 300 };
 
 	check_reads(600, 300, far, sizeof(far) / sizeof(far[0]));
 	check_reads(7, 300, soon, sizeof(soon) / sizeof(soon[0]));
-	check_reads(0, 16, now, sizeof(now) / sizeof(now[0]));
+	check_reads(0, 16, at_once, sizeof(at_once) / sizeof(at_once[0]));
 	check_reads(2, 16, two, sizeof(two) / sizeof(two[0]));
 	check_reads(300, 300, edge, sizeof(edge) / sizeof(edge[0]));
 }
 
-/* A read late in a post's lateness waits from the due time, not more. */
 static void
 test_late(void)
 {
-	CHECK_INT(sched_poll_at(T0 + 130, T0, T0 + 100, 300) - T0, 160);
-	CHECK_INT(sched_poll_at(T0 + 101, T0, T0 + 100, 300) - T0, 103);
+	/* Late: the doubling from the staging, up to POLL_CAP. */
+	CHECK_INT(sched_stage_poll_next(T0 + 130, T0, T0 + 100, 300) - T0,
+	    190);
 	/* Staged after its due time: the doubling from the staging. */
-	CHECK_INT(sched_poll_at(T0 + 8, T0, T0 - 50, 300) - T0, 16);
-	/* No staged_at (a record from before it): POLL_INTERVAL. */
-	CHECK_INT(sched_poll_at(T0, 0, T0 + 100, 300) - T0, POLL_INTERVAL);
+	CHECK_INT(sched_stage_poll_next(T0 + 8, T0, T0 - 50, 300) - T0, 16);
+	/* No staged_at (a record from before it): POLL_INTERVAL ... */
+	CHECK_INT(sched_stage_poll_next(T0, 0, T0 + 100, 300) - T0,
+	    POLL_INTERVAL);
+	/* ... but not past the due time, nor with the clock set back. */
+	CHECK_INT(sched_stage_poll_next(T0, 0, T0 + 1, 300) - T0, 1);
+	CHECK_INT(sched_stage_poll_next(T0, T0 + 50, T0 + 1, 300) - T0, 1);
+	/* Past the timeout (recovery reads on): the doubling, not 1 s. */
+	CHECK_INT(sched_stage_poll_next(T0 + 300, T0, T0 - 5, 300) - T0, 360);
+	CHECK_INT(sched_stage_poll_next(T0 + 17, T0, T0 - 5, 16) - T0, 34);
 }
 
 static void
 test_bounds(void)
 {
-	int64_t now, due, next, timeout;
-	int bad = 0;
+	int64_t now, due, next, timeout, at[64];
+	int bad = 0, more = 0, nfar;
 
-	for (timeout = 1; timeout <= 400; timeout += 57)
-		for (due = -10; due <= 420; due++)
-			for (now = T0; now <= T0 + timeout + 3; now++) {
-				next = sched_poll_at(now, T0, T0 + due,
+	for (timeout = 1; timeout <= 400; timeout += 57) {
+		nfar = reads(100000, timeout, at, 64);
+		for (due = -10; due <= 420; due++) {
+			if (reads(due, timeout, at, 64) > nfar + 2)
+				more++;
+			for (now = T0; now <= T0 + timeout + 70; now++) {
+				next = sched_stage_poll_next(now, T0, T0 + due,
 				    timeout);
 				if (next <= now)
 					bad++;
@@ -107,8 +118,16 @@ test_bounds(void)
 					bad++;
 				if (next > now + POLL_CAP)
 					bad++;
+				if (now >= T0 + timeout &&
+				    next < now + POLL_INTERVAL &&
+				    next != T0 + due - QUOTA_LEAD &&
+				    next != T0 + due)
+					bad++;
 			}
+		}
+	}
 	CHECK_INT(bad, 0);
+	CHECK_INT(more, 0);
 }
 
 int
