@@ -335,7 +335,7 @@ sched_stage_poll_next(int64_t now, int64_t staged_at, int64_t due_at,
 	/*
 	 * The last read at the timeout itself, which then gives up.  Past
 	 * it (recovery's reads, which do not give up) the doubling goes
-	 * on as before.
+	 * on, up to POLL_CAP.
 	 */
 	if (limit != 0 && now < limit && now + wait > limit)
 		wait = limit - now;
