@@ -107,6 +107,17 @@ fake_admin() {
 	curl -sS -f -X "$1" "$FAKE_URL$2"
 }
 
+# connect_account USER [NAME]: USER made on the fake (named NAME, else
+# USER), a token of theirs an hour old kept in $T/USER.token, and the
+# account added through that token on stdin.
+connect_account() {
+	fake_admin POST "/__admin/users?username=$1&name=${2:-$1}" >/dev/null
+	fake_admin POST "/__admin/token?username=$1&age=3600" |
+	    jq -r .access_token > "$T/$1.token"
+	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
+	    fail "connect $1"
+}
+
 # write_config [EXTRA-INI-LINES]: the test config, with extra lines
 # appended verbatim (they may open new sections).
 write_config() {

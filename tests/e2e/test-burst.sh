@@ -6,10 +6,7 @@
 . "$E2E_DIR/lib.sh"
 
 setup "[api]" "max_connections = 2"
-fake_admin POST "/__admin/users?username=alice&name=alice" >/dev/null
-fake_admin POST "/__admin/token?username=alice&age=3600" |
-    jq -r .access_token > "$T/alice.token"
-tctl add-account --token-stdin < "$T/alice.token" >/dev/null || fail "connect"
+connect_account alice
 
 # burst AT N TAG: N posts due at the instant AT; their ids in $T/TAG.
 burst() {

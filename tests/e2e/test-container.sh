@@ -19,11 +19,7 @@
 
 setup "[scheduler]" "prestage = 2s" "retry_delay = 1s" \
     "container_timeout = 16s"
-fake_admin POST "/__admin/users?username=ann&name=Ann" >/dev/null
-fake_admin POST "/__admin/token?username=ann&age=3600" |
-    jq -r .access_token > "$T/ann.token"
-tctl add-account --token-stdin < "$T/ann.token" >/dev/null ||
-    fail "add-account"
+connect_account ann Ann
 
 state_of() {
 	tctl --json show-post "$1" | jq -r .state

@@ -25,11 +25,7 @@ setup "[scheduler]" "prestage = 2s" "retry_delay = 1s" "[api]" \
 fake_admin POST "/__admin/config?video_delay=1&image_delay=1" >/dev/null
 
 for u in $users; do
-	fake_admin POST "/__admin/users?username=$u&name=$u" >/dev/null
-	fake_admin POST "/__admin/token?username=$u&age=3600" |
-	    jq -r .access_token > "$T/$u.token"
-	tctl add-account --token-stdin < "$T/$u.token" >/dev/null ||
-	    fail "connect $u"
+	connect_account "$u"
 done
 
 # The posts to repost, one per repost, on an account of their own.

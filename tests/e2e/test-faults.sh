@@ -27,11 +27,7 @@ if [ -n "${FAULT_ACCOUNTS:-}" ]; then
 fi
 nusers=$(echo $users | wc -w)
 for u in $users; do
-	fake_admin POST "/__admin/users?username=$u&name=$u" >/dev/null
-	fake_admin POST "/__admin/token?username=$u&age=3600" |
-	    jq -r .access_token > "$T/$u.token"
-	tctl add-account --token-stdin < "$T/$u.token" >/dev/null ||
-	    fail "connect $u"
+	connect_account "$u"
 done
 
 fault() {

@@ -9,10 +9,7 @@
 setup "[scheduler]" "prestage = 2s" "retry_delay = 1s"
 
 for u in alice bob; do
-	fake_admin POST "/__admin/users?username=$u&name=$u" >/dev/null
-	fake_admin POST "/__admin/token?username=$u&age=3600" |
-	    jq -r .access_token > "$T/$u.token"
-	tctl add-account --token-stdin < "$T/$u.token" >/dev/null || fail "connect $u"
+	connect_account "$u"
 done
 M=$FAKE_URL/media
 queued() {

@@ -8,13 +8,6 @@
 
 setup "[scheduler]" "prestage = 2s" "retry_delay = 1s"
 
-connect() {
-	fake_admin POST "/__admin/users?username=$1&name=$1" >/dev/null
-	fake_admin POST "/__admin/token?username=$1&age=3600" |
-	    jq -r .access_token > "$T/$1.token"
-	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
-	    fail "connect $1"
-}
 schedule() {
 	tctl --json post "$@" > "$T/sched.json" || fail "post $*: $(cat "$T/sched.json")"
 	jq -r .id "$T/sched.json"
@@ -45,8 +38,8 @@ attach() {
 	    jq -c --arg t "$1" '.posts[] | select(.text == $t) | .attach'
 }
 
-connect alice
-connect bob
+connect_account alice
+connect_account bob
 M=$FAKE_URL/media
 
 # Refused at schedule time, one message per problem.

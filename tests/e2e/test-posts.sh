@@ -10,14 +10,6 @@
 setup "[scheduler]" "prestage = 8s" "retry_delay = 1s"
 fake_admin POST "/__admin/config?video_delay=5" >/dev/null
 
-connect() {
-	fake_admin POST "/__admin/users?username=$1&name=$1" >/dev/null
-	fake_admin POST "/__admin/token?username=$1&age=3600" |
-	    jq -r .access_token > "$T/$1.token"
-	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
-	    fail "connect $1"
-}
-
 # published USER: what the fake really published, oldest first.
 published() {
 	fake_admin GET "/__admin/posts?username=$1" | jq -c '.posts[]'
@@ -29,7 +21,7 @@ schedule() {
 	jq -r .id "$T/sched.json"
 }
 
-connect alice
+connect_account alice
 M=$FAKE_URL/media
 
 # Prestage: a video with 5 s of processing, due in 12 s (checked last).

@@ -8,14 +8,6 @@
 
 setup "[scheduler]" "prestage = 5s" "retry_delay = 1s" "quota_retry = 1s"
 
-connect() {
-	fake_admin POST "/__admin/users?username=$1&name=$1" >/dev/null
-	fake_admin POST "/__admin/token?username=$1&age=3600" |
-	    jq -r .access_token > "$T/$1.token"
-	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
-	    fail "connect $1"
-}
-
 schedule() {
 	tctl --json post "$@" > "$T/sched.json" || fail "post $*"
 	jq -r .id "$T/sched.json"
@@ -29,8 +21,8 @@ count() {
 	fake_admin GET "/__admin/posts?username=$1" | jq '.posts | length'
 }
 
-connect alice
-connect bob
+connect_account alice
+connect_account bob
 fake_admin POST "/__admin/config?post_quota=2" >/dev/null
 
 a=$(schedule alice --at now --text "one")

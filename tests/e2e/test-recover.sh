@@ -12,11 +12,7 @@
 . "$E2E_DIR/lib.sh"
 
 setup "[scheduler]" "prestage = 1h" "retry_delay = 1s"
-fake_admin POST "/__admin/users?username=ann&name=Ann" >/dev/null
-fake_admin POST "/__admin/token?username=ann&age=3600" |
-    jq -r .access_token > "$T/ann.token"
-tctl add-account --token-stdin < "$T/ann.token" >/dev/null ||
-    fail "add-account"
+connect_account ann Ann
 
 # posts_to N: the number of POST /me/threads the fake has seen.
 posts_to() {

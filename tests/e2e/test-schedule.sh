@@ -6,10 +6,7 @@
 . "$E2E_DIR/lib.sh"
 
 setup
-fake_admin POST "/__admin/users?username=alice&name=Alice" >/dev/null
-fake_admin POST "/__admin/token?username=alice&age=3600" |
-    jq -r .access_token > "$T/alice.token"
-tctl add-account --token-stdin < "$T/alice.token" >/dev/null || fail "connect"
+connect_account alice Alice
 
 queued() {
 	tctl --json queue --limit 0 | jq '.posts | length'

@@ -13,11 +13,7 @@
 
 setup "[scheduler]" "prestage = 1h" "retry_delay = 1s"
 fake_admin POST "/__admin/config?video_delay=9" >/dev/null
-fake_admin POST "/__admin/users?username=vic&name=Vic" >/dev/null
-fake_admin POST "/__admin/token?username=vic&age=3600" |
-    jq -r .access_token > "$T/vic.token"
-tctl add-account --token-stdin < "$T/vic.token" >/dev/null ||
-    fail "add-account"
+connect_account vic Vic
 
 due=$(( $(date +%s) + 12 ))
 id=$(tctl --json post vic --at "$(date -u -d "@$due" +%Y-%m-%dT%H:%M:%SZ)" \
