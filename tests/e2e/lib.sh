@@ -107,12 +107,12 @@ fake_admin() {
 	curl -sS -f -X "$1" "$FAKE_URL$2"
 }
 
-# connect_account USER [NAME]: USER made on the fake (named NAME, else
-# USER), a token of theirs an hour old kept in $T/USER.token, and the
-# account added through that token on stdin.
+# connect_account USER [NAME [AGE]]: USER made on the fake (named NAME,
+# else USER), a token of theirs AGE seconds old (an hour) kept in
+# $T/USER.token, and the account added through that token on stdin.
 connect_account() {
 	fake_admin POST "/__admin/users?username=$1&name=${2:-$1}" >/dev/null
-	fake_admin POST "/__admin/token?username=$1&age=3600" |
+	fake_admin POST "/__admin/token?username=$1&age=${3:-3600}" |
 	    jq -r .access_token > "$T/$1.token"
 	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
 	    fail "connect $1"

@@ -38,11 +38,7 @@ is_state() {
 # connect USER [AGE]: by default a 27-hour-old token, due for a refresh
 # at once (refresh_after = 1s; Meta refreshes only tokens older than 24 h).
 connect() {
-	fake_admin POST "/__admin/users?username=$1&name=$1" >/dev/null
-	fake_admin POST "/__admin/token?username=$1&age=${2:-100000}" |
-	    jq -r .access_token > "$T/$1.token"
-	tctl add-account --token-stdin < "$T/$1.token" >/dev/null ||
-	    fail "connect $1"
+	connect_account "$1" "$1" "${2:-100000}"
 }
 
 # active USER: the account is active.
