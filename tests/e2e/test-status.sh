@@ -43,11 +43,7 @@ tctl status | grep -q '^state: *running$' || fail "state: $(tctl status)"
 # "next due" is the next post and its due time, not the scheduler's next
 # action: a is staged (its next action is its publish, 1 s early), b is
 # not (its next action, staging, comes before a's due time).
-fake_admin POST "/__admin/users?username=alice&name=Alice" >/dev/null
-fake_admin POST "/__admin/token?username=alice&age=172800" |
-    jq -r .access_token > "$T/alice.token"
-tctl add-account --token-stdin < "$T/alice.token" >/dev/null ||
-    fail "add-account"
+connect_account alice Alice 172800
 a=$(tctl --json post alice --at +5m --text a | jq -r .id)
 a_due=$(tctl --json show-post "$a" | jq -r .due_at)
 staged() {

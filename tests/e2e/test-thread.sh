@@ -8,10 +8,7 @@
 
 setup "[scheduler]" "prestage = 2s" "retry_delay = 1s"
 
-fake_admin POST "/__admin/users?username=alice&name=alice" >/dev/null
-fake_admin POST "/__admin/token?username=alice&age=3600" |
-    jq -r .access_token > "$T/alice.token"
-tctl add-account --token-stdin < "$T/alice.token" >/dev/null || fail "connect"
+connect_account alice
 
 queued() {
 	tctl --json queue --limit 0 | jq '.posts | length'

@@ -5,10 +5,7 @@
 
 setup
 for u in alice bob; do
-	fake_admin POST "/__admin/users?username=$u&name=$u" >/dev/null
-	fake_admin POST "/__admin/token?username=$u&age=3600" |
-	    jq -r .access_token > "$T/$u.token"
-	tctl add-account --token-stdin < "$T/$u.token" >/dev/null || fail "connect $u"
+	connect_account "$u"
 done
 day=$(date -u +%Y-%m-%d)
 at() {
