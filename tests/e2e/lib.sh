@@ -107,6 +107,11 @@ fake_admin() {
 	curl -sS -f -X "$1" "$FAKE_URL$2"
 }
 
+# utc_time SECONDS: that Unix time as threadsctl's --at takes it, in UTC.
+utc_time() {
+	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
+}
+
 # connect_account USER [NAME [AGE]]: USER made on the fake (named NAME,
 # else USER), a token of theirs AGE seconds old (an hour) kept in
 # $T/USER.token, and the account added through that token on stdin.

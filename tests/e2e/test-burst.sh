@@ -35,16 +35,13 @@ published() {
 	    select(.at_ms < $due * 1000)] | length == 0' >/dev/null ||
 	    fail "$1: published before $2: $(fake_admin GET "/__admin/posts?username=alice")"
 }
-at() {
-	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
-}
 
 # Four seconds apart: a burst's quota check (2 s before it) and the
 # permalinks of the one before are not in flight at its instant.
 now=$(date +%s)
-t1=$(at $((now + 5)))
-t2=$(at $((now + 9)))
-t3=$(at $((now + 13)))
+t1=$(utc_time $((now + 5)))
+t2=$(utc_time $((now + 9)))
+t3=$(utc_time $((now + 13)))
 # As many as the connections: nothing to say.
 burst "$t1" 2 fits
 # More: said, with the numbers.

@@ -114,7 +114,7 @@ a=$(schedule alice --at now --text "read more" --attachment-file "$T/att" \
     --attachment-link https://example.com/more)
 f=$(schedule alice --at now --text "a gif" --gif xT9IgG50Fb7Mi0prBC)
 due=$(( $(date +%s) + 3 ))
-tctl --json repost alice "$seed" --at "$(date -u -d "@$due" +%Y-%m-%dT%H:%M:%SZ)" \
+tctl --json repost alice "$seed" --at "$(utc_time "$due")" \
     > "$T/sched.json" || fail "repost: $(cat "$T/sched.json")"
 jq -e '.kind == "repost"' "$T/sched.json" >/dev/null || fail "repost kind: $(cat "$T/sched.json")"
 r=$(jq -r .id "$T/sched.json")

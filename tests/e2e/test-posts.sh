@@ -26,7 +26,7 @@ M=$FAKE_URL/media
 
 # Prestage: a video with 5 s of processing, due in 12 s (checked last).
 due=$(( $(date +%s) + 12 ))
-slow=$(schedule alice --at "$(date -u -d "@$due" +%Y-%m-%dT%H:%M:%SZ)" \
+slow=$(schedule alice --at "$(utc_time "$due")" \
     --video "$M/slow.mp4" --text "slow video")
 
 # One of each kind, due now.

@@ -29,7 +29,7 @@ requests() {
 
 # post USER DUE TEXT: a text post due at DUE (Unix seconds); its id.
 post() {
-	tctl --json post "$1" --at "$(date -u -d "@$2" +%Y-%m-%dT%H:%M:%SZ)" \
+	tctl --json post "$1" --at "$(utc_time "$2")" \
 	    --text "$3" > "$T/post.json" || fail "post: $(cat "$T/post.json")"
 	jq -r .id "$T/post.json"
 }

@@ -16,7 +16,7 @@ fake_admin POST "/__admin/config?video_delay=9" >/dev/null
 connect_account vic Vic
 
 due=$(( $(date +%s) + 12 ))
-id=$(tctl --json post vic --at "$(date -u -d "@$due" +%Y-%m-%dT%H:%M:%SZ)" \
+id=$(tctl --json post vic --at "$(utc_time "$due")" \
     --video "$FAKE_URL/media/v.mp4" --text "due video" | jq -r .id) ||
     fail "post"
 wait_until 30 is_state "$id" published ||
