@@ -129,8 +129,7 @@ edit_txn(MDB_txn *txn, void *arg)
 	if (e->due_at != 0)
 		p->due_at = e->due_at;
 	p->state = POST_SCHEDULED;
-	p->container[0] = '\0';
-	p->nchildren = 0;
+	post_drop_containers(p);
 	p->attempts = p->tries = p->searches = p->check = 0;
 	p->quota_ok_at = 0;
 	free(p->error);

@@ -559,8 +559,7 @@ retry_txn(MDB_txn *txn, void *arg)
 	p->remakes = p->stuck = 0;
 	p->check = p->paused = p->media_unknown = 0;
 	p->quota_ok_at = 0;
-	p->container[0] = '\0';
-	p->nchildren = 0;
+	post_drop_containers(p);
 	free(p->error);
 	p->error = NULL;
 	p->next_at = p->due_at - rt->d->cfg->sched_prestage;

@@ -237,8 +237,7 @@ scan_one(struct scan *sc, MDB_txn *txn, int64_t at, uint64_t id,
 		/* Only a crash leaves one here: its containers are lost. */
 		log_info("post %" PRIu64 ": was staging when threadsd "
 		    "stopped; creating its containers again", p.id);
-		p.nchildren = 0;
-		p.container[0] = '\0';
+		post_drop_containers(&p);
 		go = 0;
 		step = STEP_STAGE;
 		break;

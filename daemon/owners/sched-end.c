@@ -63,8 +63,7 @@ sched_end_change(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 		return -ENOMEM;
 	if (c->state == POST_SCHEDULED) {
 		/* Back to the start: containers are made again. */
-		p->container[0] = '\0';
-		p->nchildren = 0;
+		post_drop_containers(p);
 	}
 	if (c->state == POST_READY)
 		p->quota_ok_at = 0;
@@ -203,8 +202,7 @@ sched_end_restage_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	(void)st;
 	(void)arg;
 	p->state = POST_SCHEDULED;
-	p->container[0] = '\0';
-	p->nchildren = 0;
+	post_drop_containers(p);
 	p->check = 0;
 	p->staged_at = 0;
 	p->notready = 0;

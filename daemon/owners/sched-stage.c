@@ -63,8 +63,7 @@ staged_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 	p->next_at = sched_now();
 	p->staged_at = p->next_at;
 	p->notready = 0;
-	p->container[0] = '\0';
-	p->nchildren = 0;
+	post_drop_containers(p);
 	if (p->kind == POST_CAROUSEL) {
 		for (i = 0; i < j->child; i++)
 			strcpy(p->children[i], j->made[i]);

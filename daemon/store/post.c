@@ -144,6 +144,13 @@ post_add_reply(struct post *p, uint64_t reply_id)
 	return 0;
 }
 
+void
+post_drop_containers(struct post *p)
+{
+	p->container[0] = '\0';
+	p->nchildren = 0;
+}
+
 char *
 post_id_str(uint64_t id, char *buf)
 {

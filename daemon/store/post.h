@@ -134,6 +134,8 @@ post_set_str(char **dst, const char *src)
 int		 post_copy(struct post *dst, const struct post *src);
 /* Adds a reply's id to the parent's list.  0 or -ENOMEM. */
 int		 post_add_reply(struct post *, uint64_t reply_id);
+/* Forgets the post's containers (its own and a carousel's items). */
+void		 post_drop_containers(struct post *);
 
 /*
  * The record's text (JSON_C_TO_STRING_PLAIN, as json-c writes it),
