@@ -352,11 +352,16 @@ sched_stage_poll_at(const struct job *j, int64_t now)
 static int
 poll_wait_fn(MDB_txn *txn, struct store *st, struct post *p, void *arg)
 {
+	struct job *j = arg;
+
 	(void)txn;
 	(void)st;
 	if (p->staged_at == 0)
 		p->staged_at = sched_now();
-	p->next_at = ((struct job *)arg)->wait_at;
+	p->next_at = j->wait_at;
+	/* The items before this one are FINISHED: not read again. */
+	if (p->container[0] == '\0')
+		p->children_ready = (int)j->child;
 	return 0;
 }
 
@@ -489,7 +494,11 @@ poll_next(struct job *j)
 void
 sched_stage_poll(struct job *j)
 {
-	j->child = 0;
+	int ready = j->p.children_ready;
+
+	/* A carousel goes on from the first item not yet read FINISHED. */
+	j->child = ready > 0 && (size_t)ready < j->p.nchildren ?
+	    (size_t)ready : 0;
 	if (j->p.container[0] == '\0' && j->p.nchildren == 0) {
 		job_restage(j, "it has no container");
 		return;

@@ -27,7 +27,7 @@ struct post_field {
 
 #define POST_RECORD_VERSION	1
 
-#define POST_NFIELDS	31
+#define POST_NFIELDS	32
 extern const struct post_field post_fields[POST_NFIELDS];
 
 #endif

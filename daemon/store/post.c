@@ -149,6 +149,7 @@ post_drop_containers(struct post *p)
 {
 	p->container[0] = '\0';
 	p->nchildren = 0;
+	p->children_ready = 0;
 }
 
 char *
@@ -261,6 +262,7 @@ const struct post_field post_fields[] = {
 	FIELD(staged_at, PF_TIME),
 	FIELD(notready, PF_NUM),
 	FIELD(stuck, PF_NUM),
+	FIELD(children_ready, PF_NUM),
 	FIELD(media_id, PF_GID),
 	FIELD(media_unknown, PF_NUM),
 	FIELD(permalink, PF_STR),

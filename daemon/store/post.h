@@ -109,6 +109,7 @@ struct post {
 	int64_t		 staged_at;	/* its container(s) made then; 0 */
 	int		 notready;	/* publishes Meta called not ready */
 	int		 stuck;		/* containers IN_PROGRESS too long */
+	int		 children_ready;	/* items read FINISHED */
 	char		 media_id[GRAPH_ID_LEN];	/* "": unknown */
 	int		 media_unknown;	/* published, id not found */
 	char		*permalink;

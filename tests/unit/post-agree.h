@@ -90,6 +90,7 @@ post_differs(const struct post *a, const struct post *b)
 	SAME(staged_at);
 	SAME(notready);
 	SAME(stuck);
+	SAME(children_ready);
 	SAME_STR(media_id);
 	SAME(media_unknown);
 	SAME_STR(permalink);
@@ -265,6 +266,7 @@ old_record(const struct post *p)
 	old_int(o, "staged_at", p->staged_at);
 	old_int(o, "notready", p->notready);
 	old_int(o, "stuck", p->stuck);
+	old_int(o, "children_ready", p->children_ready);
 	old_str(o, "media_id", p->media_id);
 	old_int(o, "media_unknown", p->media_unknown);
 	old_str(o, "permalink", p->permalink);

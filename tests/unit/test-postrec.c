@@ -179,6 +179,7 @@ test_shapes(void)
 	p.staged_at = 1794998000;
 	p.notready = 2;
 	p.stuck = 1;
+	p.children_ready = 1;
 	shape(&p);
 
 	/* Every option. */
